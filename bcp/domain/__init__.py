@@ -1,0 +1,1 @@
+"""The rules of the business, in pure Python: no Flask, no SQLAlchemy, no I/O."""

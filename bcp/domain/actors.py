@@ -1,0 +1,48 @@
+"""Who acts: users with a role, or the application itself (the scheduler, later)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"
+    DESK = "desk"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class OrganisationKind(StrEnum):
+    """What an organisation does in ICS2; the desk's own service is `customs`."""
+
+    CARRIER = "carrier"
+    FORWARDER = "forwarder"
+    POSTAL = "postal"
+    EXPRESS = "express"
+    PROVIDER = "provider"
+    CUSTOMS = "customs"
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    """What the rules need to know of an organisation."""
+
+    id: int
+    name: str
+    kind: OrganisationKind
+    eori: str
+    siret: str | None = None
+    provider_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    label: str
+    role: Role
+    organisation: OrganisationRef | None = None
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.organisation.id if self.organisation else None

@@ -1,0 +1,45 @@
+"""Timeline events: the append-only record every report and every duration is derived from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from bcp.domain.actors import Role
+from bcp.domain.lifecycle import Action, State
+
+
+class EventKind(StrEnum):
+    DECLARED = "declared"
+    ACKNOWLEDGED = "acknowledged"
+    FALLBACK_ACTIVATED = "fallback_activated"
+    FALLBACK_REFUSED = "fallback_refused"
+    RECOVERED = "recovered"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+EVENT_OF_ACTION: dict[Action, EventKind] = {
+    Action.ACKNOWLEDGE: EventKind.ACKNOWLEDGED,
+    Action.ACTIVATE_FALLBACK: EventKind.FALLBACK_ACTIVATED,
+    Action.REFUSE_FALLBACK: EventKind.FALLBACK_REFUSED,
+    Action.RECOVER: EventKind.RECOVERED,
+    Action.CLOSE: EventKind.CLOSED,
+    Action.CANCEL: EventKind.CANCELLED,
+}
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    seq: int
+    at: datetime
+    kind: EventKind
+    actor_user_id: int | None
+    actor_label: str
+    actor_role: Role | None
+    state_before: State | None
+    state_after: State
+    changes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""

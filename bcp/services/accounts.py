@@ -1,0 +1,148 @@
+"""Organisations, users and API tokens."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+
+from bcp.domain.actors import Actor, OrganisationKind, Role
+from bcp.domain.clock import Clock
+from bcp.domain.errors import ErrorList, invalid
+from bcp.domain.identifiers import eori_problem, siret_problem
+from bcp.domain.passwords import password_problems
+from bcp.services.unit_of_work import UnitOfWork
+from bcp.store.accounts import organisation_by_eori, token_digest, user_by_login, user_by_token
+from bcp.store.incidents import organisation_ref
+from bcp.store.models import ApiTokenRow, OrganisationRow, UserRow
+
+_LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class NewUser:
+    id: int
+    login: str
+    role: Role
+    token: str | None
+
+
+def add_organisation(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    name: str,
+    kind: str,
+    eori: str,
+    siret: str | None = None,
+    provider_eori: str | None = None,
+) -> int:
+    errors = ErrorList()
+    eori = eori.strip().upper()
+    if not name.strip():
+        errors.add("name", "required")
+    if kind not in {k.value for k in OrganisationKind}:
+        errors.add("kind", f"one of: {', '.join(k.value for k in OrganisationKind)}")
+    if problem := eori_problem(eori):
+        errors.add("eori", problem)
+    if siret and (problem := siret_problem(siret)):
+        errors.add("siret", problem)
+    errors.raise_if_any()
+    with uow:
+        if organisation_by_eori(uow.session, eori) is not None:
+            raise invalid("eori", f"an organisation already has the EORI {eori}")
+        provider_id = None
+        if provider_eori:
+            provider = organisation_by_eori(uow.session, provider_eori.strip().upper())
+            if provider is None or provider.kind != OrganisationKind.PROVIDER.value:
+                raise invalid("provider", f"no EDI service provider has the EORI {provider_eori}")
+            provider_id = provider.id
+        row = OrganisationRow(
+            name=name.strip(),
+            kind=kind,
+            eori=eori,
+            siret=siret or None,
+            provider_id=provider_id,
+            created_at=clock.now(),
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        org_id = row.id
+        uow.commit()
+    return org_id
+
+
+def add_user(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    login: str,
+    role: str,
+    org_eori: str | None = None,
+    display_name: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+    with_token: bool = False,
+    token: str | None = None,
+) -> NewUser:
+    """Create a user; `token` fixes the API token (demo data), `with_token` draws a random one."""
+    errors = ErrorList()
+    if not _LOGIN.match(login):
+        errors.add("login", "2 to 64 characters: lower-case letters, digits, '.', '_' or '-'")
+    if role not in {r.value for r in Role}:
+        errors.add("role", f"one of: {', '.join(r.value for r in Role)}")
+    if role == Role.OPERATOR.value and not org_eori:
+        errors.add("org", "an operator belongs to an organisation: give its EORI")
+    if password is not None and (problems := password_problems(password)):
+        errors.add("password", "needs " + ", ".join(problems))
+    errors.raise_if_any()
+    with uow:
+        if user_by_login(uow.session, login) is not None:
+            raise invalid("login", f"the login {login} is taken")
+        org_id = None
+        if org_eori:
+            org = organisation_by_eori(uow.session, org_eori.strip().upper())
+            if org is None:
+                raise invalid("org", f"no organisation has the EORI {org_eori}")
+            org_id = org.id
+        now = clock.now()
+        user = UserRow(
+            login=login,
+            display_name=display_name or login,
+            email=email,
+            role=role,
+            organisation_id=org_id,
+            password_hash=_hasher.hash(password) if password else None,
+            active=True,
+            created_at=now,
+        )
+        uow.session.add(user)
+        uow.session.flush()
+        if with_token or token:
+            token = token or "bcp_" + secrets.token_urlsafe(32)
+            uow.session.add(
+                ApiTokenRow(
+                    user_id=user.id,
+                    token_sha256=token_digest(token),
+                    label="cli",
+                    created_at=now,
+                )
+            )
+        uow.commit()
+        return NewUser(id=user.id, login=login, role=Role(role), token=token)
+
+
+def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
+    with uow:
+        user = user_by_token(uow.session, token)
+        if user is None:
+            return None
+        return Actor(
+            user_id=user.id,
+            label=user.display_name,
+            role=Role(user.role),
+            organisation=organisation_ref(user.organisation) if user.organisation else None,
+        )

@@ -1,0 +1,124 @@
+"""Demo data for `make run`: one organisation per actor kind, one user per role, two incidents.
+
+The credentials are documented in README.md; `load_demo` refuses to run in production.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bcp.domain.clock import Clock, FrozenClock
+from bcp.services.accounts import actor_for_token, add_organisation, add_user
+from bcp.services.incidents import apply_action, declare_incident
+from bcp.services.unit_of_work import UnitOfWork
+from bcp.store.models import OrganisationRow
+
+ORGANISATIONS = [
+    ("EDI Connect Démo", "provider", "FR88900123400059", "88900123400059", None),
+    ("Aérofret Démo SA", "carrier", "FR81234567800013", "81234567800013", None),
+    ("Transitaire Démo SAS", "forwarder", "FR40219876500024", "40219876500024", "FR88900123400059"),
+    ("Poste Démo", "postal", "FR53102468900030", "53102468900030", None),
+    ("Express Démo SARL", "express", "FR77598132400046", "77598132400046", None),
+    ("DGDDI – Service desk ICS2 (démo)", "customs", "FR13000456700066", "13000456700066", None),
+]
+
+# login, role, organisation, name, password, API token
+USERS = [
+    (
+        "operateur",
+        "operator",
+        "FR81234567800013",
+        "Camille Martin (Aérofret)",
+        "Operateur!2026",
+        "demo-operator-token",
+    ),
+    (
+        "prestataire",
+        "operator",
+        "FR88900123400059",
+        "Lou Bernard (EDI Connect)",
+        "Prestataire!2026",
+        "demo-provider-token",
+    ),
+    (
+        "douane",
+        "desk",
+        "FR13000456700066",
+        "Agent du service desk",
+        "Douane!2026",
+        "demo-desk-token",
+    ),
+    ("manager", "manager", None, "Responsable continuité", "Manager!2026", "demo-manager-token"),
+    ("admin", "admin", None, "Administrateur", "Admin!2026", "demo-admin-token"),
+]
+
+
+def load_demo(uow: UnitOfWork, clock: Clock) -> bool:
+    """Load the demo data into an empty database; return False (and touch nothing) otherwise."""
+    with uow:
+        if uow.session.scalar(select(func.count()).select_from(OrganisationRow)):
+            return False
+    for name, kind, eori, siret, provider in ORGANISATIONS:
+        add_organisation(
+            uow, clock, name=name, kind=kind, eori=eori, siret=siret, provider_eori=provider
+        )
+    for login, role, org, display, password, token in USERS:
+        add_user(
+            uow,
+            clock,
+            login=login,
+            role=role,
+            org_eori=org,
+            display_name=display,
+            password=password,
+            token=token,
+        )
+    _demo_incidents(uow, clock)
+    return True
+
+
+def _demo_incidents(uow: UnitOfWork, clock: Clock) -> None:
+    operator = actor_for_token(uow, "demo-operator-token")
+    desk = actor_for_token(uow, "demo-desk-token")
+    if operator is None or desk is None:
+        raise RuntimeError("demo users are missing their tokens")
+    now = clock.now()
+    past = FrozenClock(now - timedelta(days=1, hours=3))
+    sti = declare_incident(
+        uow,
+        past,
+        desk,
+        {
+            "component": "STI",
+            "scope": "eu",
+            "started_at": (past.now() - timedelta(minutes=12)).isoformat(),
+            "modes": ["air", "postal", "express"],
+            "channel": "EDI",
+            "ens_operations": ["lodge", "amend", "invalidate"],
+            "summary": "STI indisponible / STI unavailable",
+            "description": "Demo: the shared trader interface refused every EDI message.",
+        },
+    ).incident
+    past.advance(minutes=5)
+    apply_action(uow, past, desk, sti.id, "activate_fallback", "Procédure de secours autorisée")
+    past.advance(hours=2, minutes=40)
+    apply_action(uow, past, desk, sti.id, "recover", "STI de nouveau disponible")
+    past.advance(hours=1)
+    apply_action(uow, past, desk, sti.id, "close", "ENS re-déposées dans ICS2")
+    declare_incident(
+        uow,
+        FrozenClock(now - timedelta(minutes=20)),
+        operator,
+        {
+            "component": "EO_SYSTEM",
+            "started_at": (now - timedelta(minutes=35)).isoformat(),
+            "modes": ["air"],
+            "channel": "EDI",
+            "ens_operations": ["lodge"],
+            "ens_waiting": 42,
+            "summary": "Point d'accès AS4 hors service / AS4 access point down",
+            "description": "Demo: our AS4 access point stopped sending after a certificate update.",
+        },
+    )

@@ -1,0 +1,101 @@
+"""Settings: config/default.toml, then the file named by BCP_CONFIG, then the environment."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = ROOT / "config" / "default.toml"
+DEFAULT_SECRET = "dev-only-change-me"  # noqa: S105 (the value production refuses)
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigError(RuntimeError):
+    """A setting that prevents a safe start; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    secret_key: str
+    database_url: str
+    api_max_body_bytes: int
+    page_size: int
+    max_page_size: int
+    timezone: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, instance_dir: Path | None = None
+) -> Settings:
+    environ = os.environ if environ is None else environ
+    data = _read(DEFAULT_FILE)
+    if extra := environ.get("BCP_CONFIG"):
+        _merge(data, _read(Path(extra)))
+    api, display = data.get("api", {}), data.get("display", {})
+    instance_dir = instance_dir or ROOT / "instance"
+    url = (
+        environ.get("BCP_DATABASE_URL")
+        or environ.get("DATABASE_URL")
+        or data.get("database_url")
+        or f"sqlite:///{instance_dir / 'bcp.sqlite3'}"
+    )
+    settings = Settings(
+        env=environ.get("BCP_ENV") or data.get("env", "development"),
+        secret_key=environ.get("BCP_SECRET_KEY") or data.get("secret_key", DEFAULT_SECRET),
+        database_url=normalise_database_url(url),
+        api_max_body_bytes=int(api.get("max_body_bytes", 65536)),
+        page_size=int(api.get("page_size", 50)),
+        max_page_size=int(api.get("max_page_size", 500)),
+        timezone=str(display.get("timezone", "Europe/Paris")),
+    )
+    check(settings)
+    return settings
+
+
+def check(settings: Settings) -> None:
+    if settings.env not in ENVIRONMENTS:
+        raise ConfigError(f"BCP_ENV={settings.env!r}: expected one of {', '.join(ENVIRONMENTS)}")
+    if settings.is_production and (
+        settings.secret_key == DEFAULT_SECRET or len(settings.secret_key) < 32
+    ):
+        raise ConfigError(
+            "refusing to start in production with the default or a short secret key: set "
+            "BCP_SECRET_KEY to a random value of 32 characters or more, for instance the output "
+            'of: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual `postgres://` and `postgresql://` forms and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"settings file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value

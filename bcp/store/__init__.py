@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 typed models, the engine, and the queries."""

@@ -1,0 +1,198 @@
+"""Loading and saving incidents: rows to the domain aggregate and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
+from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
+from bcp.domain.errors import Conflict
+from bcp.domain.incident import Incident, OutageFacts
+from bcp.domain.lifecycle import State
+from bcp.domain.timeline import EventKind, TimelineEvent
+from bcp.store.models import IncidentRow, OrganisationRow, TimelineEventRow
+
+
+def organisation_ref(row: OrganisationRow) -> OrganisationRef:
+    return OrganisationRef(
+        id=row.id,
+        name=row.name,
+        kind=OrganisationKind(row.kind),
+        eori=row.eori,
+        siret=row.siret,
+        provider_id=row.provider_id,
+    )
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    states: tuple[State, ...] = ()
+    component: str | None = None
+    since: datetime | None = None
+    organisation_id: int | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+CONCURRENT_CHANGE = (
+    "someone else changed this incident at the same moment; "
+    "reload it to see what happened, then try again"
+)
+
+
+class IncidentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._rows: dict[int, IncidentRow] = {}
+
+    def get(self, incident_id: int, *, for_update: bool = False) -> Incident | None:
+        query = (
+            select(IncidentRow)
+            .where(IncidentRow.id == incident_id)
+            .options(selectinload(IncidentRow.events), selectinload(IncidentRow.organisation))
+        )
+        if for_update and self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(of=IncidentRow)
+        row = self.session.scalars(query).one_or_none()
+        if row is None:
+            return None
+        self._rows[row.id] = row
+        return to_domain(row)
+
+    def add(self, incident: Incident) -> Incident:
+        facts = incident.facts
+        row = IncidentRow(
+            organisation_id=incident.organisation.id if incident.organisation else None,
+            component=facts.component,
+            scope=facts.scope.value,
+            side=facts.side.value,
+            planned=facts.planned,
+            planned_until=facts.planned_until,
+            modes=[m.value for m in facts.modes],
+            channel=facts.channel.value,
+            ens_operations=[o.value for o in facts.ens_operations],
+            ens_waiting=incident.ens_waiting,
+            summary=incident.summary,
+            description=incident.description,
+            started_at=facts.started_at,
+            declared_at=incident.declared_at,
+            declared_by_id=incident.declared_by,
+            state=incident.state.value,
+            updated_at=incident.events[-1].at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        incident.id = row.id
+        self._rows[row.id] = row
+        self._append_events(row, incident.events)
+        return incident
+
+    def save(self, incident: Incident) -> None:
+        """Write the new state and append the events the row does not have yet."""
+        row = self._rows[incident.id]  # type: ignore[index]  # loaded by get() before
+        row.state = incident.state.value
+        row.updated_at = incident.events[-1].at
+        known = len(row.events)
+        try:
+            self._append_events(row, incident.events[known:])
+        except (StaleDataError, IntegrityError) as exc:
+            raise Conflict(CONCURRENT_CHANGE) from exc
+
+    def _append_events(self, row: IncidentRow, events: list[TimelineEvent]) -> None:
+        for event in events:
+            row.events.append(
+                TimelineEventRow(
+                    seq=event.seq,
+                    at=event.at,
+                    kind=event.kind.value,
+                    actor_user_id=event.actor_user_id,
+                    actor_label=event.actor_label,
+                    actor_role=event.actor_role.value if event.actor_role else None,
+                    state_before=event.state_before.value if event.state_before else None,
+                    state_after=event.state_after.value,
+                    changes=event.changes,
+                    note=event.note,
+                )
+            )
+        self.session.flush()
+
+    def list(self, actor: Actor, flt: IncidentFilter) -> list[Incident]:
+        query = _visible(select(IncidentRow), actor)
+        if flt.states:
+            query = query.where(IncidentRow.state.in_([s.value for s in flt.states]))
+        if flt.component:
+            query = query.where(IncidentRow.component == flt.component)
+        if flt.since:
+            query = query.where(IncidentRow.declared_at >= flt.since)
+        if flt.organisation_id is not None:
+            query = query.where(IncidentRow.organisation_id == flt.organisation_id)
+        query = (
+            query.order_by(IncidentRow.declared_at.desc(), IncidentRow.id.desc())
+            .limit(flt.limit)
+            .offset(flt.offset)
+            .options(selectinload(IncidentRow.events), selectinload(IncidentRow.organisation))
+        )
+        return [to_domain(row) for row in self.session.scalars(query)]
+
+
+def _visible(query: Select, actor: Actor) -> Select:
+    """The same rule as Incident.visible_to, as SQL."""
+    if actor.role is not Role.OPERATOR:
+        return query
+    everyone = IncidentRow.scope.in_([Scope.NATIONAL.value, Scope.EU.value])
+    own = actor.organisation
+    if own is None:
+        return query.where(everyone)
+    clauses = [everyone, IncidentRow.organisation_id == own.id]
+    if own.provider_id is not None:
+        clauses.append(
+            (IncidentRow.scope == Scope.PROVIDER.value)
+            & (IncidentRow.organisation_id == own.provider_id)
+        )
+    return query.where(or_(*clauses))
+
+
+def to_domain(row: IncidentRow) -> Incident:
+    return Incident(
+        id=row.id,
+        organisation=organisation_ref(row.organisation) if row.organisation else None,
+        facts=OutageFacts(
+            component=row.component,
+            scope=Scope(row.scope),
+            side=Side(row.side),
+            planned=row.planned,
+            planned_until=row.planned_until,
+            modes=tuple(Mode(m) for m in row.modes),
+            channel=Channel(row.channel),
+            ens_operations=tuple(EnsOperation(o) for o in row.ens_operations),
+            started_at=row.started_at,
+        ),
+        ens_waiting=row.ens_waiting,
+        summary=row.summary,
+        description=row.description,
+        declared_at=row.declared_at,
+        declared_by=row.declared_by_id,
+        state=State(row.state),
+        events=[_event(e) for e in row.events],
+    )
+
+
+def _event(row: TimelineEventRow) -> TimelineEvent:
+    return TimelineEvent(
+        seq=row.seq,
+        at=row.at,
+        kind=EventKind(row.kind),
+        actor_user_id=row.actor_user_id,
+        actor_label=row.actor_label,
+        actor_role=Role(row.actor_role) if row.actor_role else None,
+        state_before=State(row.state_before) if row.state_before else None,
+        state_after=State(row.state_after),
+        changes=dict(row.changes),
+        note=row.note,
+    )

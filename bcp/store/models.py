@@ -1,0 +1,158 @@
+"""Tables, as SQLAlchemy 2 typed models. Change them only together with an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bcp.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy's documented form)
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    eori: Mapped[str] = mapped_column(String(17), unique=True)
+    siret: Mapped[str | None] = mapped_column(String(14))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    created_at: Mapped[datetime]
+
+    provider: Mapped[OrganisationRow | None] = relationship(remote_side=[id])
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+    organisation: Mapped[OrganisationRow | None] = relationship()
+
+
+class ApiTokenRow(Base):
+    """Only the SHA-256 of a token is kept: a leaked database leaks no usable token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[UserRow] = relationship()
+
+
+class IncidentRow(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_state_declared_at", "state", "declared_at"),
+        Index("ix_incidents_organisation_id", "organisation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    component: Mapped[str] = mapped_column(String(20), index=True)
+    scope: Mapped[str] = mapped_column(String(20))
+    side: Mapped[str] = mapped_column(String(20))
+    planned: Mapped[bool] = mapped_column(Boolean)
+    planned_until: Mapped[datetime | None]
+    modes: Mapped[list[str]] = mapped_column(JSON)
+    channel: Mapped[str] = mapped_column(String(3))
+    ens_operations: Mapped[list[str]] = mapped_column(JSON)
+    ens_waiting: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    declared_at: Mapped[datetime]
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    organisation: Mapped[OrganisationRow | None] = relationship()
+    events: Mapped[list[TimelineEventRow]] = relationship(
+        order_by="TimelineEventRow.seq", back_populates="incident"
+    )
+
+
+class TimelineEventRow(Base):
+    """Append-only: database triggers refuse UPDATE and DELETE (see the first migration)."""
+
+    __tablename__ = "timeline_events"
+    __table_args__ = (UniqueConstraint("incident_id", "seq", name="uq_timeline_events_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    state_before: Mapped[str | None] = mapped_column(String(20))
+    state_after: Mapped[str] = mapped_column(String(20))
+    changes: Mapped[dict[str, Any]]
+    note: Mapped[str] = mapped_column(Text)
+
+    incident: Mapped[IncidentRow] = relationship(back_populates="events")
+
+
+class OutboxRow(Base):
+    """A notification to send, written in the same transaction as the event that causes it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    topic: Mapped[str] = mapped_column(String(60))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,39 @@
+"""The JSON API, /api/v1: a contract other tools rely on (see docs/api.md and openapi.json)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+
+from bcp.services.accounts import actor_for_token
+from bcp.web.problems import problem
+from bcp.web.runtime import runtime
+
+api = Blueprint("api", __name__)
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+@api.before_request
+def authenticate():
+    request.max_content_length = runtime().settings.api_max_body_bytes
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        return _unauthenticated("send the header 'Authorization: Bearer <token>'")
+    actor = actor_for_token(runtime().unit_of_work(), token)
+    if actor is None:
+        return _unauthenticated("this token is unknown or revoked")
+    g.actor = actor
+    return None
+
+
+def _unauthenticated(detail: str):
+    response = problem(401, "unauthenticated", "Authentication required", detail)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="bcp"'
+    return response
+
+
+from bcp.web.api import incidents, openapi  # noqa: E402, F401  (routes register on import)

@@ -1,0 +1,375 @@
+"""GET /api/v1/openapi.json: the contract of the API. A test checks it against the routes and
+validates real responses against its schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from bcp.domain.actors import Role
+from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode, Scope, Side
+from bcp.domain.declaration import DESCRIPTION_MAX, ENS_WAITING_MAX, SUMMARY_MAX
+from bcp.domain.incident import NOTE_MAX
+from bcp.domain.lifecycle import Action, State
+from bcp.domain.timeline import EventKind
+from bcp.web.api import api
+
+
+def _enum(enum: type) -> dict[str, Any]:
+    return {"type": "string", "enum": [m.value for m in enum]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_TIME = {"type": "string", "format": "date-time"}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+_SECONDS = {"type": ["integer", "null"], "minimum": 0}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": _ref("Problem")}},
+    }
+
+
+def _json(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+_ID_PARAM = {
+    "name": "incident_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+_COMMON_ERRORS = {
+    "401": _problem("No token, or an unknown or revoked one"),
+}
+_INCIDENT_ERRORS = {**_COMMON_ERRORS, "404": _problem("No such incident visible to you")}
+
+SCHEMAS: dict[str, Any] = {
+    "Problem": {
+        "type": "object",
+        "description": "RFC 9457 problem details",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "detail": {"type": "string"},
+            "instance": {"type": "string"},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["field", "message"],
+                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                },
+            },
+        },
+    },
+    "Declaration": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["component", "started_at", "modes", "channel", "ens_operations", "summary"],
+        "properties": {
+            "component": {"type": "string", "enum": list(COMPONENTS)},
+            "organisation": {
+                "type": "string",
+                "description": "EORI of the organisation concerned. Operators: their own "
+                "(default). Desk: required unless the scope concerns everyone.",
+            },
+            "scope": {
+                **_enum(Scope),
+                "description": "organisation (default), provider (an EDI provider and all its "
+                "clients), national or eu (desk only: concerns every operator)",
+            },
+            "side": {
+                **_enum(Side),
+                "description": "Whose side the fault is on; defaults to the component's owner. "
+                "UUMDS on the operator side is a certificate problem.",
+            },
+            "started_at": {
+                **_TIME,
+                "description": "When the outage began, as observed, with its offset. Not in the "
+                "future unless planned (at most 90 days ahead).",
+            },
+            "planned": {"type": "boolean", "default": False},
+            "planned_until": {**_TIME, "description": "End of a planned outage's window"},
+            "modes": {"type": "array", "minItems": 1, "uniqueItems": True, "items": _enum(Mode)},
+            "channel": _enum(Channel),
+            "ens_operations": {
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": _enum(EnsOperation),
+            },
+            "ens_waiting": {"type": "integer", "minimum": 0, "maximum": ENS_WAITING_MAX},
+            "summary": {"type": "string", "minLength": 1, "maxLength": SUMMARY_MAX},
+            "description": {"type": "string", "maxLength": DESCRIPTION_MAX},
+        },
+    },
+    "Transition": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["action"],
+        "properties": {
+            "action": _enum(Action),
+            "note": {
+                "type": "string",
+                "maxLength": NOTE_MAX,
+                "description": "Free note; the reason, required for refuse_fallback and cancel",
+            },
+        },
+    },
+    "TimelineEvent": {
+        "type": "object",
+        "required": ["seq", "at", "kind", "actor", "state_before", "state_after", "changes"],
+        "properties": {
+            "seq": {"type": "integer", "minimum": 1},
+            "at": _TIME,
+            "kind": _enum(EventKind),
+            "actor": {
+                "type": "object",
+                "required": ["user_id", "name", "role"],
+                "properties": {
+                    "user_id": {"type": ["integer", "null"]},
+                    "name": {"type": "string"},
+                    "role": {"type": ["string", "null"], "enum": [*(r.value for r in Role), None]},
+                },
+            },
+            "state_before": {"type": ["string", "null"], "enum": [*(s.value for s in State), None]},
+            "state_after": _enum(State),
+            "changes": {"type": "object"},
+            "note": {"type": "string"},
+        },
+    },
+    "Timeline": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": _ref("TimelineEvent")}},
+    },
+    "IncidentSummary": {
+        "type": "object",
+        "required": [
+            "id",
+            "state",
+            "component",
+            "organisation",
+            "scope",
+            "side",
+            "started_at",
+            "declared_at",
+            "modes",
+            "channel",
+            "ens_operations",
+            "ens_waiting",
+            "summary",
+            "durations",
+            "allowed_actions",
+        ],
+        "properties": {
+            "id": {"type": "integer"},
+            "state": _enum(State),
+            "component": {"type": "string", "enum": list(COMPONENTS)},
+            "component_name": {
+                "type": "object",
+                "properties": {"en": {"type": "string"}, "fr": {"type": "string"}},
+            },
+            "organisation": {
+                "type": ["object", "null"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "eori": {"type": "string"},
+                    "siret": {"type": ["string", "null"]},
+                },
+            },
+            "scope": _enum(Scope),
+            "side": _enum(Side),
+            "concerns_everyone": {"type": "boolean"},
+            "started_at": _TIME,
+            "declared_at": _TIME,
+            "declared_by": {
+                "type": ["object", "null"],
+                "properties": {
+                    "user_id": {"type": ["integer", "null"]},
+                    "name": {"type": "string"},
+                },
+            },
+            "planned": {"type": "boolean"},
+            "planned_until": _NULLABLE_TIME,
+            "modes": {"type": "array", "items": _enum(Mode)},
+            "channel": _enum(Channel),
+            "ens_operations": {"type": "array", "items": _enum(EnsOperation)},
+            "ens_waiting": {"type": "integer", "minimum": 0},
+            "summary": {"type": "string"},
+            "description": {"type": "string"},
+            "durations": {
+                "type": "object",
+                "description": "Derived from the timeline, in seconds; null until it begins",
+                "required": [
+                    "time_to_acknowledge",
+                    "time_in_fallback",
+                    "total_outage",
+                    "time_to_close",
+                ],
+                "properties": {
+                    "time_to_acknowledge": _SECONDS,
+                    "time_in_fallback": _SECONDS,
+                    "total_outage": _SECONDS,
+                    "time_to_close": _SECONDS,
+                },
+            },
+            "allowed_actions": {"type": "array", "items": _enum(Action)},
+            "links": {"type": "object"},
+        },
+    },
+    "Incident": {
+        "allOf": [
+            _ref("IncidentSummary"),
+            {
+                "type": "object",
+                "required": ["timeline"],
+                "properties": {"timeline": {"type": "array", "items": _ref("TimelineEvent")}},
+            },
+        ]
+    },
+    "IncidentList": {
+        "type": "object",
+        "required": ["items", "limit", "offset"],
+        "properties": {
+            "items": {"type": "array", "items": _ref("IncidentSummary")},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+        },
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/incidents": {
+        "post": {
+            "operationId": "declareIncident",
+            "summary": "Declare an outage of an ICS2 component",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("Declaration")}},
+            },
+            "responses": {
+                "201": _json("The incident, its state and its timeline so far", "Incident"),
+                "400": _problem("The body is not valid JSON"),
+                "403": _problem("Your role may not declare this outage"),
+                "413": _problem("The body is too large"),
+                "415": _problem("The body is not JSON"),
+                "422": _problem("Invalid values; `errors` lists each field"),
+                **_COMMON_ERRORS,
+            },
+        },
+        "get": {
+            "operationId": "listIncidents",
+            "summary": "Incidents visible to you, newest first",
+            "parameters": [
+                {
+                    "name": "status",
+                    "in": "query",
+                    "description": "One state or several, comma-separated",
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "component",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": list(COMPONENTS)},
+                },
+                {
+                    "name": "since",
+                    "in": "query",
+                    "description": "Declared at or after this instant (ISO 8601 with offset)",
+                    "schema": {"type": "string", "format": "date-time"},
+                },
+                {"name": "org", "in": "query", "description": "EORI", "schema": {"type": "string"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            ],
+            "responses": {
+                "200": _json("A page of incidents", "IncidentList"),
+                "422": _problem("Unknown filter value"),
+                **_COMMON_ERRORS,
+            },
+        },
+    },
+    "/incidents/{incident_id}": {
+        "get": {
+            "operationId": "getIncident",
+            "summary": "One incident with its timeline",
+            "parameters": [_ID_PARAM],
+            "responses": {"200": _json("The incident", "Incident"), **_INCIDENT_ERRORS},
+        }
+    },
+    "/incidents/{incident_id}/timeline": {
+        "get": {
+            "operationId": "getTimeline",
+            "summary": "The append-only timeline of an incident",
+            "parameters": [_ID_PARAM],
+            "responses": {
+                "200": _json("The timeline, oldest first", "Timeline"),
+                **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/transitions": {
+        "post": {
+            "operationId": "applyTransition",
+            "summary": "Acknowledge, activate or refuse the fallback, recover, close or cancel",
+            "parameters": [_ID_PARAM],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("Transition")}},
+            },
+            "responses": {
+                "200": _json("The incident after the transition", "Incident"),
+                "400": _problem("The body is not valid JSON"),
+                "403": _problem("Your role does not own this action"),
+                "409": _problem("Not possible from the current state, or changed concurrently"),
+                "413": _problem("The body is too large"),
+                "415": _problem("The body is not JSON"),
+                "422": _problem("Unknown action, or a required reason is missing"),
+                **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "operationId": "getOpenapi",
+            "summary": "This document",
+            "security": [],
+            "responses": {"200": {"description": "The OpenAPI document"}},
+        }
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "bcp: ICS2 continuity desk API",
+            "version": "1.0.0",
+            "description": "Outages of ICS2 components and their fallback procedures. Errors are "
+            "application/problem+json (RFC 9457). Times are UTC, ISO 8601.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+@api.get("/openapi.json")
+def openapi():
+    return jsonify(document())

@@ -1,0 +1,70 @@
+"""Error handlers: problem+json under /api/, a plain page elsewhere; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from bcp.domain.errors import DomainError
+from bcp.web.problems import domain_problem, problem
+
+log = logging.getLogger(__name__)
+
+_SLUGS = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "not-allowed",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "body-too-large",
+    415: "unsupported-media-type",
+}
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def on_domain_error(error: DomainError):
+        if _wants_problem():
+            return domain_problem(error)
+        return _page(_status_of(error), error.message)
+
+    @app.errorhandler(HTTPException)
+    def on_http_error(error: HTTPException):
+        status = error.code or 500
+        if _wants_problem():
+            response = problem(
+                status,
+                _SLUGS.get(status, "http-error"),
+                error.name,
+                error.description or error.name,
+            )
+            if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+                response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+            return response
+        return _page(status, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def on_unexpected(error: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        if _wants_problem():
+            return problem(
+                500,
+                "internal-error",
+                "Internal error",
+                "Something went wrong on our side; nothing was saved. The error is logged.",
+            )
+        return _page(500, InternalServerError.description)
+
+
+def _wants_problem() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _status_of(error: DomainError) -> int:
+    return domain_problem(error).status_code
+
+
+def _page(status: int, message: str):
+    return render_template("error.html", status=status, message=message), status

@@ -1,0 +1,28 @@
+"""What the application holds for the length of its life: settings, engine, sessions, clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bcp.domain.clock import Clock
+from bcp.services.unit_of_work import UnitOfWork
+from bcp.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    clock: Clock
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["bcp"]

@@ -1,0 +1,73 @@
+"""Settings: defaults from config/, overridden by a file and by the environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bcp.settings import ROOT, ConfigError, load_settings
+
+
+def test_the_embedded_default_is_sqlite_in_the_instance_folder(tmp_path):
+    settings = load_settings({}, instance_dir=tmp_path)
+    assert settings.env == "development"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'bcp.sqlite3'}"
+
+
+@pytest.mark.parametrize("name", ["BCP_DATABASE_URL", "DATABASE_URL"])
+def test_the_environment_names_the_database(name):
+    settings = load_settings({name: "postgresql://bcp:pw@127.0.0.1:5432/bcp"})
+    assert settings.database_url == "postgresql+psycopg://bcp:pw@127.0.0.1:5432/bcp"
+
+
+def test_bcp_database_url_wins_over_database_url():
+    settings = load_settings({"BCP_DATABASE_URL": "sqlite:///a.db", "DATABASE_URL": "sqlite:///b"})
+    assert settings.database_url == "sqlite:///a.db"
+
+
+def test_a_settings_file_overrides_the_defaults(tmp_path):
+    extra = tmp_path / "site.toml"
+    extra.write_text("[api]\nmax_body_bytes = 1024\n")
+    settings = load_settings({"BCP_CONFIG": str(extra)})
+    assert settings.api_max_body_bytes == 1024
+    assert settings.page_size == 50
+
+
+def test_a_broken_settings_file_is_named(tmp_path):
+    extra = tmp_path / "broken.toml"
+    extra.write_text("api = [")
+    with pytest.raises(ConfigError, match="broken.toml"):
+        load_settings({"BCP_CONFIG": str(extra)})
+
+
+@pytest.mark.parametrize("secret", [None, "short"])
+def test_production_refuses_the_default_or_a_short_secret(secret):
+    environ = {"BCP_ENV": "production"}
+    if secret:
+        environ["BCP_SECRET_KEY"] = secret
+    with pytest.raises(ConfigError, match="BCP_SECRET_KEY"):
+        load_settings(environ)
+
+
+def test_production_starts_with_a_real_secret():
+    settings = load_settings({"BCP_ENV": "production", "BCP_SECRET_KEY": "k" * 40})
+    assert settings.is_production
+
+
+def test_a_production_start_with_the_default_secret_stops_with_a_clear_message(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env={
+            "BCP_ENV": "production",
+            "BCP_DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "refusing to start in production" in result.stderr

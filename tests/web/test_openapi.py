@@ -1,0 +1,85 @@
+"""The OpenAPI document tells the truth: every route is in it, nothing else is, and real
+responses match the schemas it declares for their status."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from tests.domain.conftest import facts
+
+
+@pytest.fixture
+def document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_the_document_is_valid_openapi(document):
+    validate(document)
+
+
+def test_the_document_and_the_routes_agree(app, document):
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                routes.add((path, method.lower()))
+    documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    assert routes == documented
+
+
+def conforms(document, path: str, method: str, response) -> None:
+    operation = document["paths"][path][method]
+    status = str(response.status_code)
+    assert status in operation["responses"], f"{method} {path} answered undocumented {status}"
+    content = operation["responses"][status].get("content")
+    if not content:
+        return
+    [(media_type, spec)] = content.items()
+    assert response.mimetype == media_type
+    schema = {**spec["schema"], "components": document["components"]}
+    Draft202012Validator(schema).validate(response.get_json())
+
+
+def test_real_responses_match_their_schemas(client, document, people):
+    auth = people.carrier.auth
+    desk = people.desk.auth
+    created = client.post("/api/v1/incidents", json=facts(), headers=auth)
+    conforms(document, "/incidents", "post", created)
+    incident_id = created.get_json()["id"]
+    base = f"/api/v1/incidents/{incident_id}"
+    conforms(
+        document, "/incidents", "post", client.post("/api/v1/incidents", json={}, headers=auth)
+    )
+    conforms(document, "/incidents", "get", client.get("/api/v1/incidents", headers=auth))
+    conforms(document, "/incidents", "get", client.get("/api/v1/incidents"))
+    conforms(document, "/incidents", "get", client.get("/api/v1/incidents?status=x", headers=auth))
+    conforms(document, "/incidents/{incident_id}", "get", client.get(base, headers=auth))
+    conforms(document, "/incidents/{incident_id}", "get", client.get(base + "0", headers=auth))
+    conforms(
+        document,
+        "/incidents/{incident_id}/timeline",
+        "get",
+        client.get(base + "/timeline", headers=auth),
+    )
+    transitions = "/incidents/{incident_id}/transitions"
+    for payload, headers in [
+        ({"action": "acknowledge"}, desk),
+        ({"action": "acknowledge"}, desk),
+        ({"action": "close"}, auth),
+        ({"action": "nope"}, desk),
+        ({"action": "refuse_fallback"}, desk),
+        ({"action": "refuse_fallback", "note": "pas justifié"}, desk),
+    ]:
+        conforms(
+            document,
+            transitions,
+            "post",
+            client.post(base + "/transitions", json=payload, headers=headers),
+        )
