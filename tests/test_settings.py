@@ -38,7 +38,7 @@ def test_a_settings_file_overrides_the_defaults(tmp_path):
 def test_a_broken_settings_file_is_named(tmp_path):
     extra = tmp_path / "broken.toml"
     extra.write_text("api = [")
-    with pytest.raises(ConfigError, match="broken.toml"):
+    with pytest.raises(ConfigError, match=r"broken\.toml"):
         load_settings({"BCP_CONFIG": str(extra)})
 
 
