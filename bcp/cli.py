@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
 from bcp import migrate
+from bcp.domain.actors import Actor, Role
+from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode, Scope, Side
 from bcp.domain.errors import DomainError
+from bcp.domain.reflexes.coverage import enumerate_cases, faults
+from bcp.domain.reflexes.engine import ReflexFacts, evaluate
+from bcp.domain.reflexes.table import TableError, parse_duration
 from bcp.services import accounts
 from bcp.services.demo import load_demo
+from bcp.services.incidents import open_incident_ids, review_incident
+from bcp.services.reflexes import activate, active_table
+from bcp.store.reflex_files import REFLEXES_DIR, load_table
 from bcp.web.runtime import runtime
 
 bcp_commands = AppGroup("bcp", help="ICS2 continuity desk commands.")
@@ -40,7 +50,7 @@ def demo() -> None:
     rt = runtime()
     if rt.settings.is_production:
         raise click.ClickException("demo data is never loaded in production")
-    if load_demo(rt.unit_of_work(), rt.clock):
+    if load_demo(rt.unit_of_work(), rt.clock, rt.library):
         click.echo("demo data loaded (credentials: README.md)")
     else:
         click.echo("the database already has data: demo data left as it is")
@@ -105,3 +115,124 @@ def org_add(name, kind, eori, siret, provider_eori) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"organisation {eori.upper()} created")
+
+
+reflexes = AppGroup("reflexes", help="The reflex-sheet rules tables in reflexes/.")
+bcp_commands.add_command(reflexes)
+
+
+@reflexes.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--quiet", is_flag=True, help="Print only the summary and the faults")
+def reflexes_check(files: tuple[Path, ...], quiet: bool) -> None:
+    """Validate tables (default: every file of reflexes/) and prove their coverage: every
+    component × side × scope × mode × channel × planned, at every duration threshold, gets
+    exactly one procedure."""
+    paths = files or tuple(sorted(REFLEXES_DIR.glob("*.yaml")))
+    failed = False
+    for path in paths:
+        try:
+            table = load_table(path)
+        except TableError as error:
+            click.echo(f"FAIL {error}", err=True)
+            failed = True
+            continue
+        cases = enumerate_cases(table)
+        if not quiet:
+            for case in cases:
+                names = ", ".join(f"{r.procedure} [{r.id}]" for r in case.winners) or "NONE"
+                click.echo(f"{case.label}  ->  {names}")
+        problems = faults(cases)
+        for problem in problems:
+            click.echo(f"FAIL {table.origin}: {problem}", err=True)
+        failed = failed or bool(problems)
+        status = "FAIL" if problems else "OK"
+        click.echo(
+            f"{status} {table.origin}: version {table.version}, {len(table.rules)} rules, "
+            f"{len(table.procedures)} procedures, {len(cases)} cases, {len(problems)} faults"
+        )
+    if failed:
+        raise SystemExit(1)
+
+
+@reflexes.command("explain")
+@click.option("--component", required=True, type=click.Choice(list(COMPONENTS), False))
+@click.option(
+    "--mode", "modes", multiple=True, required=True, type=click.Choice([m.value for m in Mode])
+)
+@click.option("--channel", default="EDI", type=click.Choice([c.value for c in Channel]))
+@click.option("--side", type=click.Choice([s.value for s in Side]), help="Default: the owner's")
+@click.option("--scope", default="organisation", type=click.Choice([s.value for s in Scope]))
+@click.option("--planned/--unplanned", default=False)
+@click.option(
+    "--operation",
+    "operations",
+    multiple=True,
+    default=["lodge"],
+    type=click.Choice([o.value for o in EnsOperation]),
+)
+@click.option("--lasted", default="0min", help="How long the outage has lasted: 30min, 4h, 1d")
+@click.option("--table", "version", help="Table version (default: the active one)")
+@click.option("--lang", default="fr", type=click.Choice(["fr", "en"]))
+def reflexes_explain(
+    component, modes, channel, side, scope, planned, operations, lasted, version, lang
+) -> None:
+    """Print the procedure the rules pick for these facts, why, and its steps."""
+    rt = runtime()
+    try:
+        elapsed = parse_duration(lasted)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--lasted") from None
+    table = rt.library.get(version) if version else active_table(rt.unit_of_work(), rt.library)
+    spec = COMPONENTS[component.upper()]
+    now = rt.clock.now()
+    facts = ReflexFacts(
+        component=spec.code,
+        scope=Scope(scope),
+        side=Side(side) if side else spec.default_side,
+        planned=planned,
+        modes=frozenset(Mode(m) for m in modes),
+        channel=Channel(channel),
+        ens_operations=frozenset(EnsOperation(o) for o in operations),
+        started_at=now - elapsed,
+    )
+    decision = evaluate(facts, table, now)
+    procedure = decision.procedure
+    click.echo(f"{procedure.title(lang)}  [{procedure.id}, table {table.version}]")
+    click.echo(procedure.summary(lang))
+    click.echo("")
+    for line in decision.explanation():
+        click.echo(line)
+    click.echo("")
+    for index, planned_step in enumerate(decision.steps, 1):
+        step = planned_step.step
+        flag = "  (to confirm)" if step.to_confirm else ""
+        minutes = int(step.due_after.total_seconds() // 60)
+        click.echo(
+            f"{index}. [{step.role.value}] {step.title(lang)} — "
+            f"{step.anchor.value} + {minutes} min{flag}"
+        )
+
+
+@reflexes.command("activate")
+@click.argument("version")
+@click.option("--note", default="", help="Why this version now")
+def reflexes_activate(version: str, note: str) -> None:
+    """Make VERSION the table new incidents are decided with; open incidents keep theirs."""
+    rt = runtime()
+    operator = Actor(user_id=None, label="command line", role=Role.ADMIN)
+    try:
+        table = activate(rt.unit_of_work(), rt.clock, rt.library, operator, version, note)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"rules table {table.version} is active")
+
+
+@reflexes.command("review")
+def reflexes_review() -> None:
+    """Re-run the rules on every open incident (durations and planned windows move on)."""
+    rt = runtime()
+    for incident_id in open_incident_ids(rt.unit_of_work()):
+        event = review_incident(rt.unit_of_work(), rt.clock, rt.library, incident_id)
+        if event is not None:
+            click.echo(f"incident {incident_id}: now {event.changes['procedure']}")

@@ -28,6 +28,7 @@ class Settings:
     page_size: int
     max_page_size: int
     timezone: str
+    reflexes_default_version: str = "fr-2025-10"
 
     @property
     def is_production(self) -> bool:
@@ -42,6 +43,7 @@ def load_settings(
     if extra := environ.get("BCP_CONFIG"):
         _merge(data, _read(Path(extra)))
     api, display = data.get("api", {}), data.get("display", {})
+    reflexes = data.get("reflexes", {})
     instance_dir = instance_dir or ROOT / "instance"
     url = (
         environ.get("BCP_DATABASE_URL")
@@ -57,6 +59,7 @@ def load_settings(
         page_size=int(api.get("page_size", 50)),
         max_page_size=int(api.get("max_page_size", 500)),
         timezone=str(display.get("timezone", "Europe/Paris")),
+        reflexes_default_version=str(reflexes.get("default_version", "fr-2025-10")),
     )
     check(settings)
     return settings

@@ -177,3 +177,11 @@ def people(uow, clock) -> People:
 def pytest_report_header() -> str:
     url = _server_url()
     return f"bcp database: {make_url(url).render_as_string() if url else 'SQLite (embedded)'}"
+
+
+@pytest.fixture(scope="session")
+def library():
+    from bcp.services.reflexes import ReflexLibrary
+    from bcp.store.reflex_files import load_all
+
+    return ReflexLibrary(load_all(), "fr-2025-10")

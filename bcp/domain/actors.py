@@ -11,6 +11,11 @@ class Role(StrEnum):
     DESK = "desk"
     MANAGER = "manager"
     ADMIN = "admin"
+    SYSTEM = "system"
+
+
+USER_ROLES = (Role.OPERATOR, Role.DESK, Role.MANAGER, Role.ADMIN)
+"""The roles a person can have; `system` is the application itself (rules re-run, scheduler)."""
 
 
 class OrganisationKind(StrEnum):

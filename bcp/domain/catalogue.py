@@ -170,3 +170,17 @@ COMPONENTS: dict[str, Component] = {
 
 def component(code: str) -> Component:
     return COMPONENTS[code]
+
+
+def possible_scopes(spec: Component, side: Side) -> tuple[Scope, ...]:
+    """Whom an outage of `spec` at fault on `side` can concern. Only a fault on the
+    administration's side of an EU or national component can concern everyone; the national
+    system concerns France only."""
+    local = (Scope.ORGANISATION, Scope.PROVIDER)
+    if side is not Side.ADMINISTRATION:
+        return local
+    if spec.owner is Owner.EU:
+        return (*local, Scope.NATIONAL, Scope.EU)
+    if spec.owner is Owner.NATIONAL:
+        return (*local, Scope.NATIONAL)
+    return local

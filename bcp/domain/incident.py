@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
-from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode, Owner, Scope, Side
+from bcp.domain.catalogue import (
+    COMPONENTS,
+    Channel,
+    EnsOperation,
+    Mode,
+    Owner,
+    Scope,
+    Side,
+    possible_scopes,
+)
 from bcp.domain.declaration import Declaration
-from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, invalid
+from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, NotFound, invalid
 from bcp.domain.lifecycle import TRANSITIONS, Action, State
+from bcp.domain.reflexes.engine import Decision, ReflexFacts, evaluate
+from bcp.domain.reflexes.model import Procedure, ReflexTable, StepRole
+from bcp.domain.reflexes.progress import StepStatus, blocking_steps, milestones, step_statuses
 from bcp.domain.timeline import EVENT_OF_ACTION, EventKind, TimelineEvent
 
 NOTE_MAX = 5_000
@@ -31,6 +43,15 @@ class OutageFacts:
     started_at: datetime
 
 
+@dataclass(frozen=True)
+class ReflexChoice:
+    """The procedure an incident follows, and the table version and rule that chose it."""
+
+    table_version: str
+    rule_id: str
+    procedure_id: str
+
+
 @dataclass
 class Incident:
     id: int | None
@@ -43,6 +64,8 @@ class Incident:
     declared_by: int | None
     state: State = State.DECLARED
     events: list[TimelineEvent] = field(default_factory=list)
+    reflex: ReflexChoice | None = None
+    procedure: Procedure | None = field(default=None, compare=False)
 
     @property
     def concerns_everyone(self) -> bool:
@@ -74,7 +97,177 @@ class Incident:
         if transition.reason_required and not note:
             raise invalid("note", f"a reason is required to {action.value.replace('_', ' ')}")
         _check_note(note)
+        if self.procedure is not None:
+            blocking = blocking_steps(self.procedure, self.events, action.value, now)
+            if blocking:
+                names = "; ".join(f"{s.id} ({s.title.en})" for s in blocking)
+                raise IllegalTransition(
+                    f"cannot {action.value.replace('_', ' ')} before this step of the "
+                    f"procedure is done or skipped: {names}"
+                )
         return self._record(EVENT_OF_ACTION[action], actor, now, transition.target, note=note)
+
+    def reflex_facts(self) -> ReflexFacts:
+        f = self.facts
+        return ReflexFacts(
+            component=f.component,
+            scope=f.scope,
+            side=f.side,
+            planned=f.planned,
+            modes=frozenset(f.modes),
+            channel=f.channel,
+            ens_operations=frozenset(f.ens_operations),
+            started_at=f.started_at,
+            planned_until=f.planned_until,
+        )
+
+    def decision(self, table: ReflexTable, now: datetime) -> Decision:
+        return evaluate(self.reflex_facts(), table, now, milestones(self.events))
+
+    def decide(self, table: ReflexTable, actor: Actor, now: datetime) -> TimelineEvent | None:
+        """Run the rules on the current facts; record the choice, or the switch and why. Running
+        it again on the same facts at the same moment records nothing."""
+        if not self.state.is_open:
+            return None
+        decision = self.decision(table, now)
+        choice = ReflexChoice(table.version, decision.rule.id, decision.procedure.id)
+        if choice == self.reflex:
+            return None
+        previous, self.reflex, self.procedure = self.reflex, choice, decision.procedure
+        changes: dict[str, Any] = {
+            "table": choice.table_version,
+            "rule": choice.rule_id,
+            "procedure": choice.procedure_id,
+            "why": decision.explanation(),
+        }
+        if previous is None:
+            kind = EventKind.PROCEDURE_SELECTED
+        else:
+            kind = EventKind.PROCEDURE_SWITCHED
+            changes["before"] = {"rule": previous.rule_id, "procedure": previous.procedure_id}
+            changes["kept_steps"] = [s.step.id for s in self.steps(now) if s.state.settled]
+        return self._record(kind, actor, now, self.state, changes=changes)
+
+    def steps(self, now: datetime) -> list[StepStatus]:
+        if self.procedure is None:
+            return []
+        return step_statuses(self.procedure, self.events, now)
+
+    def settle_step(
+        self,
+        step_id: str,
+        done: bool,
+        actor: Actor,
+        now: datetime,
+        note: str = "",
+        reference: str = "",
+    ) -> TimelineEvent:
+        """Mark a step of the current procedure done, or skipped (with a reason)."""
+        if self.procedure is None or (step := self.procedure.step(step_id)) is None:
+            raise NotFound(f"the procedure of this incident has no step {step_id!r}")
+        if not self.state.is_open:
+            raise IllegalTransition(f"the incident is {self.state.value}: its steps are frozen")
+        if not self._may_settle(step.role, actor):
+            raise NotAllowed(f"step {step_id} is for the {step.role.value} to do")
+        status = next(s for s in self.steps(now) if s.step.id == step_id)
+        if status.state.settled:
+            raise IllegalTransition(
+                f"step {step_id} is already {status.state.value} (by {status.by})"
+            )
+        note, reference = note.strip(), reference.strip()
+        if not done and not note:
+            raise invalid("note", "a reason is required to skip a step")
+        _check_note(note)
+        if len(reference) > REFERENCE_MAX:
+            raise invalid("reference", f"at most {REFERENCE_MAX} characters")
+        kind = EventKind.STEP_DONE if done else EventKind.STEP_SKIPPED
+        changes = {"step": step_id, "reference": reference or None}
+        return self._record(kind, actor, now, self.state, note=note, changes=changes)
+
+    def _may_settle(self, role: StepRole, actor: Actor) -> bool:
+        if actor.role is Role.DESK:
+            return True
+        if role in (StepRole.OPERATOR, StepRole.PROVIDER):
+            return actor.role is Role.OPERATOR and self._belongs_to(actor)
+        return role is StepRole.MANAGER and actor.role is Role.MANAGER
+
+    def reclassify(
+        self, actor: Actor, now: datetime, note: str = "", **changes: Any
+    ) -> TimelineEvent:
+        """The desk corrects the component, the side or the scope; the caller then re-runs the
+        rules with `decide`."""
+        if actor.role is not Role.DESK:
+            raise NotAllowed("only the customs desk reclassifies an incident")
+        if not self.state.is_open:
+            raise IllegalTransition(f"the incident is {self.state.value}: it cannot change")
+        component = changes.get("component") or self.facts.component
+        spec = COMPONENTS[component]
+        side = changes.get("side") or (
+            self.facts.side if self.facts.side in spec.sides else spec.default_side
+        )
+        scope = changes.get("scope") or self.facts.scope
+        errors = ErrorList()
+        if side not in spec.sides:
+            errors.add(
+                "side",
+                f"{component} can only be at fault on the side of: "
+                + ", ".join(s.value for s in spec.sides),
+            )
+        elif scope not in possible_scopes(spec, side):
+            errors.add(
+                "scope",
+                f"{component} at fault on the {side.value} side cannot concern {scope.value}",
+            )
+        if scope.concerns_everyone != self.facts.scope.concerns_everyone:
+            errors.add(
+                "scope",
+                "an incident cannot move between one organisation and everyone; "
+                "declare a separate outage for everyone",
+            )
+        errors.raise_if_any()
+        before = {
+            "component": self.facts.component,
+            "side": self.facts.side.value,
+            "scope": self.facts.scope.value,
+        }
+        after = {"component": component, "side": side.value, "scope": scope.value}
+        if before == after:
+            raise invalid("component", "nothing to change: give another component, side or scope")
+        _check_note(note.strip())
+        self.facts = replace(self.facts, component=component, side=side, scope=scope)
+        return self._record(
+            EventKind.RECLASSIFIED,
+            actor,
+            now,
+            self.state,
+            note=note.strip(),
+            changes={"before": before, "after": after},
+        )
+
+    def issue_fallback_reference(self, actor: Actor, now: datetime, sequence: int) -> TimelineEvent:
+        """A traceable reference for one fallback filing, like GAMMA's fallback number."""
+        if self.organisation is None:
+            raise IllegalTransition(
+                "this outage concerns everyone: declare your organisation's own incident for "
+                "it, then ask for fallback references there"
+            )
+        if self.state is not State.FALLBACK_ACTIVE:
+            raise IllegalTransition(
+                f"fallback references are issued while the fallback is active; the incident "
+                f"is {self.state.value}"
+            )
+        if not (
+            actor.role is Role.DESK or (actor.role is Role.OPERATOR and self._belongs_to(actor))
+        ):
+            raise NotAllowed("only the organisation concerned or the desk asks for a reference")
+        reference = fallback_reference(now.year, self.organisation.eori, sequence)
+        return self._record(
+            EventKind.FALLBACK_REFERENCE_ISSUED,
+            actor,
+            now,
+            self.state,
+            changes={"reference": reference, "sequence": sequence},
+        )
 
     def _refusal(self, action: Action, actor: Actor) -> Exception | None:
         transition = TRANSITIONS[action]
@@ -129,14 +322,23 @@ class Incident:
         return event
 
 
+REFERENCE_MAX = 200
+
+
+def fallback_reference(year: int, eori: str, sequence: int) -> str:
+    return f"PS-{year}-{eori}-{sequence:04d}"
+
+
 def declare(
     declaration: Declaration,
     actor: Actor,
     organisation: OrganisationRef | None,
     now: datetime,
+    table: ReflexTable,
 ) -> Incident:
-    """Open an incident. `organisation` is the one named by the declaration (desk) or the actor's
-    own (operator). An outage the desk declares is acknowledged by that same act."""
+    """Open an incident and pick its procedure. `organisation` is the one named by the
+    declaration (desk) or the actor's own (operator). An outage the desk declares is acknowledged
+    by that same act."""
     if actor.role not in (Role.OPERATOR, Role.DESK):
         raise NotAllowed("only an operator or the customs desk may declare an outage")
     spec = COMPONENTS[declaration.component]
@@ -167,6 +369,7 @@ def declare(
         declared_by=actor.user_id,
     )
     incident._record(EventKind.DECLARED, actor, now, State.DECLARED, changes=_facts_dict(incident))
+    incident.decide(table, actor, now)
     if actor.role is Role.DESK:
         incident.apply(Action.ACKNOWLEDGE, actor, now, note="declared by the customs desk")
     return incident
@@ -188,17 +391,18 @@ def _check_scope(
     if side not in spec.sides:
         sides = ", ".join(s.value for s in spec.sides)
         errors.add("side", f"{spec.code} can only be at fault on the side of: {sides}")
+    elif scope not in possible_scopes(spec, side):
+        possible = ", ".join(s.value for s in possible_scopes(spec, side))
+        errors.add(
+            "scope",
+            f"{spec.code} at fault on the {side.value} side cannot concern {scope.value}; "
+            f"possible: {possible}",
+        )
     if scope.concerns_everyone:
         if actor.role is not Role.DESK:
             raise NotAllowed("only the customs desk declares an outage that concerns everyone")
         if organisation is not None:
             errors.add("organisation", "an outage for everyone names no organisation")
-        if spec.owner not in (Owner.EU, Owner.NATIONAL):
-            errors.add("scope", f"{spec.code} is not an EU or national component")
-        elif spec.owner is Owner.NATIONAL and scope is Scope.EU:
-            errors.add("scope", "the national entry system concerns France only: scope national")
-        if side is not Side.ADMINISTRATION:
-            errors.add("side", "an outage for everyone is on the administration's side")
     else:
         if organisation is None:
             errors.add("organisation", "required: the EORI of the organisation concerned")

@@ -19,6 +19,12 @@ class EventKind(StrEnum):
     RECOVERED = "recovered"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    PROCEDURE_SELECTED = "procedure_selected"
+    PROCEDURE_SWITCHED = "procedure_switched"
+    RECLASSIFIED = "reclassified"
+    STEP_DONE = "step_done"
+    STEP_SKIPPED = "step_skipped"
+    FALLBACK_REFERENCE_ISSUED = "fallback_reference_issued"
 
 
 EVENT_OF_ACTION: dict[Action, EventKind] = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 
-from bcp.domain.actors import Actor, OrganisationKind, Role
+from bcp.domain.actors import USER_ROLES, Actor, OrganisationKind, Role
 from bcp.domain.clock import Clock
 from bcp.domain.errors import ErrorList, invalid
 from bcp.domain.identifiers import eori_problem, siret_problem
@@ -92,8 +92,8 @@ def add_user(
     errors = ErrorList()
     if not _LOGIN.match(login):
         errors.add("login", "2 to 64 characters: lower-case letters, digits, '.', '_' or '-'")
-    if role not in {r.value for r in Role}:
-        errors.add("role", f"one of: {', '.join(r.value for r in Role)}")
+    if role not in {r.value for r in USER_ROLES}:
+        errors.add("role", f"one of: {', '.join(r.value for r in USER_ROLES)}")
     if role == Role.OPERATOR.value and not org_eori:
         errors.add("org", "an operator belongs to an organisation: give its EORI")
     if password is not None and (problems := password_problems(password)):

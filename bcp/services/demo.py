@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from bcp.domain.clock import Clock, FrozenClock
 from bcp.services.accounts import actor_for_token, add_organisation, add_user
-from bcp.services.incidents import apply_action, declare_incident
+from bcp.services.incidents import apply_action, declare_incident, settle_step
+from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.models import OrganisationRow
 
@@ -55,7 +56,7 @@ USERS = [
 ]
 
 
-def load_demo(uow: UnitOfWork, clock: Clock) -> bool:
+def load_demo(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> bool:
     """Load the demo data into an empty database; return False (and touch nothing) otherwise."""
     with uow:
         if uow.session.scalar(select(func.count()).select_from(OrganisationRow)):
@@ -75,11 +76,11 @@ def load_demo(uow: UnitOfWork, clock: Clock) -> bool:
             password=password,
             token=token,
         )
-    _demo_incidents(uow, clock)
+    _demo_incidents(uow, clock, library)
     return True
 
 
-def _demo_incidents(uow: UnitOfWork, clock: Clock) -> None:
+def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> None:
     operator = actor_for_token(uow, "demo-operator-token")
     desk = actor_for_token(uow, "demo-desk-token")
     if operator is None or desk is None:
@@ -89,6 +90,7 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock) -> None:
     sti = declare_incident(
         uow,
         past,
+        library,
         desk,
         {
             "component": "STI",
@@ -102,14 +104,27 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock) -> None:
         },
     ).incident
     past.advance(minutes=5)
-    apply_action(uow, past, desk, sti.id, "activate_fallback", "Procédure de secours autorisée")
+    apply_action(
+        uow, past, library, desk, sti.id, "activate_fallback", "Procédure de secours autorisée"
+    )
     past.advance(hours=2, minutes=40)
-    apply_action(uow, past, desk, sti.id, "recover", "STI de nouveau disponible")
-    past.advance(hours=1)
-    apply_action(uow, past, desk, sti.id, "close", "ENS re-déposées dans ICS2")
+    apply_action(uow, past, library, desk, sti.id, "recover", "STI de nouveau disponible")
+    past.advance(minutes=50)
+    settle_step(
+        uow,
+        past,
+        library,
+        desk,
+        sti.id,
+        "operator-relodge",
+        {"status": "done", "note": "Re-dépôts confirmés par les opérateurs concernés"},
+    )
+    past.advance(minutes=10)
+    apply_action(uow, past, library, desk, sti.id, "close", "ENS re-déposées dans ICS2")
     declare_incident(
         uow,
         FrozenClock(now - timedelta(minutes=20)),
+        library,
         operator,
         {
             "component": "EO_SYSTEM",

@@ -1,24 +1,34 @@
-"""Use cases of the incident lifecycle."""
+"""Use cases of the incident lifecycle and of the procedure it follows."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
+
 from bcp.domain.actors import Actor, Role
+from bcp.domain.catalogue import COMPONENTS, Scope, Side
 from bcp.domain.clock import Clock
 from bcp.domain.declaration import parse_declaration
 from bcp.domain.durations import Durations, derive
 from bcp.domain.errors import NotAllowed, NotFound, invalid
 from bcp.domain.incident import Incident, declare
 from bcp.domain.lifecycle import Action
-from bcp.domain.timeline import TimelineEvent
+from bcp.domain.reflexes.engine import Decision
+from bcp.domain.reflexes.progress import StepStatus
+from bcp.domain.timeline import EventKind, TimelineEvent
+from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import organisation_by_eori
 from bcp.store.incidents import IncidentFilter, organisation_ref
+from bcp.store.models import FallbackReferenceRow
 from bcp.store.outbox import enqueue
+
+SYSTEM = Actor(user_id=None, label="bcp (rules re-run)", role=Role.SYSTEM)
+"""The application itself, when the passing of time changes the procedure."""
 
 
 @dataclass(frozen=True)
@@ -28,65 +38,203 @@ class IncidentView:
     incident: Incident
     durations: Durations
     allowed_actions: list[Action]
+    steps: list[StepStatus]
+    now: datetime
+
+    @property
+    def choice_event(self) -> TimelineEvent | None:
+        kinds = (EventKind.PROCEDURE_SELECTED, EventKind.PROCEDURE_SWITCHED)
+        return next((e for e in reversed(self.incident.events) if e.kind in kinds), None)
 
 
 def declare_incident(
-    uow: UnitOfWork, clock: Clock, actor: Actor, data: Mapping[str, Any]
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, data: Mapping[str, Any]
 ) -> IncidentView:
     now = clock.now()
-    declaration = parse_declaration(data, now)
     with uow:
-        organisation = None
-        eori = declaration.organisation_eori
-        if actor.role is Role.OPERATOR:
-            if eori is not None and (actor.organisation is None or eori != actor.organisation.eori):
-                raise NotAllowed("an operator declares outages for its own organisation only")
-            organisation = actor.organisation
-            if organisation is None:
-                raise NotAllowed("this operator account belongs to no organisation")
-        elif eori is not None:
-            row = organisation_by_eori(uow.session, eori)
-            if row is None:
-                raise invalid("organisation", f"no organisation has the EORI {eori}")
-            organisation = organisation_ref(row)
-        incident = declare(declaration, actor, organisation, now)
+        incident = _prepare(uow, library, actor, data, now)
         uow.incidents.add(incident)
         _enqueue_events(uow, incident, incident.events)
         uow.commit()
     return _view(incident, actor, now)
 
 
+def preview_declaration(
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, data: Mapping[str, Any]
+) -> Decision:
+    """The procedure a declaration would get, and why, without saving anything."""
+    now = clock.now()
+    with uow:
+        incident = _prepare(uow, library, actor, data, now)
+        return incident.decision(library.active(uow), now)
+
+
+def _prepare(
+    uow: UnitOfWork, library: ReflexLibrary, actor: Actor, data: Mapping[str, Any], now: datetime
+) -> Incident:
+    declaration = parse_declaration(data, now)
+    organisation = None
+    eori = declaration.organisation_eori
+    if actor.role is Role.OPERATOR:
+        if eori is not None and (actor.organisation is None or eori != actor.organisation.eori):
+            raise NotAllowed("an operator declares outages for its own organisation only")
+        organisation = actor.organisation
+        if organisation is None:
+            raise NotAllowed("this operator account belongs to no organisation")
+    elif eori is not None:
+        row = organisation_by_eori(uow.session, eori)
+        if row is None:
+            raise invalid("organisation", f"no organisation has the EORI {eori}")
+        organisation = organisation_ref(row)
+    return declare(declaration, actor, organisation, now, library.active(uow))
+
+
 def apply_action(
     uow: UnitOfWork,
     clock: Clock,
+    library: ReflexLibrary,
     actor: Actor,
     incident_id: int,
     action_name: Any,
     note: Any = "",
 ) -> IncidentView:
     action = _parse_action(action_name)
-    if note is None:
-        note = ""
-    if not isinstance(note, str):
-        raise invalid("note", "expected a string")
+    note = _text(note, "note")
     with uow:
-        incident = _load_visible(uow, actor, incident_id, for_update=True)
+        incident = _load(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
-        event = incident.apply(action, actor, now, note)
-        uow.incidents.save(incident)
-        _enqueue_events(uow, incident, [event])
-        uow.commit()
+        events = _review(incident, library, now)
+        events.append(incident.apply(action, actor, now, note))
+        _save(uow, incident, events)
     return _view(incident, actor, now)
 
 
-def get_incident(uow: UnitOfWork, clock: Clock, actor: Actor, incident_id: int) -> IncidentView:
+def settle_step(
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    actor: Actor,
+    incident_id: int,
+    step_id: str,
+    data: Mapping[str, Any],
+) -> IncidentView:
+    unknown = sorted(set(data) - {"status", "note", "reference"})
+    if unknown:
+        raise invalid(unknown[0], "unknown field; send 'status', 'note' and 'reference'")
+    status = data.get("status")
+    if status not in ("done", "skipped"):
+        raise invalid("status", "expected 'done' or 'skipped'")
+    note, reference = _text(data.get("note"), "note"), _text(data.get("reference"), "reference")
     with uow:
-        incident = _load_visible(uow, actor, incident_id)
+        incident = _load(uow, library, actor, incident_id, for_update=True)
+        now = clock.now()
+        events = _review(incident, library, now)
+        events.append(incident.settle_step(step_id, status == "done", actor, now, note, reference))
+        _save(uow, incident, events)
+    return _view(incident, actor, now)
+
+
+def reclassify(
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    actor: Actor,
+    incident_id: int,
+    data: Mapping[str, Any],
+) -> IncidentView:
+    """The desk corrects the component, side or scope; the rules of the incident's table version
+    run again and the timeline records both the change and any switch of procedure."""
+    unknown = sorted(set(data) - {"component", "side", "scope", "note"})
+    if unknown:
+        raise invalid(unknown[0], "unknown field; send 'component', 'side', 'scope', 'note'")
+    changes: dict[str, Any] = {}
+    component = data.get("component")
+    if component is not None:
+        if not isinstance(component, str) or component.upper() not in COMPONENTS:
+            raise invalid("component", f"unknown component; known: {', '.join(COMPONENTS)}")
+        changes["component"] = component.upper()
+    for name, enum in (("side", Side), ("scope", Scope)):
+        value = data.get(name)
+        if value is not None:
+            try:
+                changes[name] = enum(value)
+            except ValueError:
+                choices = ", ".join(m.value for m in enum)
+                raise invalid(name, f"unknown value {value!r}; one of: {choices}") from None
+    note = _text(data.get("note"), "note")
+    with uow:
+        incident = _load(uow, library, actor, incident_id, for_update=True)
+        now = clock.now()
+        events = [incident.reclassify(actor, now, note, **changes)]
+        events += _review(incident, library, now, actor)
+        _save(uow, incident, events)
+    return _view(incident, actor, now)
+
+
+def review_incident(
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, incident_id: int
+) -> TimelineEvent | None:
+    """Re-run the rules because time has passed (a duration threshold, the end of a planned
+    window). Returns the switch recorded, if any."""
+    with uow:
+        incident = uow.incidents.get(incident_id, for_update=True)
+        if incident is None:
+            raise NotFound(f"no incident {incident_id}")
+        _attach_procedure(incident, library)
+        events = _review(incident, library, clock.now())
+        if events:
+            _save(uow, incident, events)
+    return events[0] if events else None
+
+
+def issue_fallback_reference(
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, incident_id: int
+) -> tuple[str, IncidentView]:
+    with uow:
+        incident = _load(uow, library, actor, incident_id, for_update=True)
+        now = clock.now()
+        if incident.organisation is None:
+            incident.issue_fallback_reference(actor, now, 0)  # raises with the reason
+        org_id = incident.organisation.id
+        last = uow.session.scalar(
+            select(func.max(FallbackReferenceRow.sequence)).where(
+                FallbackReferenceRow.organisation_id == org_id,
+                FallbackReferenceRow.year == now.year,
+            )
+        )
+        sequence = (last or 0) + 1
+        event = incident.issue_fallback_reference(actor, now, sequence)
+        reference = event.changes["reference"]
+        uow.session.add(
+            FallbackReferenceRow(
+                reference=reference,
+                incident_id=incident_id,
+                organisation_id=org_id,
+                year=now.year,
+                sequence=sequence,
+                issued_at=now,
+                issued_by_id=actor.user_id,
+            )
+        )
+        _save(uow, incident, [event])
+    return reference, _view(incident, actor, now)
+
+
+def get_incident(
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, incident_id: int
+) -> IncidentView:
+    with uow:
+        incident = _load(uow, library, actor, incident_id)
     return _view(incident, actor, clock.now())
 
 
 def list_incidents(
-    uow: UnitOfWork, clock: Clock, actor: Actor, flt: IncidentFilter, org_eori: str | None = None
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    actor: Actor,
+    flt: IncidentFilter,
+    org_eori: str | None = None,
 ) -> list[IncidentView]:
     now = clock.now()
     with uow:
@@ -94,18 +242,52 @@ def list_incidents(
             row = organisation_by_eori(uow.session, org_eori)
             if row is None:
                 return []
-            flt = IncidentFilter(**{**flt.__dict__, "organisation_id": row.id})
+            flt = replace(flt, organisation_id=row.id)
         incidents = uow.incidents.list(actor, flt)
+    for incident in incidents:
+        _attach_procedure(incident, library)
     return [_view(i, actor, now) for i in incidents]
 
 
-def _load_visible(
-    uow: UnitOfWork, actor: Actor, incident_id: int, *, for_update: bool = False
+def open_incident_ids(uow: UnitOfWork) -> list[int]:
+    with uow:
+        return uow.incidents.open_ids()
+
+
+def _review(
+    incident: Incident, library: ReflexLibrary, now: datetime, actor: Actor = SYSTEM
+) -> list[TimelineEvent]:
+    """Incidents keep the table version they were decided with."""
+    version = incident.reflex.table_version if incident.reflex else library.default_version
+    event = incident.decide(library.get(version), actor, now)
+    return [event] if event else []
+
+
+def _load(
+    uow: UnitOfWork,
+    library: ReflexLibrary,
+    actor: Actor,
+    incident_id: int,
+    *,
+    for_update: bool = False,
 ) -> Incident:
     incident = uow.incidents.get(incident_id, for_update=for_update)
     if incident is None or not incident.visible_to(actor):
         raise NotFound(f"no incident {incident_id}")
+    _attach_procedure(incident, library)
     return incident
+
+
+def _attach_procedure(incident: Incident, library: ReflexLibrary) -> None:
+    if incident.reflex is not None:
+        table = library.get(incident.reflex.table_version)
+        incident.procedure = table.procedures[incident.reflex.procedure_id]
+
+
+def _save(uow: UnitOfWork, incident: Incident, events: list[TimelineEvent]) -> None:
+    uow.incidents.save(incident)
+    _enqueue_events(uow, incident, events)
+    uow.commit()
 
 
 def _parse_action(name: Any) -> Action:
@@ -116,11 +298,21 @@ def _parse_action(name: Any) -> Action:
         raise invalid("action", f"unknown action {name!r}; expected one of: {choices}") from None
 
 
+def _text(value: Any, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise invalid(name, "expected a string")
+    return value
+
+
 def _view(incident: Incident, actor: Actor, now: datetime) -> IncidentView:
     return IncidentView(
         incident=incident,
         durations=derive(incident.events, incident.facts.started_at, now),
         allowed_actions=incident.allowed_actions(actor),
+        steps=incident.steps(now),
+        now=now,
     )
 
 

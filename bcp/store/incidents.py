@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
 from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
 from bcp.domain.errors import Conflict
-from bcp.domain.incident import Incident, OutageFacts
+from bcp.domain.incident import Incident, OutageFacts, ReflexChoice
 from bcp.domain.lifecycle import State
 from bcp.domain.timeline import EventKind, TimelineEvent
 from bcp.store.models import IncidentRow, OrganisationRow, TimelineEventRow
@@ -86,6 +86,7 @@ class IncidentRepository:
             state=incident.state.value,
             updated_at=incident.events[-1].at,
         )
+        _write_choice(row, incident)
         self.session.add(row)
         self.session.flush()
         incident.id = row.id
@@ -98,6 +99,10 @@ class IncidentRepository:
         row = self._rows[incident.id]  # type: ignore[index]  # loaded by get() before
         row.state = incident.state.value
         row.updated_at = incident.events[-1].at
+        row.component = incident.facts.component
+        row.scope = incident.facts.scope.value
+        row.side = incident.facts.side.value
+        _write_choice(row, incident)
         known = len(row.events)
         try:
             self._append_events(row, incident.events[known:])
@@ -121,6 +126,13 @@ class IncidentRepository:
                 )
             )
         self.session.flush()
+
+    def open_ids(self) -> list[int]:
+        closed = [State.CLOSED.value, State.CANCELLED.value]
+        query = (
+            select(IncidentRow.id).where(IncidentRow.state.not_in(closed)).order_by(IncidentRow.id)
+        )
+        return list(self.session.scalars(query))
 
     def list(self, actor: Actor, flt: IncidentFilter) -> list[Incident]:
         query = _visible(select(IncidentRow), actor)
@@ -158,6 +170,13 @@ def _visible(query: Select, actor: Actor) -> Select:
     return query.where(or_(*clauses))
 
 
+def _write_choice(row: IncidentRow, incident: Incident) -> None:
+    choice = incident.reflex
+    row.reflex_version = choice.table_version if choice else None
+    row.rule_id = choice.rule_id if choice else None
+    row.procedure_id = choice.procedure_id if choice else None
+
+
 def to_domain(row: IncidentRow) -> Incident:
     return Incident(
         id=row.id,
@@ -180,6 +199,11 @@ def to_domain(row: IncidentRow) -> Incident:
         declared_by=row.declared_by_id,
         state=State(row.state),
         events=[_event(e) for e in row.events],
+        reflex=(
+            ReflexChoice(row.reflex_version, row.rule_id, row.procedure_id)
+            if row.reflex_version and row.rule_id and row.procedure_id
+            else None
+        ),
     )
 
 

@@ -106,6 +106,9 @@ class IncidentRow(Base):
     declared_at: Mapped[datetime]
     declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     state: Mapped[str] = mapped_column(String(20))
+    reflex_version: Mapped[str | None] = mapped_column(String(40))
+    rule_id: Mapped[str | None] = mapped_column(String(80))
+    procedure_id: Mapped[str | None] = mapped_column(String(80))
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer)
 
@@ -137,6 +140,36 @@ class TimelineEventRow(Base):
     note: Mapped[str] = mapped_column(Text)
 
     incident: Mapped[IncidentRow] = relationship(back_populates="events")
+
+
+class FallbackReferenceRow(Base):
+    """One reference per fallback filing, numbered per organisation and year without gaps."""
+
+    __tablename__ = "fallback_references"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "year", "sequence", name="uq_fallback_references_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime]
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ReflexActivationRow(Base):
+    """Which rules-table version is active: the latest row. Activations are never edited."""
+
+    __tablename__ = "reflex_activations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(40))
+    activated_at: Mapped[datetime]
+    activated_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
 
 
 class OutboxRow(Base):

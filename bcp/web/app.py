@@ -7,8 +7,10 @@ from pathlib import Path
 from flask import Flask
 
 from bcp.domain.clock import Clock, SystemClock
-from bcp.settings import ROOT, Settings, load_settings
+from bcp.services.reflexes import ReflexLibrary
+from bcp.settings import ROOT, ConfigError, Settings, load_settings
 from bcp.store.db import make_engine, make_session_factory
+from bcp.store.reflex_files import load_all
 from bcp.web.runtime import Runtime
 
 
@@ -30,19 +32,28 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    library = ReflexLibrary(load_all(), settings.reflexes_default_version)
+    if settings.reflexes_default_version not in library.tables:
+        raise ConfigError(
+            f"reflexes.default_version = {settings.reflexes_default_version!r}, but reflexes/ "
+            f"holds only: {', '.join(library.tables) or 'no table'}"
+        )
     engine = make_engine(settings.database_url)
     app.extensions["bcp"] = Runtime(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
         clock=clock or SystemClock(),
+        library=library,
     )
 
     from bcp.cli import bcp_commands
     from bcp.web import errors, home
     from bcp.web.api import api
+    from bcp.web.reflexes import bp as reflexes_bp
 
     app.register_blueprint(home.bp)
+    app.register_blueprint(reflexes_bp)
     app.register_blueprint(api, url_prefix="/api/v1")
     errors.register(app)
     app.cli.add_command(bcp_commands)

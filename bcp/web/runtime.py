@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bcp.domain.clock import Clock
+from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
 
@@ -19,6 +20,7 @@ class Runtime:
     engine: Engine
     session_factory: sessionmaker[Session]
     clock: Clock
+    library: ReflexLibrary
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

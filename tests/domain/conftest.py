@@ -10,7 +10,10 @@ import pytest
 from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
 from bcp.domain.declaration import parse_declaration
 from bcp.domain.incident import Incident, declare
+from bcp.store.reflex_files import REFLEXES_DIR, load_table
 from tests.conftest import T0
+
+TABLE = load_table(REFLEXES_DIR / "fr-2025-10.yaml")
 
 CARRIER = OrganisationRef(1, "Aérofret", OrganisationKind.CARRIER, "FR81234567800013")
 PROVIDER = OrganisationRef(2, "EDI Connect", OrganisationKind.PROVIDER, "FR88900123400059")
@@ -45,7 +48,7 @@ def facts(**overrides: Any) -> dict[str, Any]:
 
 def declared(actor: Actor = OPERATOR, **overrides: Any) -> Incident:
     organisation = actor.organisation
-    return declare(parse_declaration(facts(**overrides), T0), actor, organisation, T0)
+    return declare(parse_declaration(facts(**overrides), T0), actor, organisation, T0, TABLE)
 
 
 @pytest.fixture

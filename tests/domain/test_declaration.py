@@ -20,6 +20,7 @@ from tests.domain.conftest import (
     OPERATOR,
     PROVIDER,
     PROVIDER_STAFF,
+    TABLE,
     declared,
     facts,
 )
@@ -36,25 +37,31 @@ def test_an_operator_declares_an_sti_outage_for_its_organisation():
     assert incident.facts.scope is Scope.ORGANISATION
     assert incident.facts.side is Side.ADMINISTRATION
     assert incident.facts.started_at == T0 - timedelta(minutes=20)
-    [event] = incident.events
+    event, chosen = incident.events
     assert event.kind is EventKind.DECLARED
     assert event.changes["component"] == "STI"
     assert event.changes["ens_waiting"] == 12
+    assert chosen.kind is EventKind.PROCEDURE_SELECTED
+    assert chosen.changes["procedure"] == "administration-outage"
 
 
 def test_the_desk_declares_an_outage_for_everyone_and_acknowledges_it_by_that_act():
-    incident = declare(parse_declaration(facts(scope="eu"), T0), DESK, None, T0)
+    incident = declare(parse_declaration(facts(scope="eu"), T0), DESK, None, T0, TABLE)
     assert incident.concerns_everyone
     assert incident.organisation is None
     assert incident.state is State.ACKNOWLEDGED
-    assert [e.kind for e in incident.events] == [EventKind.DECLARED, EventKind.ACKNOWLEDGED]
+    assert [e.kind for e in incident.events] == [
+        EventKind.DECLARED,
+        EventKind.PROCEDURE_SELECTED,
+        EventKind.ACKNOWLEDGED,
+    ]
 
 
 def test_the_national_system_is_down_for_france_only():
     with pytest.raises(InvalidInput) as excinfo:
-        declare(parse_declaration(facts(component="NES", scope="eu"), T0), DESK, None, T0)
+        declare(parse_declaration(facts(component="NES", scope="eu"), T0), DESK, None, T0, TABLE)
     assert "national" in _fields(excinfo)["scope"]
-    incident = declare(parse_declaration(facts(component="NES"), T0), DESK, None, T0)
+    incident = declare(parse_declaration(facts(component="NES"), T0), DESK, None, T0, TABLE)
     assert incident.facts.scope is Scope.NATIONAL
 
 
@@ -66,14 +73,18 @@ def test_only_the_desk_declares_for_everyone():
 def test_an_operator_system_is_never_an_outage_for_everyone():
     with pytest.raises(InvalidInput) as excinfo:
         declare(
-            parse_declaration(facts(component="EO_SYSTEM", scope="national"), T0), DESK, None, T0
+            parse_declaration(facts(component="EO_SYSTEM", scope="national"), T0),
+            DESK,
+            None,
+            T0,
+            TABLE,
         )
-    assert "not an EU or national component" in _fields(excinfo)["scope"]
+    assert "cannot concern national" in _fields(excinfo)["scope"]
 
 
 def test_the_desk_names_the_organisation_of_a_local_outage():
     with pytest.raises(InvalidInput) as excinfo:
-        declare(parse_declaration(facts(scope="organisation"), T0), DESK, None, T0)
+        declare(parse_declaration(facts(scope="organisation"), T0), DESK, None, T0, TABLE)
     assert "EORI" in _fields(excinfo)["organisation"]
 
 

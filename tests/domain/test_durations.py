@@ -19,6 +19,7 @@ def test_a_full_outage_with_its_fallback():
     incident.apply(Action.ACKNOWLEDGE, DESK, T0 + timedelta(minutes=7))
     incident.apply(Action.ACTIVATE_FALLBACK, DESK, T0 + timedelta(minutes=10))
     incident.apply(Action.RECOVER, OPERATOR, T0 + timedelta(minutes=130))
+    incident.settle_step("operator-relodge", True, OPERATOR, T0 + timedelta(minutes=180))
     incident.apply(Action.CLOSE, DESK, T0 + timedelta(minutes=190))
     d = derive(incident.events, incident.facts.started_at, T0 + timedelta(days=1))
     assert minutes(d.time_to_acknowledge) == 7

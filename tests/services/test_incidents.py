@@ -11,7 +11,13 @@ from sqlalchemy.exc import DBAPIError
 
 from bcp.domain.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, NotFound
 from bcp.domain.lifecycle import Action, State
-from bcp.services.incidents import apply_action, declare_incident, get_incident, list_incidents
+from bcp.services.incidents import (
+    apply_action,
+    declare_incident,
+    get_incident,
+    list_incidents,
+    settle_step,
+)
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.incidents import IncidentFilter
 from bcp.store.models import IncidentRow, OutboxRow, TimelineEventRow
@@ -24,99 +30,116 @@ def count(uow: UnitOfWork, model) -> int:
         return uow.session.scalar(select(func.count()).select_from(model))
 
 
-def test_a_declaration_is_saved_with_its_timeline_and_its_notification(uow, clock, people):
-    view = declare_incident(uow, clock, people.carrier.actor, facts())
-    loaded = get_incident(uow, clock, people.carrier.actor, view.incident.id).incident
+def test_a_declaration_is_saved_with_its_timeline_and_its_notification(uow, clock, people, library):
+    view = declare_incident(uow, clock, library, people.carrier.actor, facts())
+    loaded = get_incident(uow, clock, library, people.carrier.actor, view.incident.id).incident
     assert loaded.state is State.DECLARED
     assert loaded.organisation.eori == people.carrier.actor.organisation.eori
     assert loaded.facts == view.incident.facts
     assert loaded.events == view.incident.events
     assert loaded.facts.started_at == T0 - timedelta(minutes=20)
     with uow:
-        [message] = uow.session.scalars(select(OutboxRow)).all()
-        assert (message.topic, message.status) == ("incident.declared", "pending")
-        assert message.idempotency_key == f"incident-{loaded.id}-event-1"
+        messages = uow.session.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
+        assert [(m.topic, m.status) for m in messages] == [
+            ("incident.declared", "pending"),
+            ("incident.procedure_selected", "pending"),
+        ]
+        assert messages[0].idempotency_key == f"incident-{loaded.id}-event-1"
 
 
-def test_the_lifecycle_end_to_end(uow, clock, people):
-    incident_id = declare_incident(uow, clock, people.carrier.actor, facts()).incident.id
+def test_the_lifecycle_end_to_end(uow, clock, people, library):
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
     for minutes, person, action in [
         (5, people.desk, "acknowledge"),
         (8, people.desk, "activate_fallback"),
         (120, people.carrier, "recover"),
+        (170, people.carrier, "operator-relodge"),
         (180, people.desk, "close"),
     ]:
         clock.set(T0 + timedelta(minutes=minutes))
-        apply_action(uow, clock, person.actor, incident_id, action, "ok")
-    view = get_incident(uow, clock, people.manager.actor, incident_id)
+        if action == "operator-relodge":
+            settle_step(uow, clock, library, person.actor, incident_id, action, {"status": "done"})
+        else:
+            apply_action(uow, clock, library, person.actor, incident_id, action, "ok")
+    view = get_incident(uow, clock, library, people.manager.actor, incident_id)
     assert view.incident.state is State.CLOSED
     assert view.durations.time_to_acknowledge == timedelta(minutes=5)
     assert view.durations.time_in_fallback == timedelta(minutes=112)
     assert view.durations.total_outage == timedelta(minutes=140)
-    assert count(uow, OutboxRow) == 5
+    assert count(uow, OutboxRow) == 7  # declared, procedure selected, 5 more events
 
 
-def test_a_refused_declaration_leaves_nothing_behind(uow, clock, people):
+def test_a_refused_declaration_leaves_nothing_behind(uow, clock, people, library):
     with pytest.raises(InvalidInput, match="EORI"):
-        declare_incident(uow, clock, people.desk.actor, facts(organisation="FR99999999999999"))
+        declare_incident(
+            uow, clock, library, people.desk.actor, facts(organisation="FR99999999999999")
+        )
     with pytest.raises(NotAllowed):
-        declare_incident(uow, clock, people.carrier.actor, facts(organisation="FR77598132400046"))
+        declare_incident(
+            uow, clock, library, people.carrier.actor, facts(organisation="FR77598132400046")
+        )
     assert count(uow, IncidentRow) == count(uow, TimelineEventRow) == count(uow, OutboxRow) == 0
 
 
-def test_an_illegal_transition_changes_nothing(uow, clock, people):
-    incident_id = declare_incident(uow, clock, people.carrier.actor, facts()).incident.id
+def test_an_illegal_transition_changes_nothing(uow, clock, people, library):
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
     with pytest.raises(IllegalTransition):
-        apply_action(uow, clock, people.desk.actor, incident_id, "close")
-    assert count(uow, TimelineEventRow) == 1
-    assert count(uow, OutboxRow) == 1
+        apply_action(uow, clock, library, people.desk.actor, incident_id, "close")
+    assert count(uow, TimelineEventRow) == 2
+    assert count(uow, OutboxRow) == 2
 
 
-def test_operators_do_not_see_other_organisations_incidents(uow, clock, people):
-    own = declare_incident(uow, clock, people.carrier.actor, facts()).incident.id
+def test_operators_do_not_see_other_organisations_incidents(uow, clock, people, library):
+    own = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
     with pytest.raises(NotFound):
-        get_incident(uow, clock, people.other_carrier.actor, own)
+        get_incident(uow, clock, library, people.other_carrier.actor, own)
     with pytest.raises(NotFound):
-        apply_action(uow, clock, people.other_carrier.actor, own, "recover")
-    assert list_incidents(uow, clock, people.other_carrier.actor, IncidentFilter()) == []
+        apply_action(uow, clock, library, people.other_carrier.actor, own, "recover")
+    assert list_incidents(uow, clock, library, people.other_carrier.actor, IncidentFilter()) == []
 
 
-def test_everyone_sees_the_outages_the_desk_declares_for_everyone(uow, clock, people):
-    declare_incident(uow, clock, people.desk.actor, facts(scope="eu"))
+def test_everyone_sees_the_outages_the_desk_declares_for_everyone(uow, clock, people, library):
+    declare_incident(uow, clock, library, people.desk.actor, facts(scope="eu"))
     for person in (people.carrier, people.forwarder, people.other_carrier, people.manager):
-        [view] = list_incidents(uow, clock, person.actor, IncidentFilter())
+        [view] = list_incidents(uow, clock, library, person.actor, IncidentFilter())
         assert view.incident.concerns_everyone
 
 
-def test_the_clients_of_a_provider_see_its_outage(uow, clock, people):
+def test_the_clients_of_a_provider_see_its_outage(uow, clock, people, library):
     declare_incident(
-        uow, clock, people.provider.actor, facts(component="PROVIDER_SYSTEM", scope="provider")
+        uow,
+        clock,
+        library,
+        people.provider.actor,
+        facts(component="PROVIDER_SYSTEM", scope="provider"),
     )
-    assert len(list_incidents(uow, clock, people.forwarder.actor, IncidentFilter())) == 1
-    assert list_incidents(uow, clock, people.carrier.actor, IncidentFilter()) == []
+    assert len(list_incidents(uow, clock, library, people.forwarder.actor, IncidentFilter())) == 1
+    assert list_incidents(uow, clock, library, people.carrier.actor, IncidentFilter()) == []
 
 
-def test_filters(uow, clock, people):
-    declare_incident(uow, clock, people.carrier.actor, facts())
+def test_filters(uow, clock, people, library):
+    declare_incident(uow, clock, library, people.carrier.actor, facts())
     clock.advance(hours=1)
-    later = declare_incident(uow, clock, people.other_carrier.actor, facts(component="CR"))
-    apply_action(uow, clock, people.desk.actor, later.incident.id, "acknowledge")
+    later = declare_incident(uow, clock, library, people.other_carrier.actor, facts(component="CR"))
+    apply_action(uow, clock, library, people.desk.actor, later.incident.id, "acknowledge")
     desk = people.desk.actor
-    assert len(list_incidents(uow, clock, desk, IncidentFilter())) == 2
-    [cr] = list_incidents(uow, clock, desk, IncidentFilter(component="CR"))
+    assert len(list_incidents(uow, clock, library, desk, IncidentFilter())) == 2
+    [cr] = list_incidents(uow, clock, library, desk, IncidentFilter(component="CR"))
     assert cr.incident.id == later.incident.id
-    [ack] = list_incidents(uow, clock, desk, IncidentFilter(states=(State.ACKNOWLEDGED,)))
+    [ack] = list_incidents(uow, clock, library, desk, IncidentFilter(states=(State.ACKNOWLEDGED,)))
     assert ack.incident.id == later.incident.id
     since = T0 + timedelta(minutes=30)
-    assert len(list_incidents(uow, clock, desk, IncidentFilter(since=since))) == 1
-    by_org = list_incidents(uow, clock, desk, IncidentFilter(), org_eori="FR77598132400046")
+    assert len(list_incidents(uow, clock, library, desk, IncidentFilter(since=since))) == 1
+    by_org = list_incidents(
+        uow, clock, library, desk, IncidentFilter(), org_eori="FR77598132400046"
+    )
     assert [v.incident.id for v in by_org] == [later.incident.id]
 
 
-def test_two_agents_acknowledging_at_once_one_wins(session_factory, clock, people):
+def test_two_agents_acknowledging_at_once_one_wins(session_factory, clock, people, library):
     """Both load the incident before either saves: the second is told, nothing is applied twice."""
     uow = UnitOfWork(session_factory)
-    incident_id = declare_incident(uow, clock, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
     first, second = UnitOfWork(session_factory), UnitOfWork(session_factory)
     with first, second:
         a = first.incidents.get(incident_id)
@@ -128,13 +151,13 @@ def test_two_agents_acknowledging_at_once_one_wins(session_factory, clock, peopl
         with pytest.raises(Conflict, match="someone else"):
             second.incidents.save(b)
             second.commit()
-    events = get_incident(uow, clock, people.desk.actor, incident_id).incident.events
-    assert [e.kind.value for e in events] == ["declared", "acknowledged"]
+    events = get_incident(uow, clock, library, people.desk.actor, incident_id).incident.events
+    assert [e.kind.value for e in events] == ["declared", "procedure_selected", "acknowledged"]
 
 
-def test_concurrent_requests_apply_an_action_once(session_factory, clock, people):
+def test_concurrent_requests_apply_an_action_once(session_factory, clock, people, library):
     uow = UnitOfWork(session_factory)
-    incident_id = declare_incident(uow, clock, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
     outcomes: list[str] = []
     barrier = threading.Barrier(4)
 
@@ -142,7 +165,12 @@ def test_concurrent_requests_apply_an_action_once(session_factory, clock, people
         barrier.wait()
         try:
             apply_action(
-                UnitOfWork(session_factory), clock, people.desk.actor, incident_id, "acknowledge"
+                UnitOfWork(session_factory),
+                clock,
+                library,
+                people.desk.actor,
+                incident_id,
+                "acknowledge",
             )
             outcomes.append("ok")
         except (Conflict, IllegalTransition):
@@ -154,15 +182,15 @@ def test_concurrent_requests_apply_an_action_once(session_factory, clock, people
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
-    events = get_incident(uow, clock, people.desk.actor, incident_id).incident.events
-    assert [e.kind.value for e in events] == ["declared", "acknowledged"]
+    events = get_incident(uow, clock, library, people.desk.actor, incident_id).incident.events
+    assert [e.kind.value for e in events] == ["declared", "procedure_selected", "acknowledged"]
 
 
-def test_the_database_refuses_to_rewrite_the_timeline(session_factory, clock, people):
+def test_the_database_refuses_to_rewrite_the_timeline(session_factory, clock, people, library):
     uow = UnitOfWork(session_factory)
-    declare_incident(uow, clock, people.carrier.actor, facts())
+    declare_incident(uow, clock, library, people.carrier.actor, facts())
     for statement in ("UPDATE timeline_events SET note = 'edited'", "DELETE FROM timeline_events"):
         with session_factory() as session, pytest.raises(DBAPIError, match="append-only"):
             session.execute(text(statement))
             session.commit()
-    assert count(uow, TimelineEventRow) == 1
+    assert count(uow, TimelineEventRow) == 2

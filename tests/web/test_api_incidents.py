@@ -20,8 +20,15 @@ def test_an_operator_declares_and_gets_the_incident_with_its_timeline(api, peopl
     assert body["declared_at"] == "2026-11-22T07:30:00Z"
     assert body["modes"] == ["air"] and body["channel"] == "EDI"
     assert body["ens_operations"] == ["lodge", "amend"] and body["ens_waiting"] == 12
-    assert [e["kind"] for e in body["timeline"]] == ["declared"]
+    assert [e["kind"] for e in body["timeline"]] == ["declared", "procedure_selected"]
     assert body["timeline"][0]["actor"]["role"] == "operator"
+    assert body["procedure"]["id"] == "administration-outage"
+    assert body["procedure"]["rule"] == "administration-unplanned"
+    assert body["procedure"]["table_version"] == "fr-2025-10"
+    assert body["procedure"]["why"][0].startswith("rule administration-unplanned")
+    assert body["steps"][0]["id"] == "desk-announce"
+    assert body["steps"][0]["due_at"] == "2026-11-22T07:45:00Z"
+    assert body["steps"][0]["status"] == "pending"
     assert body["allowed_actions"] == ["recover", "cancel"]
     assert body["durations"]["total_outage"] == 20 * 60
 
@@ -35,7 +42,19 @@ def test_the_whole_lifecycle_through_the_api(api, people, clock):
     assert body["state"] == "fallback_active"
     clock.advance(hours=2)
     assert api.act(people.carrier, incident_id, "recover").get_json()["state"] == "recovered"
-    clock.advance(hours=1)
+    clock.advance(minutes=50)
+    response = api.act(people.desk, incident_id, "close")
+    assert response.status_code == 409
+    assert "operator-relodge" in response.get_json()["detail"]
+    response = api.client.post(
+        f"/api/v1/incidents/{incident_id}/steps/operator-relodge",
+        json={"status": "done", "note": "12 ENS re-déposées", "reference": "PS-2026-1"},
+        headers=people.carrier.auth,
+    )
+    assert response.status_code == 200
+    relodge = next(s for s in response.get_json()["steps"] if s["id"] == "operator-relodge")
+    assert (relodge["status"], relodge["reference"]) == ("done", "PS-2026-1")
+    clock.advance(minutes=10)
     body = api.act(people.desk, incident_id, "close", "ENS re-déposées").get_json()
     assert body["state"] == "closed"
     assert body["durations"] == {
@@ -47,12 +66,14 @@ def test_the_whole_lifecycle_through_the_api(api, people, clock):
     timeline = api.get(people.manager, f"/incidents/{incident_id}/timeline").get_json()["items"]
     assert [(e["kind"], e["state_before"], e["state_after"]) for e in timeline] == [
         ("declared", None, "declared"),
+        ("procedure_selected", "declared", "declared"),
         ("acknowledged", "declared", "acknowledged"),
         ("fallback_activated", "acknowledged", "fallback_active"),
         ("recovered", "fallback_active", "recovered"),
+        ("step_done", "recovered", "recovered"),
         ("closed", "recovered", "closed"),
     ]
-    assert timeline[2]["note"] == "PS autorisée"
+    assert timeline[3]["note"] == "PS autorisée"
 
 
 def test_the_desk_declares_an_sti_outage_for_everyone(api, people):

@@ -18,7 +18,7 @@ from bcp.web.runtime import runtime
 @api.post("/incidents")
 def post_incident():
     rt = runtime()
-    view = service.declare_incident(rt.unit_of_work(), rt.clock, g.actor, json_object())
+    view = service.declare_incident(rt.unit_of_work(), rt.clock, rt.library, g.actor, json_object())
     response = jsonify(incident_json(view, with_timeline=True))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_incident", incident_id=view.incident.id)
@@ -37,7 +37,7 @@ def list_incidents():
         offset=query_int("offset", 0, 0, 10_000_000),
     )
     org = (request.args.get("org") or "").strip().upper() or None
-    views = service.list_incidents(rt.unit_of_work(), rt.clock, g.actor, flt, org)
+    views = service.list_incidents(rt.unit_of_work(), rt.clock, rt.library, g.actor, flt, org)
     return jsonify(
         {
             "items": [incident_json(v, with_timeline=False) for v in views],
@@ -50,14 +50,14 @@ def list_incidents():
 @api.get("/incidents/<int:incident_id>")
 def get_incident(incident_id: int):
     rt = runtime()
-    view = service.get_incident(rt.unit_of_work(), rt.clock, g.actor, incident_id)
+    view = service.get_incident(rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id)
     return jsonify(incident_json(view, with_timeline=True))
 
 
 @api.get("/incidents/<int:incident_id>/timeline")
 def get_timeline(incident_id: int):
     rt = runtime()
-    view = service.get_incident(rt.unit_of_work(), rt.clock, g.actor, incident_id)
+    view = service.get_incident(rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id)
     return jsonify({"items": [event_json(e) for e in view.incident.events]})
 
 
@@ -71,9 +71,46 @@ def post_transition(incident_id: int):
     if "action" not in body:
         raise invalid("action", "required")
     view = service.apply_action(
-        rt.unit_of_work(), rt.clock, g.actor, incident_id, body["action"], body.get("note", "")
+        rt.unit_of_work(),
+        rt.clock,
+        rt.library,
+        g.actor,
+        incident_id,
+        body["action"],
+        body.get("note", ""),
     )
     return jsonify(incident_json(view, with_timeline=True))
+
+
+@api.post("/incidents/<int:incident_id>/steps/<step_id>")
+def post_step(incident_id: int, step_id: str):
+    rt = runtime()
+    view = service.settle_step(
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, step_id, json_object()
+    )
+    return jsonify(incident_json(view, with_timeline=True))
+
+
+@api.post("/incidents/<int:incident_id>/reclassify")
+def post_reclassify(incident_id: int):
+    rt = runtime()
+    view = service.reclassify(
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, json_object()
+    )
+    return jsonify(incident_json(view, with_timeline=True))
+
+
+@api.post("/incidents/<int:incident_id>/fallback-references")
+def post_fallback_reference(incident_id: int):
+    rt = runtime()
+    reference, view = service.issue_fallback_reference(
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id
+    )
+    response = jsonify(
+        {"reference": reference, "incident": incident_json(view, with_timeline=True)}
+    )
+    response.status_code = 201
+    return response
 
 
 def _states(raw: str) -> tuple[State, ...]:

@@ -10,8 +10,10 @@ from flask import jsonify
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode, Scope, Side
 from bcp.domain.declaration import DESCRIPTION_MAX, ENS_WAITING_MAX, SUMMARY_MAX
-from bcp.domain.incident import NOTE_MAX
+from bcp.domain.incident import NOTE_MAX, REFERENCE_MAX
 from bcp.domain.lifecycle import Action, State
+from bcp.domain.reflexes.model import Anchor, Phase, StepRole
+from bcp.domain.reflexes.progress import StepState
 from bcp.domain.timeline import EventKind
 from bcp.web.api import api
 
@@ -50,6 +52,43 @@ _COMMON_ERRORS = {
     "401": _problem("No token, or an unknown or revoked one"),
 }
 _INCIDENT_ERRORS = {**_COMMON_ERRORS, "404": _problem("No such incident visible to you")}
+
+_TEXT = {
+    "type": "object",
+    "required": ["fr", "en"],
+    "properties": {"fr": {"type": "string"}, "en": {"type": "string"}},
+}
+_SOURCE = {
+    "type": "object",
+    "required": ["document", "date", "section"],
+    "properties": {
+        "document": {"type": "string"},
+        "date": {"type": "string"},
+        "section": {"type": "string"},
+    },
+}
+_STEP_PROPERTIES = {
+    "id": {"type": "string"},
+    "title": _TEXT,
+    "instruction": _TEXT,
+    "role": _enum(StepRole),
+    "phase": _enum(Phase),
+    "due": {
+        "type": "object",
+        "required": ["after", "minutes"],
+        "properties": {"after": _enum(Anchor), "minutes": {"type": "integer", "minimum": 0}},
+    },
+    "blocks": {"type": "array", "items": _enum(Action)},
+    "contact": {"type": ["string", "null"]},
+    "form": {"type": ["string", "null"]},
+    "message": {
+        "type": ["object", "null"],
+        "properties": {"subject": _TEXT, "body": _TEXT},
+    },
+    "to_confirm": {"type": "boolean", "description": "Not yet confirmed by the official texts"},
+    "source": _SOURCE,
+}
+_STEP_REQUIRED = ["id", "title", "instruction", "role", "phase", "due", "blocks", "source"]
 
 SCHEMAS: dict[str, Any] = {
     "Problem": {
@@ -148,6 +187,188 @@ SCHEMAS: dict[str, Any] = {
             "note": {"type": "string"},
         },
     },
+    "Step": {
+        "type": "object",
+        "description": "A step of a procedure, as the rules table defines it",
+        "required": _STEP_REQUIRED,
+        "properties": _STEP_PROPERTIES,
+    },
+    "StepStatus": {
+        "type": "object",
+        "description": "A step as one incident follows it; the status is derived from the "
+        "timeline and the clock",
+        "required": [*_STEP_REQUIRED, "status", "due_at"],
+        "properties": {
+            **_STEP_PROPERTIES,
+            "status": _enum(StepState),
+            "due_at": {
+                **_NULLABLE_TIME,
+                "description": "null until the event it counts from has happened",
+            },
+            "settled_by": {"type": ["string", "null"]},
+            "settled_at": _NULLABLE_TIME,
+            "note": {"type": "string"},
+            "reference": {"type": ["string", "null"]},
+        },
+    },
+    "StepSettlement": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["status"],
+        "properties": {
+            "status": {"type": "string", "enum": ["done", "skipped"]},
+            "note": {"type": "string", "maxLength": NOTE_MAX, "description": "Required to skip"},
+            "reference": {
+                "type": "string",
+                "maxLength": REFERENCE_MAX,
+                "description": "e.g. the fallback reference or the message id of the e-mail",
+            },
+        },
+    },
+    "Reclassification": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "component": {"type": "string", "enum": list(COMPONENTS)},
+            "side": _enum(Side),
+            "scope": _enum(Scope),
+            "note": {"type": "string", "maxLength": NOTE_MAX},
+        },
+    },
+    "ProcedureChoice": {
+        "type": ["object", "null"],
+        "required": ["table_version", "rule", "id", "title", "summary", "fallback", "why"],
+        "properties": {
+            "table_version": {"type": "string"},
+            "rule": {"type": "string"},
+            "id": {"type": "string"},
+            "title": _TEXT,
+            "summary": _TEXT,
+            "fallback": {"type": "boolean"},
+            "source": _SOURCE,
+            "why": {"type": "array", "items": {"type": "string"}},
+            "decided_at": _NULLABLE_TIME,
+        },
+    },
+    "Decision": {
+        "type": "object",
+        "required": ["table_version", "rule", "procedure", "why", "checks", "steps"],
+        "properties": {
+            "table_version": {"type": "string"},
+            "rule": {
+                "type": "object",
+                "required": ["id", "priority", "to_confirm", "source"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "priority": {"type": "integer"},
+                    "to_confirm": {"type": "boolean"},
+                    "source": _SOURCE,
+                },
+            },
+            "procedure": {
+                "type": "object",
+                "required": ["id", "title", "summary", "fallback", "source"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": _TEXT,
+                    "summary": _TEXT,
+                    "fallback": {"type": "boolean"},
+                    "source": _SOURCE,
+                },
+            },
+            "why": {"type": "array", "items": {"type": "string"}},
+            "checks": {
+                "type": "array",
+                "description": "Every rule of the table, with each of its conditions and "
+                "whether it held",
+                "items": {
+                    "type": "object",
+                    "required": ["rule", "matched", "conditions"],
+                    "properties": {
+                        "rule": {"type": "string"},
+                        "matched": {"type": "boolean"},
+                        "conditions": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "expected", "actual", "held"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "expected": {"type": "string"},
+                                    "actual": {"type": "string"},
+                                    "held": {"type": "boolean"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            "steps": {
+                "type": "array",
+                "items": {
+                    "allOf": [
+                        _ref("Step"),
+                        {"type": "object", "properties": {"due_at": _NULLABLE_TIME}},
+                    ]
+                },
+            },
+            "next_review_at": {
+                **_NULLABLE_TIME,
+                "description": "When the passing of time alone could change the decision",
+            },
+        },
+    },
+    "ReflexTable": {
+        "type": "object",
+        "required": ["version", "title", "published", "rules", "procedures", "contacts"],
+        "properties": {
+            "version": {"type": "string"},
+            "title": _TEXT,
+            "published": {"type": "string"},
+            "rules": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "procedure", "priority", "specificity", "when", "source"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "procedure": {"type": "string"},
+                        "priority": {"type": "integer"},
+                        "specificity": {"type": "integer"},
+                        "when": {"type": "object"},
+                        "to_confirm": {"type": "boolean"},
+                        "source": _SOURCE,
+                    },
+                },
+            },
+            "procedures": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["title", "summary", "fallback", "source", "steps"],
+                    "properties": {
+                        "title": _TEXT,
+                        "summary": _TEXT,
+                        "fallback": {"type": "boolean"},
+                        "source": _SOURCE,
+                        "steps": {"type": "array", "items": _ref("Step")},
+                    },
+                },
+            },
+            "contacts": {"type": "object"},
+        },
+    },
+    "FallbackReference": {
+        "type": "object",
+        "required": ["reference", "incident"],
+        "properties": {
+            "reference": {
+                "type": "string",
+                "description": "PS-<year>-<EORI>-<sequence>, numbered per organisation and year",
+            },
+            "incident": _ref("Incident"),
+        },
+    },
     "Timeline": {
         "type": "object",
         "required": ["items"],
@@ -225,6 +446,8 @@ SCHEMAS: dict[str, Any] = {
                 },
             },
             "allowed_actions": {"type": "array", "items": _enum(Action)},
+            "procedure": _ref("ProcedureChoice"),
+            "steps": {"type": "array", "items": _ref("StepStatus")},
             "links": {"type": "object"},
         },
     },
@@ -337,6 +560,90 @@ PATHS: dict[str, Any] = {
                 "415": _problem("The body is not JSON"),
                 "422": _problem("Unknown action, or a required reason is missing"),
                 **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/steps/{step_id}": {
+        "post": {
+            "operationId": "settleStep",
+            "summary": "Mark a step of the incident's procedure done, or skipped with a reason",
+            "parameters": [
+                _ID_PARAM,
+                {"name": "step_id", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("StepSettlement")}},
+            },
+            "responses": {
+                "200": _json("The incident with its steps", "Incident"),
+                "400": _problem("The body is not valid JSON"),
+                "403": _problem("This step is for another role"),
+                "409": _problem("The step is already settled, or the incident is closed"),
+                "413": _problem("The body is too large"),
+                "415": _problem("The body is not JSON"),
+                "422": _problem("Unknown status, or a reason is missing to skip"),
+                **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/reclassify": {
+        "post": {
+            "operationId": "reclassifyIncident",
+            "summary": "Desk: correct the component, side or scope; the rules run again",
+            "parameters": [_ID_PARAM],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("Reclassification")}},
+            },
+            "responses": {
+                "200": _json("The incident, with its new procedure if it changed", "Incident"),
+                "400": _problem("The body is not valid JSON"),
+                "403": _problem("Only the desk reclassifies"),
+                "409": _problem("The incident is closed, or changed concurrently"),
+                "413": _problem("The body is too large"),
+                "415": _problem("The body is not JSON"),
+                "422": _problem("An impossible component, side or scope"),
+                **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/fallback-references": {
+        "post": {
+            "operationId": "issueFallbackReference",
+            "summary": "A traceable reference for one fallback filing (like GAMMA's number)",
+            "parameters": [_ID_PARAM],
+            "responses": {
+                "201": _json("The new reference and the incident", "FallbackReference"),
+                "403": _problem("Only the organisation concerned or the desk"),
+                "409": _problem("The fallback is not active, or the outage concerns everyone"),
+                **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/reflexes": {
+        "get": {
+            "operationId": "getReflexes",
+            "summary": "The active rules table, with its version",
+            "responses": {"200": _json("The table", "ReflexTable"), **_COMMON_ERRORS},
+        }
+    },
+    "/reflexes/evaluate": {
+        "post": {
+            "operationId": "evaluateReflexes",
+            "summary": "The decision a declaration would get, without creating anything",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("Declaration")}},
+            },
+            "responses": {
+                "200": _json("The procedure, the rule, every condition checked", "Decision"),
+                "400": _problem("The body is not valid JSON"),
+                "403": _problem("Your role may not declare this outage"),
+                "413": _problem("The body is too large"),
+                "415": _problem("The body is not JSON"),
+                "422": _problem("Invalid values; `errors` lists each field"),
+                **_COMMON_ERRORS,
             },
         }
     },

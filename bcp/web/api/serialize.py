@@ -8,6 +8,9 @@ from typing import Any
 from flask import url_for
 
 from bcp.domain.catalogue import COMPONENTS
+from bcp.domain.reflexes.engine import Decision
+from bcp.domain.reflexes.model import Conditions, ReflexTable, Source, Step, Text
+from bcp.domain.reflexes.progress import StepStatus
 from bcp.domain.timeline import TimelineEvent
 from bcp.services.incidents import IncidentView
 
@@ -53,9 +56,152 @@ def incident_json(view: IncidentView, *, with_timeline: bool) -> dict[str, Any]:
             "transitions": url_for("api.post_transition", incident_id=incident.id),
         },
     }
+    body["procedure"] = procedure_choice_json(view)
+    body["steps"] = [step_status_json(s) for s in view.steps]
     if with_timeline:
         body["timeline"] = [event_json(e) for e in incident.events]
     return body
+
+
+def procedure_choice_json(view: IncidentView) -> dict[str, Any] | None:
+    choice, procedure, event = view.incident.reflex, view.incident.procedure, view.choice_event
+    if choice is None or procedure is None:
+        return None
+    return {
+        "table_version": choice.table_version,
+        "rule": choice.rule_id,
+        "id": procedure.id,
+        "title": _text(procedure.title),
+        "summary": _text(procedure.summary),
+        "fallback": procedure.fallback,
+        "source": _source(procedure.source),
+        "why": list(event.changes.get("why", [])) if event else [],
+        "decided_at": instant(event.at) if event else None,
+    }
+
+
+def step_status_json(status: StepStatus) -> dict[str, Any]:
+    return {
+        **step_json(status.step),
+        "status": status.state.value,
+        "due_at": instant(status.due_at),
+        "settled_by": status.by,
+        "settled_at": instant(status.at),
+        "note": status.note,
+        "reference": status.reference or None,
+    }
+
+
+def step_json(step: Step) -> dict[str, Any]:
+    return {
+        "id": step.id,
+        "title": _text(step.title),
+        "instruction": _text(step.instruction),
+        "role": step.role.value,
+        "phase": step.phase.value,
+        "due": {"after": step.anchor.value, "minutes": int(step.due_after.total_seconds() // 60)},
+        "blocks": list(step.blocks),
+        "contact": step.contact,
+        "form": step.form,
+        "message": (
+            {"subject": _text(step.message.subject), "body": _text(step.message.body)}
+            if step.message
+            else None
+        ),
+        "to_confirm": step.to_confirm,
+        "source": _source(step.source),
+    }
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    procedure = decision.procedure
+    return {
+        "table_version": decision.table_version,
+        "rule": {
+            "id": decision.rule.id,
+            "priority": decision.rule.priority,
+            "to_confirm": decision.rule.to_confirm,
+            "source": _source(decision.rule.source),
+        },
+        "procedure": {
+            "id": procedure.id,
+            "title": _text(procedure.title),
+            "summary": _text(procedure.summary),
+            "fallback": procedure.fallback,
+            "source": _source(procedure.source),
+        },
+        "why": decision.explanation(),
+        "checks": [
+            {
+                "rule": outcome.rule.id,
+                "matched": outcome.matched,
+                "conditions": [
+                    {"name": c.name, "expected": c.expected, "actual": c.actual, "held": c.held}
+                    for c in outcome.checks
+                ],
+            }
+            for outcome in decision.outcomes
+        ],
+        "steps": [{**step_json(p.step), "due_at": instant(p.due_at)} for p in decision.steps],
+        "next_review_at": instant(decision.next_review_at),
+    }
+
+
+def table_json(table: ReflexTable) -> dict[str, Any]:
+    return {
+        "version": table.version,
+        "title": _text(table.title),
+        "published": table.published,
+        "rules": [
+            {
+                "id": r.id,
+                "procedure": r.procedure,
+                "priority": r.priority,
+                "specificity": r.when.specificity,
+                "when": _conditions(r.when),
+                "to_confirm": r.to_confirm,
+                "source": _source(r.source),
+            }
+            for r in table.rules
+        ],
+        "procedures": {
+            p.id: {
+                "title": _text(p.title),
+                "summary": _text(p.summary),
+                "fallback": p.fallback,
+                "source": _source(p.source),
+                "steps": [step_json(s) for s in p.steps],
+            }
+            for p in table.procedures.values()
+        },
+        "contacts": {
+            c.key: {"name": _text(c.name), "email": c.email, "phone": c.phone}
+            for c in table.contacts.values()
+        },
+    }
+
+
+def _conditions(when: Conditions) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for name in ("components", "scopes", "sides", "modes", "channels", "ens_operations"):
+        values = getattr(when, name)
+        if values:
+            body[name] = sorted(str(v) for v in values)
+    if when.planned is not None:
+        body["planned"] = when.planned
+    for name in ("lasted_at_least", "lasted_less_than"):
+        value = getattr(when, name)
+        if value is not None:
+            body[name + "_minutes"] = int(value.total_seconds() // 60)
+    return body
+
+
+def _text(text: Text) -> dict[str, str]:
+    return {"fr": text.fr, "en": text.en}
+
+
+def _source(source: Source) -> dict[str, str]:
+    return {"document": source.document, "date": source.date, "section": source.section}
 
 
 def event_json(event: TimelineEvent) -> dict[str, Any]:

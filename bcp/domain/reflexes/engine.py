@@ -1,0 +1,190 @@
+"""The engine: from the facts of an outage to the procedure that applies, and why.
+
+`evaluate` checks every rule, keeps those whose conditions all hold, and picks the most specific,
+then the one of highest priority. `table.build_table` refuses a table in which two rules could
+tie, and `coverage.check_coverage` proves that every case gets a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
+from bcp.domain.reflexes.model import Anchor, Conditions, Procedure, ReflexTable, Rule, Step
+
+
+class NoRuleMatches(Exception):
+    """The table has a hole; `bcp reflexes check` finds these before a table is used."""
+
+
+@dataclass(frozen=True)
+class ReflexFacts:
+    component: str
+    scope: Scope
+    side: Side
+    planned: bool
+    modes: frozenset[Mode]
+    channel: Channel
+    ens_operations: frozenset[EnsOperation]
+    started_at: datetime
+    planned_until: datetime | None = None
+
+    def elapsed(self, now: datetime) -> timedelta:
+        return max(now - self.started_at, timedelta(0))
+
+    def planned_at(self, now: datetime) -> bool:
+        """A planned outage that overruns its window is handled as unplanned from then on."""
+        return self.planned and (self.planned_until is None or now < self.planned_until)
+
+
+@dataclass(frozen=True)
+class ConditionCheck:
+    name: str
+    expected: str
+    actual: str
+    held: bool
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    rule: Rule
+    checks: tuple[ConditionCheck, ...]
+
+    @property
+    def matched(self) -> bool:
+        return all(c.held for c in self.checks)
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    step: Step
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    table_version: str
+    rule: Rule
+    procedure: Procedure
+    outcomes: tuple[RuleOutcome, ...]
+    steps: tuple[PlannedStep, ...]
+    next_review_at: datetime | None
+
+    @property
+    def checks(self) -> tuple[ConditionCheck, ...]:
+        return next(o.checks for o in self.outcomes if o.rule is self.rule)
+
+    def explanation(self) -> list[str]:
+        """Why this procedure, in words a person can check against the sheet."""
+        lines = [f"rule {self.rule.id} (source: {self.rule.source.cite()}):"]
+        lines += [f"  {c.name}: {c.actual} is {c.expected}" for c in self.checks]
+        if not self.checks:
+            lines.append("  applies to every outage (the table's catch-all)")
+        others = [o for o in self.outcomes if o.matched and o.rule is not self.rule]
+        lines += [f"  also matched, less specific or lower priority: {o.rule.id}" for o in others]
+        return lines
+
+
+def check_rule(rule: Rule, facts: ReflexFacts, now: datetime) -> RuleOutcome:
+    when, checks = rule.when, []
+
+    def one_of(name: str, allowed: frozenset, actual: str, held: bool) -> None:
+        if allowed:
+            expected = "one of " + ", ".join(sorted(str(a) for a in allowed))
+            checks.append(ConditionCheck(name, expected, actual, held))
+
+    one_of("component", when.components, facts.component, facts.component in when.components)
+    one_of("scope", when.scopes, facts.scope.value, facts.scope in when.scopes)
+    one_of("side", when.sides, facts.side.value, facts.side in when.sides)
+    one_of("channel", when.channels, facts.channel.value, facts.channel in when.channels)
+    one_of("modes", when.modes, _list(facts.modes), bool(facts.modes & when.modes))
+    one_of(
+        "ENS operations",
+        when.ens_operations,
+        _list(facts.ens_operations),
+        bool(facts.ens_operations & when.ens_operations),
+    )
+    if when.planned is not None:
+        planned = facts.planned_at(now)
+        checks.append(
+            ConditionCheck(
+                "planned", str(when.planned).lower(), str(planned).lower(), planned == when.planned
+            )
+        )
+    elapsed = facts.elapsed(now)
+    if when.lasted_at_least is not None:
+        checks.append(
+            ConditionCheck(
+                "lasted",
+                f"at least {_duration(when.lasted_at_least)}",
+                _duration(elapsed),
+                elapsed >= when.lasted_at_least,
+            )
+        )
+    if when.lasted_less_than is not None:
+        checks.append(
+            ConditionCheck(
+                "lasted",
+                f"less than {_duration(when.lasted_less_than)}",
+                _duration(elapsed),
+                elapsed < when.lasted_less_than,
+            )
+        )
+    return RuleOutcome(rule, tuple(checks))
+
+
+def evaluate(
+    facts: ReflexFacts,
+    table: ReflexTable,
+    now: datetime,
+    milestones: dict[Anchor, datetime] | None = None,
+) -> Decision:
+    """Pick the procedure for `facts` at `now`. `milestones` are the incident's events that due
+    times count from; a dry run passes none and is taken as declared `now`."""
+    outcomes = tuple(check_rule(rule, facts, now) for rule in table.rules)
+    matched = [o for o in outcomes if o.matched]
+    if not matched:
+        raise NoRuleMatches(f"no rule of table {table.version} matches these facts")
+    best = max(matched, key=lambda o: _rank(o.rule.when, o.rule))
+    procedure = table.procedures[best.rule.procedure]
+    milestones = milestones or {Anchor.DECLARED: now}
+    steps = tuple(PlannedStep(step, _due(step, milestones)) for step in procedure.steps)
+    return Decision(
+        table_version=table.version,
+        rule=best.rule,
+        procedure=procedure,
+        outcomes=outcomes,
+        steps=steps,
+        next_review_at=_next_review(facts, table, now),
+    )
+
+
+def _rank(when: Conditions, rule: Rule) -> tuple[int, int]:
+    return (when.specificity, rule.priority)
+
+
+def _due(step: Step, milestones: dict[Anchor, datetime]) -> datetime | None:
+    start = milestones.get(step.anchor)
+    return None if start is None else start + step.due_after
+
+
+def _next_review(facts: ReflexFacts, table: ReflexTable, now: datetime) -> datetime | None:
+    """The next moment at which the passing of time alone could change the decision: a duration
+    threshold of the table, or the end of a planned window."""
+    moments = [facts.started_at + t for t in table.thresholds if facts.started_at + t > now]
+    if facts.planned and facts.planned_until and facts.planned_until > now:
+        moments.append(facts.planned_until)
+    return min(moments, default=None)
+
+
+def _list(values: frozenset) -> str:
+    return ", ".join(sorted(str(v) for v in values)) or "none"
+
+
+def _duration(value: timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes:02d} min"
+    return f"{hours} h" if hours else f"{minutes} min"

@@ -1,0 +1,57 @@
+"""The rules tables: which version is active, dry runs, and activating a new version."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bcp.domain.actors import Actor, Role
+from bcp.domain.clock import Clock
+from bcp.domain.errors import NotAllowed, NotFound
+from bcp.domain.reflexes.model import ReflexTable
+from bcp.services.unit_of_work import UnitOfWork
+from bcp.store.models import ReflexActivationRow
+
+
+@dataclass(frozen=True)
+class ReflexLibrary:
+    """Every table version found in reflexes/, and the version used when none is activated."""
+
+    tables: Mapping[str, ReflexTable]
+    default_version: str
+
+    def get(self, version: str) -> ReflexTable:
+        try:
+            return self.tables[version]
+        except KeyError:
+            raise NotFound(f"no rules table {version!r} in reflexes/") from None
+
+    def active(self, uow: UnitOfWork) -> ReflexTable:
+        """Call inside an open unit of work."""
+        row = uow.session.scalars(
+            select(ReflexActivationRow).order_by(ReflexActivationRow.id.desc()).limit(1)
+        ).first()
+        return self.get(row.version if row else self.default_version)
+
+
+def active_table(uow: UnitOfWork, library: ReflexLibrary) -> ReflexTable:
+    with uow:
+        return library.active(uow)
+
+
+def activate(
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, version: str, note: str
+) -> ReflexTable:
+    if actor.role not in (Role.ADMIN, Role.DESK):
+        raise NotAllowed("only an admin or the desk activates a rules table")
+    table = library.get(version)
+    with uow:
+        uow.session.add(
+            ReflexActivationRow(
+                version=version, activated_at=clock.now(), activated_by=actor.label, note=note
+            )
+        )
+        uow.commit()
+    return table
