@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from bcp.store.models import IncidentRow, OrganisationRow, UserRow
@@ -73,3 +75,76 @@ def test_the_demo_tokens_documented_in_the_readme_work(app, client):
     for token in ("demo-operator-token", "demo-desk-token", "demo-manager-token"):
         response = client.get("/api/v1/incidents", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200
+
+
+def test_reflexes_check_proves_the_shipped_table(app):
+    result = run(app, "reflexes", "check")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-1].startswith("OK reflexes/fr-2025-10.yaml: version fr-2025-10, 8 rules")
+    assert "1392 cases, 0 faults" in lines[-1]
+    assert any(
+        line.startswith("STI ") and "administration-outage [administration-unplanned]" in line
+        for line in lines
+    )
+
+
+def test_reflexes_check_fails_on_a_broken_file_naming_its_line(app, tmp_path):
+    shipped = (Path(__file__).parent.parent / "reflexes" / "fr-2025-10.yaml").read_text()
+    broken = tmp_path / "fr-2099-01.yaml"
+    broken.write_text(shipped.replace("components: [NES]", "components: [NSE]"))
+    result = run(app, "reflexes", "check", "--quiet", str(broken))
+    assert result.exit_code == 1
+    line = next(i for i, t in enumerate(broken.read_text().splitlines(), 1) if "[NSE]" in t)
+    assert f"fr-2099-01.yaml:{line}: unknown component 'NSE'" in result.output
+
+
+def test_reflexes_check_reports_a_hole(app, tmp_path):
+    shipped = (Path(__file__).parent.parent / "reflexes" / "fr-2025-10.yaml").read_text()
+    holed = tmp_path / "fr-2099-02.yaml"
+    holed.write_text(
+        shipped.replace(
+            "      components: [NES]\n", "      components: [NES]\n      channels: [EDI]\n"
+        )
+    )
+    result = run(app, "reflexes", "check", "--quiet", str(holed))
+    assert result.exit_code == 1
+    assert "no procedure: NES" in result.output and "DTI" in result.output
+
+
+def test_reflexes_explain(app):
+    result = run(
+        app,
+        "reflexes",
+        "explain",
+        "--component",
+        "EO_SYSTEM",
+        "--side",
+        "operator",
+        "--mode",
+        "air",
+        "--lang",
+        "en",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Outage on the operator's side  [operator-outage, table fr-2025-10]"
+    )
+    assert "rule operator-system" in result.output
+    assert "2. [operator] Ask the CID SAU for a diagnosis — declared + 60 min" in result.output
+    result = run(
+        app, "reflexes", "explain", "--component", "STI", "--mode", "air", "--lasted", "5h"
+    )
+    assert "administration-prolonged" in result.output
+    result = run(
+        app, "reflexes", "explain", "--component", "STI", "--mode", "air", "--lasted", "soon"
+    )
+    assert result.exit_code != 0 and "15min, 4h or 2d" in result.output
+
+
+def test_reflexes_activate_and_review(app):
+    result = run(app, "reflexes", "activate", "fr-1999-01")
+    assert result.exit_code != 0 and "no rules table" in result.output
+    result = run(app, "reflexes", "activate", "fr-2025-10", "--note", "première version")
+    assert result.exit_code == 0 and "fr-2025-10 is active" in result.output
+    assert run(app, "reflexes", "review").exit_code == 0

@@ -65,14 +65,16 @@ def parse_table(text: str, origin: str) -> ReflexTable:
 
 
 def _construct(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
-    """Build plain Python data from a YAML node tree, noting the line of every value."""
-    lines[path] = node.start_mark.line + 1
+    """Build plain Python data from a YAML node tree, noting the line of every value (for a
+    mapping's value, the line of its key)."""
+    lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise TableError("", key_node.start_mark.line + 1, "merge keys (<<) are not used")
             key = key_node.value
+            lines[(*path, key)] = key_node.start_mark.line + 1
             if key in result:
                 raise TableError("", key_node.start_mark.line + 1, f"key {key!r} appears twice")
             result[key] = _construct(value_node, (*path, key), lines)

@@ -83,3 +83,52 @@ def test_real_responses_match_their_schemas(client, document, people):
             "post",
             client.post(base + "/transitions", json=payload, headers=headers),
         )
+
+
+def test_reflex_responses_match_their_schemas(client, document, people):
+    auth, desk = people.carrier.auth, people.desk.auth
+    conforms(document, "/reflexes", "get", client.get("/api/v1/reflexes", headers=auth))
+    evaluate = "/api/v1/reflexes/evaluate"
+    conforms(
+        document, "/reflexes/evaluate", "post", client.post(evaluate, json=facts(), headers=auth)
+    )
+    conforms(document, "/reflexes/evaluate", "post", client.post(evaluate, json={}, headers=auth))
+    incident_id = client.post("/api/v1/incidents", json=facts(), headers=auth).get_json()["id"]
+    base = f"/api/v1/incidents/{incident_id}"
+    steps = "/incidents/{incident_id}/steps/{step_id}"
+    for step, payload, headers in [
+        ("operator-hold", {"status": "done"}, auth),
+        ("operator-hold", {"status": "done"}, auth),
+        ("desk-authorise", {"status": "done"}, auth),
+        ("nope", {"status": "done"}, auth),
+        ("operator-relodge", {"status": "skipped"}, auth),
+    ]:
+        conforms(
+            document,
+            steps,
+            "post",
+            client.post(f"{base}/steps/{step}", json=payload, headers=headers),
+        )
+    refs = "/incidents/{incident_id}/fallback-references"
+    conforms(document, refs, "post", client.post(base + "/fallback-references", headers=auth))
+    client.post(base + "/transitions", json={"action": "acknowledge"}, headers=desk)
+    client.post(base + "/transitions", json={"action": "activate_fallback"}, headers=desk)
+    conforms(document, refs, "post", client.post(base + "/fallback-references", headers=auth))
+    conforms(
+        document,
+        refs,
+        "post",
+        client.post(base + "/fallback-references", headers=people.manager.auth),
+    )
+    reclassify = "/incidents/{incident_id}/reclassify"
+    for payload, headers in [
+        ({"component": "CR"}, desk),
+        ({"component": "CR"}, auth),
+        ({"component": "XX"}, desk),
+    ]:
+        conforms(
+            document,
+            reclassify,
+            "post",
+            client.post(base + "/reclassify", json=payload, headers=headers),
+        )

@@ -180,6 +180,8 @@ class _Builder:
                 lasted_at_least=_maybe_duration(when.get("lasted_at_least")),
                 lasted_less_than=_maybe_duration(when.get("lasted_less_than")),
             )
+        except TableError:
+            raise
         except ValueError as error:
             raise self.fail(wpath, str(error)) from None
         if (

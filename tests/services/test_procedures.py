@@ -1,0 +1,207 @@
+"""Following the procedure against a real database: steps, switches, references, versions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bcp.domain.actors import Actor, Role
+from bcp.domain.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
+from bcp.domain.reflexes.progress import StepState
+from bcp.services.incidents import (
+    apply_action,
+    declare_incident,
+    get_incident,
+    issue_fallback_reference,
+    open_incident_ids,
+    reclassify,
+    review_incident,
+    settle_step,
+)
+from bcp.services.reflexes import ReflexLibrary, activate, active_table
+from tests.domain.conftest import facts
+
+
+def steps(view) -> dict[str, StepState]:
+    return {s.step.id: s.state for s in view.steps}
+
+
+def test_a_step_becomes_overdue_with_the_clock(uow, clock, library, people):
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    assert (
+        steps(get_incident(uow, clock, library, people.carrier.actor, incident_id))["desk-announce"]
+        is StepState.PENDING
+    )
+    clock.advance(minutes=16)
+    view = get_incident(uow, clock, library, people.carrier.actor, incident_id)
+    assert steps(view)["desk-announce"] is StepState.OVERDUE
+    assert steps(view)["operator-hold"] is StepState.OVERDUE
+    assert steps(view)["operator-fallback-filing"] is StepState.PENDING  # not yet authorised
+
+
+def test_acknowledging_completes_the_announcement_step(uow, clock, library, people):
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    view = apply_action(uow, clock, library, people.desk.actor, incident_id, "acknowledge")
+    announce = next(s for s in view.steps if s.step.id == "desk-announce")
+    assert (announce.state, announce.by) == (StepState.DONE, people.desk.actor.label)
+
+
+def test_who_may_settle_which_step(uow, clock, library, people):
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+
+    def settle(person, step_id, **data):
+        body = {"status": "done", **data}
+        return settle_step(uow, clock, library, person.actor, incident_id, step_id, body)
+
+    with pytest.raises(NotAllowed, match="desk"):
+        settle(people.carrier, "desk-authorise")
+    with pytest.raises(NotFound):
+        settle(people.other_carrier, "operator-hold")
+    with pytest.raises(NotFound, match="no step"):
+        settle(people.carrier, "fly-to-the-moon")
+    with pytest.raises(InvalidInput, match="reason"):
+        settle(people.carrier, "operator-hold", status="skipped")
+    with pytest.raises(InvalidInput, match="status"):
+        settle(people.carrier, "operator-hold", status="maybe")
+    view = settle(people.carrier, "operator-hold", note="12 ENS gardées", reference="lot 7")
+    hold = next(s for s in view.steps if s.step.id == "operator-hold")
+    assert (hold.state, hold.note, hold.reference) == (StepState.DONE, "12 ENS gardées", "lot 7")
+    with pytest.raises(IllegalTransition, match="already done"):
+        settle(people.desk, "operator-hold")
+
+
+def test_on_the_operators_side_the_fallback_waits_for_the_sau(uow, clock, library, people):
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, facts(component="EO_SYSTEM")
+    ).incident.id
+    apply_action(uow, clock, library, people.desk.actor, incident_id, "acknowledge")
+    with pytest.raises(IllegalTransition, match="operator-contact-sau"):
+        apply_action(uow, clock, library, people.desk.actor, incident_id, "activate_fallback")
+    settle_step(
+        uow,
+        clock,
+        library,
+        people.carrier.actor,
+        incident_id,
+        "operator-contact-sau",
+        {"status": "done", "reference": "<20261122.0812@aerofret.example>"},
+    )
+    view = apply_action(uow, clock, library, people.desk.actor, incident_id, "activate_fallback")
+    assert steps(view)["desk-decide"] is StepState.DONE
+
+
+def test_the_outage_lasting_past_four_hours_switches_procedure(uow, clock, library, people):
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    settle_step(
+        uow, clock, library, people.carrier.actor, incident_id, "operator-hold", {"status": "done"}
+    )
+    clock.advance(hours=3)
+    assert review_incident(uow, clock, library, incident_id) is None
+    clock.advance(hours=1)
+    switch = review_incident(uow, clock, library, incident_id)
+    assert switch.changes["procedure"] == "administration-prolonged"
+    assert switch.changes["before"]["procedure"] == "administration-outage"
+    assert switch.changes["kept_steps"] == ["operator-hold"]
+    assert switch.actor_role is Role.SYSTEM
+    assert review_incident(uow, clock, library, incident_id) is None
+    view = get_incident(uow, clock, library, people.manager.actor, incident_id)
+    assert view.incident.reflex.procedure_id == "administration-prolonged"
+    assert steps(view)["operator-hold"] is StepState.DONE
+    assert "manager-escalate" in steps(view)
+
+
+def test_the_desk_reclassifies_and_the_rules_run_again(uow, clock, library, people):
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    with pytest.raises(NotAllowed):
+        reclassify(uow, clock, library, people.carrier.actor, incident_id, {"component": "CR"})
+    with pytest.raises(InvalidInput, match="side"):
+        reclassify(
+            uow,
+            clock,
+            library,
+            people.desk.actor,
+            incident_id,
+            {"component": "EO_SYSTEM", "side": "administration"},
+        )
+    view = reclassify(
+        uow,
+        clock,
+        library,
+        people.desk.actor,
+        incident_id,
+        {"component": "UUMDS", "side": "operator", "note": "certificat expiré"},
+    )
+    kinds = [e.kind.value for e in view.incident.events]
+    assert kinds[-2:] == ["reclassified", "procedure_switched"]
+    assert view.incident.events[-2].changes == {
+        "before": {"component": "STI", "side": "administration", "scope": "organisation"},
+        "after": {"component": "UUMDS", "side": "operator", "scope": "organisation"},
+    }
+    assert view.incident.reflex.procedure_id == "certificate-problem"
+    assert (
+        get_incident(
+            uow, clock, library, people.carrier.actor, incident_id
+        ).incident.facts.component
+        == "UUMDS"
+    )
+
+
+def test_fallback_references_are_numbered_per_organisation_and_year(uow, clock, library, people):
+    first = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    with pytest.raises(IllegalTransition, match="fallback is active"):
+        issue_fallback_reference(uow, clock, library, people.carrier.actor, first)
+    apply_action(uow, clock, library, people.desk.actor, first, "acknowledge")
+    apply_action(uow, clock, library, people.desk.actor, first, "activate_fallback")
+    refs = [
+        issue_fallback_reference(uow, clock, library, people.carrier.actor, first)[0]
+        for _ in range(2)
+    ]
+    assert refs == ["PS-2026-FR81234567800013-0001", "PS-2026-FR81234567800013-0002"]
+    with pytest.raises(NotFound):
+        issue_fallback_reference(uow, clock, library, people.other_carrier.actor, first)
+    everyone = declare_incident(uow, clock, library, people.desk.actor, facts(scope="eu"))
+    apply_action(uow, clock, library, people.desk.actor, everyone.incident.id, "activate_fallback")
+    with pytest.raises(IllegalTransition, match="declare your organisation's own incident"):
+        issue_fallback_reference(uow, clock, library, people.carrier.actor, everyone.incident.id)
+    view = get_incident(uow, clock, library, people.carrier.actor, first)
+    issued = [
+        e.changes["reference"]
+        for e in view.incident.events
+        if e.kind.value == "fallback_reference_issued"
+    ]
+    assert issued == refs
+
+
+def test_incidents_keep_the_table_version_they_were_decided_with(uow, clock, library, people):
+    table = library.get("fr-2025-10")
+    newer = replace(table, version="fr-2026-01")
+    both = ReflexLibrary({**library.tables, "fr-2026-01": newer}, "fr-2025-10")
+    old = declare_incident(uow, clock, both, people.carrier.actor, facts()).incident.id
+    admin = Actor(None, "admin", Role.ADMIN)
+    with pytest.raises(NotAllowed):
+        activate(uow, clock, both, people.carrier.actor, "fr-2026-01", "")
+    with pytest.raises(NotFound):
+        activate(uow, clock, both, admin, "fr-1999-01", "")
+    activate(uow, clock, both, admin, "fr-2026-01", "new sheet")
+    assert active_table(uow, both).version == "fr-2026-01"
+    new = declare_incident(uow, clock, both, people.carrier.actor, facts()).incident.id
+    clock.advance(hours=5)
+    review_incident(uow, clock, both, old)
+    versions = {
+        i: get_incident(uow, clock, both, people.desk.actor, i).incident.reflex.table_version
+        for i in (old, new)
+    }
+    assert versions == {old: "fr-2025-10", new: "fr-2026-01"}
+    assert open_incident_ids(uow) == [old, new]
+
+
+def test_a_closed_incident_is_frozen(uow, clock, library, people):
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    apply_action(uow, clock, library, people.carrier.actor, incident_id, "cancel", "erreur")
+    with pytest.raises(IllegalTransition, match="frozen"):
+        settle_step(
+            uow, clock, library, people.desk.actor, incident_id, "operator-hold", {"status": "done"}
+        )
+    clock.advance(hours=5)
+    assert review_incident(uow, clock, library, incident_id) is None
