@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test test-postgres install format migrate demo clean
+.PHONY: run test test-postgres bench install format migrate demo clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: install
 ## The same suite on a throwaway PostgreSQL 15 cluster (needs Debian's postgresql-15).
 test-postgres: install
 	scripts/with-postgres $(MAKE) test
+
+## Speed figures (medians, with a baseline measured in the same run).
+bench: install
+	$(BIN)/python -m bench.reflexes
 
 format: install
 	$(BIN)/ruff check --fix .
