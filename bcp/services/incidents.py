@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -100,13 +100,14 @@ def apply_action(
 ) -> IncidentView:
     action = _parse_action(action_name)
     note = _text(note, "note")
-    with uow:
-        incident = _load(uow, library, actor, incident_id, for_update=True)
-        now = clock.now()
-        events = _review(incident, library, now)
-        events.append(incident.apply(action, actor, now, note))
-        _save(uow, incident, events)
-    return _view(incident, actor, now)
+    return _change(
+        uow,
+        clock,
+        library,
+        actor,
+        incident_id,
+        lambda incident, now: incident.apply(action, actor, now, note),
+    )
 
 
 def settle_step(
@@ -125,11 +126,32 @@ def settle_step(
     if status not in ("done", "skipped"):
         raise invalid("status", "expected 'done' or 'skipped'")
     note, reference = _text(data.get("note"), "note"), _text(data.get("reference"), "reference")
+    return _change(
+        uow,
+        clock,
+        library,
+        actor,
+        incident_id,
+        lambda incident, now: incident.settle_step(
+            step_id, status == "done", actor, now, note, reference
+        ),
+    )
+
+
+def _change(
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    actor: Actor,
+    incident_id: int,
+    act: Callable[[Incident, datetime], TimelineEvent],
+) -> IncidentView:
+    """Load under lock, let time re-run the rules first, act, save events and outbox rows."""
     with uow:
         incident = _load(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
         events = _review(incident, library, now)
-        events.append(incident.settle_step(step_id, status == "done", actor, now, note, reference))
+        events.append(act(incident, now))
         _save(uow, incident, events)
     return _view(incident, actor, now)
 

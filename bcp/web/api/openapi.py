@@ -52,6 +52,11 @@ _COMMON_ERRORS = {
     "401": _problem("No token, or an unknown or revoked one"),
 }
 _INCIDENT_ERRORS = {**_COMMON_ERRORS, "404": _problem("No such incident visible to you")}
+_BODY_ERRORS = {
+    "400": _problem("The body is not valid JSON"),
+    "413": _problem("The body is too large"),
+    "415": _problem("The body is not JSON"),
+}
 
 _TEXT = {
     "type": "object",
@@ -483,10 +488,8 @@ PATHS: dict[str, Any] = {
             },
             "responses": {
                 "201": _json("The incident, its state and its timeline so far", "Incident"),
-                "400": _problem("The body is not valid JSON"),
+                **_BODY_ERRORS,
                 "403": _problem("Your role may not declare this outage"),
-                "413": _problem("The body is too large"),
-                "415": _problem("The body is not JSON"),
                 "422": _problem("Invalid values; `errors` lists each field"),
                 **_COMMON_ERRORS,
             },
@@ -553,11 +556,9 @@ PATHS: dict[str, Any] = {
             },
             "responses": {
                 "200": _json("The incident after the transition", "Incident"),
-                "400": _problem("The body is not valid JSON"),
+                **_BODY_ERRORS,
                 "403": _problem("Your role does not own this action"),
                 "409": _problem("Not possible from the current state, or changed concurrently"),
-                "413": _problem("The body is too large"),
-                "415": _problem("The body is not JSON"),
                 "422": _problem("Unknown action, or a required reason is missing"),
                 **_INCIDENT_ERRORS,
             },
@@ -577,11 +578,9 @@ PATHS: dict[str, Any] = {
             },
             "responses": {
                 "200": _json("The incident with its steps", "Incident"),
-                "400": _problem("The body is not valid JSON"),
+                **_BODY_ERRORS,
                 "403": _problem("This step is for another role"),
                 "409": _problem("The step is already settled, or the incident is closed"),
-                "413": _problem("The body is too large"),
-                "415": _problem("The body is not JSON"),
                 "422": _problem("Unknown status, or a reason is missing to skip"),
                 **_INCIDENT_ERRORS,
             },
@@ -598,11 +597,9 @@ PATHS: dict[str, Any] = {
             },
             "responses": {
                 "200": _json("The incident, with its new procedure if it changed", "Incident"),
-                "400": _problem("The body is not valid JSON"),
+                **_BODY_ERRORS,
                 "403": _problem("Only the desk reclassifies"),
                 "409": _problem("The incident is closed, or changed concurrently"),
-                "413": _problem("The body is too large"),
-                "415": _problem("The body is not JSON"),
                 "422": _problem("An impossible component, side or scope"),
                 **_INCIDENT_ERRORS,
             },
@@ -638,10 +635,8 @@ PATHS: dict[str, Any] = {
             },
             "responses": {
                 "200": _json("The procedure, the rule, every condition checked", "Decision"),
-                "400": _problem("The body is not valid JSON"),
+                **_BODY_ERRORS,
                 "403": _problem("Your role may not declare this outage"),
-                "413": _problem("The body is too large"),
-                "415": _problem("The body is not JSON"),
                 "422": _problem("Invalid values; `errors` lists each field"),
                 **_COMMON_ERRORS,
             },
