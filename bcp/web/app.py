@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask
 
-from bcp.domain.clock import Clock, SystemClock
+from bcp.domain.clock import Clock, SystemClock, in_paris
 from bcp.services.reflexes import ReflexLibrary
 from bcp.settings import ROOT, ConfigError, Settings, load_settings
 from bcp.store.db import make_engine, make_session_factory
 from bcp.store.reflex_files import load_all
 from bcp.web.runtime import Runtime
+
+
+def paris_time(moment: datetime | None) -> str:
+    """Times are stored in UTC and shown in Europe/Paris."""
+    return "" if moment is None else in_paris(moment).strftime("%d/%m/%Y %H:%M")
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
@@ -52,6 +58,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     from bcp.web.api import api
     from bcp.web.reflexes import bp as reflexes_bp
 
+    app.add_template_filter(paris_time, "paris")
     app.register_blueprint(home.bp)
     app.register_blueprint(reflexes_bp)
     app.register_blueprint(api, url_prefix="/api/v1")
