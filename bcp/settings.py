@@ -6,6 +6,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,15 @@ class Settings:
     max_page_size: int
     timezone: str
     reflexes_default_version: str = "fr-2025-10"
+    acknowledgement_minutes: int = 15
+    acknowledgement_minutes_by_component: tuple[tuple[str, int], ...] = ()
+    queue_refresh_seconds: int = 10
+
+    def acknowledgement_target(self, component: str) -> timedelta:
+        minutes = dict(self.acknowledgement_minutes_by_component).get(
+            component, self.acknowledgement_minutes
+        )
+        return timedelta(minutes=minutes)
 
     @property
     def is_production(self) -> bool:
@@ -44,6 +54,7 @@ def load_settings(
         _merge(data, _read(Path(extra)))
     api, display = data.get("api", {}), data.get("display", {})
     reflexes = data.get("reflexes", {})
+    ack, desk = data.get("acknowledgement", {}), data.get("desk", {})
     instance_dir = instance_dir or ROOT / "instance"
     url = (
         environ.get("BCP_DATABASE_URL")
@@ -60,6 +71,11 @@ def load_settings(
         max_page_size=int(api.get("max_page_size", 500)),
         timezone=str(display.get("timezone", "Europe/Paris")),
         reflexes_default_version=str(reflexes.get("default_version", "fr-2025-10")),
+        acknowledgement_minutes=int(ack.get("target_minutes", 15)),
+        acknowledgement_minutes_by_component=tuple(
+            sorted((str(k), int(v)) for k, v in ack.get("by_component", {}).items())
+        ),
+        queue_refresh_seconds=int(desk.get("queue_refresh_seconds", 10)),
     )
     check(settings)
     return settings

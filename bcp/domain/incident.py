@@ -85,6 +85,17 @@ class Incident:
             return True
         return self.facts.scope is Scope.PROVIDER and self.organisation.id == own.provider_id
 
+    def may_contribute(self, actor: Actor) -> bool:
+        """Notes, evidence and fallback references: the organisation concerned and the desk."""
+        return actor.role is Role.DESK or (actor.role is Role.OPERATOR and self._belongs_to(actor))
+
+    def may_issue_reference(self, actor: Actor) -> bool:
+        return (
+            self.may_contribute(actor)
+            and self.organisation is not None
+            and self.state is State.FALLBACK_ACTIVE
+        )
+
     def allowed_actions(self, actor: Actor) -> list[Action]:
         return [a for a in Action if self._refusal(a, actor) is None]
 
@@ -244,6 +255,31 @@ class Incident:
             changes={"before": before, "after": after},
         )
 
+    def record_note(
+        self,
+        actor: Actor,
+        now: datetime,
+        note: str,
+        reference: str = "",
+        attachment: dict[str, Any] | None = None,
+    ) -> TimelineEvent:
+        """What was done, as the people doing it tell it: a note, the reference of the e-mail
+        sent, a piece of evidence."""
+        if not self.may_contribute(actor):
+            raise NotAllowed("only the organisation concerned or the desk adds to this incident")
+        note, reference = note.strip(), reference.strip()
+        if not note and not reference and attachment is None:
+            raise invalid("note", "write what was done, give a reference, or attach a file")
+        _check_note(note)
+        if len(reference) > REFERENCE_MAX:
+            raise invalid("reference", f"at most {REFERENCE_MAX} characters")
+        changes: dict[str, Any] = {"reference": reference or None}
+        if attachment is not None:
+            changes["attachment"] = attachment
+        return self._record(
+            EventKind.NOTE_ADDED, actor, now, self.state, note=note, changes=changes
+        )
+
     def issue_fallback_reference(self, actor: Actor, now: datetime, sequence: int) -> TimelineEvent:
         """A traceable reference for one fallback filing, like GAMMA's fallback number."""
         if self.organisation is None:
@@ -256,9 +292,7 @@ class Incident:
                 f"fallback references are issued while the fallback is active; the incident "
                 f"is {self.state.value}"
             )
-        if not (
-            actor.role is Role.DESK or (actor.role is Role.OPERATOR and self._belongs_to(actor))
-        ):
+        if not self.may_contribute(actor):
             raise NotAllowed("only the organisation concerned or the desk asks for a reference")
         reference = fallback_reference(now.year, self.organisation.eori, sequence)
         return self._record(

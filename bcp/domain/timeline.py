@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     STEP_DONE = "step_done"
     STEP_SKIPPED = "step_skipped"
     FALLBACK_REFERENCE_ISSUED = "fallback_reference_issued"
+    NOTE_ADDED = "note_added"
 
 
 EVENT_OF_ACTION: dict[Action, EventKind] = {

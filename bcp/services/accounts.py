@@ -7,16 +7,19 @@ import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from bcp.domain.actors import USER_ROLES, Actor, OrganisationKind, Role
 from bcp.domain.clock import Clock
-from bcp.domain.errors import ErrorList, invalid
+from bcp.domain.errors import ErrorList, NotAllowed, NotFound, invalid
 from bcp.domain.identifiers import eori_problem, siret_problem
 from bcp.domain.passwords import password_problems
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import organisation_by_eori, token_digest, user_by_login, user_by_token
+from bcp.store.audit import audit, recent
 from bcp.store.incidents import organisation_ref
-from bcp.store.models import ApiTokenRow, OrganisationRow, UserRow
+from bcp.store.models import ApiTokenRow, AuditEventRow, OrganisationRow, UserRow
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _hasher = PasswordHasher()
@@ -34,12 +37,15 @@ def add_organisation(
     uow: UnitOfWork,
     clock: Clock,
     *,
+    admin: Actor | None = None,
     name: str,
     kind: str,
     eori: str,
     siret: str | None = None,
     provider_eori: str | None = None,
 ) -> int:
+    if admin is not None:
+        _admin_only(admin)
     errors = ErrorList()
     eori = eori.strip().upper()
     if not name.strip():
@@ -71,6 +77,7 @@ def add_organisation(
         uow.session.add(row)
         uow.session.flush()
         org_id = row.id
+        audit(uow.session, admin, "organisation_added", eori, clock.now(), name=row.name, kind=kind)
         uow.commit()
     return org_id
 
@@ -79,6 +86,7 @@ def add_user(
     uow: UnitOfWork,
     clock: Clock,
     *,
+    admin: Actor | None = None,
     login: str,
     role: str,
     org_eori: str | None = None,
@@ -88,7 +96,10 @@ def add_user(
     with_token: bool = False,
     token: str | None = None,
 ) -> NewUser:
-    """Create a user; `token` fixes the API token (demo data), `with_token` draws a random one."""
+    """Create a user; `token` fixes the API token (demo data), `with_token` draws a random one.
+    `admin` is the person doing it from the browser; the command line and demo data pass none."""
+    if admin is not None:
+        _admin_only(admin)
     errors = ErrorList()
     if not _LOGIN.match(login):
         errors.add("login", "2 to 64 characters: lower-case letters, digits, '.', '_' or '-'")
@@ -121,6 +132,7 @@ def add_user(
         )
         uow.session.add(user)
         uow.session.flush()
+        audit(uow.session, admin, "user_added", login, now, role=role, organisation=org_eori)
         if with_token or token:
             token = token or "bcp_" + secrets.token_urlsafe(32)
             uow.session.add(
@@ -135,14 +147,83 @@ def add_user(
         return NewUser(id=user.id, login=login, role=Role(role), token=token)
 
 
+def actor_of(user: UserRow) -> Actor:
+    return Actor(
+        user_id=user.id,
+        label=user.display_name,
+        role=Role(user.role),
+        organisation=organisation_ref(user.organisation) if user.organisation else None,
+    )
+
+
 def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
     with uow:
         user = user_by_token(uow.session, token)
-        if user is None:
-            return None
-        return Actor(
-            user_id=user.id,
-            label=user.display_name,
-            role=Role(user.role),
-            organisation=organisation_ref(user.organisation) if user.organisation else None,
+        return None if user is None else actor_of(user)
+
+
+def actor_for_user_id(uow: UnitOfWork, user_id: int) -> Actor | None:
+    """The signed-in user of a browser session, if still active."""
+    with uow:
+        user = uow.session.get(UserRow, user_id)
+        return actor_of(user) if user is not None and user.active else None
+
+
+def list_users(uow: UnitOfWork) -> list[UserRow]:
+    with uow:
+        query = select(UserRow).options(selectinload(UserRow.organisation)).order_by(UserRow.login)
+        return list(uow.session.scalars(query))
+
+
+def list_organisations(uow: UnitOfWork) -> list[OrganisationRow]:
+    with uow:
+        query = (
+            select(OrganisationRow)
+            .options(selectinload(OrganisationRow.provider))
+            .order_by(OrganisationRow.name)
         )
+        return list(uow.session.scalars(query))
+
+
+def set_user_active(
+    uow: UnitOfWork, clock: Clock, admin: Actor, user_id: int, active: bool
+) -> None:
+    _admin_only(admin)
+    with uow:
+        user = uow.session.get(UserRow, user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        if user.id == admin.user_id and not active:
+            raise invalid("active", "you cannot deactivate your own account")
+        user.active = active
+        audit(
+            uow.session,
+            admin,
+            "user_activated" if active else "user_deactivated",
+            user.login,
+            clock.now(),
+        )
+        uow.commit()
+
+
+def set_password(uow: UnitOfWork, clock: Clock, admin: Actor, user_id: int, password: str) -> None:
+    _admin_only(admin)
+    if problems := password_problems(password):
+        raise invalid("password", "needs " + ", ".join(problems))
+    with uow:
+        user = uow.session.get(UserRow, user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        user.password_hash = _hasher.hash(password)
+        audit(uow.session, admin, "password_set", user.login, clock.now())
+        uow.commit()
+
+
+def _admin_only(actor: Actor) -> None:
+    if actor.role is not Role.ADMIN:
+        raise NotAllowed("only an admin manages users, organisations and contacts")
+
+
+def audit_trail(uow: UnitOfWork, limit: int = 200) -> list[AuditEventRow]:
+    with uow:
+        return recent(uow.session, limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -15,6 +16,7 @@ from bcp.domain.clock import Clock
 from bcp.domain.declaration import parse_declaration
 from bcp.domain.durations import Durations, derive
 from bcp.domain.errors import NotAllowed, NotFound, invalid
+from bcp.domain.evidence import check_evidence
 from bcp.domain.incident import Incident, declare
 from bcp.domain.lifecycle import Action
 from bcp.domain.reflexes.engine import Decision
@@ -24,7 +26,7 @@ from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import organisation_by_eori
 from bcp.store.incidents import IncidentFilter, organisation_ref
-from bcp.store.models import FallbackReferenceRow
+from bcp.store.models import AttachmentRow, FallbackReferenceRow
 from bcp.store.outbox import enqueue
 
 SYSTEM = Actor(user_id=None, label="bcp (rules re-run)", role=Role.SYSTEM)
@@ -136,6 +138,68 @@ def settle_step(
             step_id, status == "done", actor, now, note, reference
         ),
     )
+
+
+def record_work(
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    actor: Actor,
+    incident_id: int,
+    *,
+    note: str = "",
+    reference: str = "",
+    step_id: str | None = None,
+    attachment: tuple[str, bytes] | None = None,
+) -> IncidentView:
+    """The incident page's box: what was done, optionally as a step of the procedure, with the
+    reference of the e-mail sent and a piece of evidence, all in one transaction."""
+    content_type = check_evidence(*attachment) if attachment else None
+    with uow:
+        incident = _load(uow, library, actor, incident_id, for_update=True)
+        now = clock.now()
+        events = _review(incident, library, now)
+        evidence = None
+        if attachment is not None:
+            filename, data = attachment
+            row = AttachmentRow(
+                incident_id=incident_id,
+                filename=filename.strip(),
+                content_type=content_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                data=data,
+                uploaded_at=now,
+                uploaded_by_id=actor.user_id,
+            )
+            uow.session.add(row)
+            uow.session.flush()
+            evidence = {
+                "id": row.id,
+                "filename": row.filename,
+                "content_type": row.content_type,
+                "size": row.size,
+                "sha256": row.sha256,
+            }
+        if step_id:
+            events.append(incident.settle_step(step_id, True, actor, now, note, reference))
+            if evidence is not None:
+                events.append(incident.record_note(actor, now, "", "", evidence))
+        else:
+            events.append(incident.record_note(actor, now, note, reference, evidence))
+        _save(uow, incident, events)
+    return _view(incident, actor, now)
+
+
+def get_attachment(
+    uow: UnitOfWork, library: ReflexLibrary, actor: Actor, incident_id: int, attachment_id: int
+) -> AttachmentRow:
+    with uow:
+        _load(uow, library, actor, incident_id)
+        row = uow.session.get(AttachmentRow, attachment_id)
+        if row is None or row.incident_id != incident_id:
+            raise NotFound(f"no attachment {attachment_id} on incident {incident_id}")
+        return row
 
 
 def _change(

@@ -28,6 +28,9 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
+            # Rows read here stay readable after the unit of work, as they were loaded; what was
+            # not committed is discarded.
+            self.session.expunge_all()
             self.session.rollback()
         finally:
             self.session.close()

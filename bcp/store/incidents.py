@@ -35,7 +35,9 @@ class IncidentFilter:
     states: tuple[State, ...] = ()
     component: str | None = None
     since: datetime | None = None
+    until: datetime | None = None
     organisation_id: int | None = None
+    text: str | None = None
     limit: int = 50
     offset: int = 0
 
@@ -142,6 +144,18 @@ class IncidentRepository:
             query = query.where(IncidentRow.component == flt.component)
         if flt.since:
             query = query.where(IncidentRow.declared_at >= flt.since)
+        if flt.until:
+            query = query.where(IncidentRow.declared_at < flt.until)
+        if flt.text:
+            pattern = (
+                "%" + flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+            query = query.where(
+                or_(
+                    IncidentRow.summary.ilike(pattern, escape="\\"),
+                    IncidentRow.description.ilike(pattern, escape="\\"),
+                )
+            )
         if flt.organisation_id is not None:
             query = query.where(IncidentRow.organisation_id == flt.organisation_id)
         query = (

@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         __name__,
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "bcp" / "static"),
     )
     settings = settings or load_settings(instance_dir=Path(app.instance_path))
     if settings.database_url.startswith("sqlite:///"):
@@ -54,14 +55,39 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
 
     from bcp.cli import bcp_commands
-    from bcp.web import errors, home
+    from bcp.web import (
+        admin,
+        auth,
+        desk,
+        errors,
+        home,
+        i18n,
+        incidents,
+        manager,
+        operator,
+        reflexes,
+        security,
+    )
     from bcp.web.api import api
-    from bcp.web.reflexes import bp as reflexes_bp
+    from bcp.web.context import register as register_context
 
+    i18n.init(app)
+    security.init(app)
+    security.csrf.exempt(api)
     app.add_template_filter(paris_time, "paris")
-    app.register_blueprint(home.bp)
-    app.register_blueprint(reflexes_bp)
+    for blueprint in (
+        home.bp,
+        auth.bp,
+        operator.bp,
+        desk.bp,
+        manager.bp,
+        admin.bp,
+        incidents.bp,
+        reflexes.bp,
+    ):
+        app.register_blueprint(blueprint)
     app.register_blueprint(api, url_prefix="/api/v1")
+    register_context(app)
     errors.register(app)
     app.cli.add_command(bcp_commands)
     return app

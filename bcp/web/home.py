@@ -1,11 +1,13 @@
-"""The front page: what this service is and where to go. The desks' pages come with the web UI."""
+"""The front page: what this service is, and each person's own home once signed in."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
 from bcp.domain.catalogue import COMPONENTS
+from bcp.web.auth import HOMES
 from bcp.web.runtime import runtime
 
 bp = Blueprint("home", __name__)
@@ -13,6 +15,8 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def index():
+    if current_user.is_authenticated:
+        return redirect(url_for(HOMES[current_user.actor.role]))
     return render_template("home/index.html", components=COMPONENTS.values())
 
 

@@ -1,0 +1,85 @@
+"""Contacts used by the procedures: the rules table's, as corrected by admins."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from bcp.domain.actors import Actor, Role
+from bcp.domain.clock import Clock
+from bcp.domain.errors import ErrorList, NotAllowed, NotFound
+from bcp.domain.reflexes.model import Contact, ReflexTable, Text
+from bcp.services.unit_of_work import UnitOfWork
+from bcp.store.audit import audit
+from bcp.store.models import ContactRow
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 .()-]{6,30}$")
+
+
+def effective_contacts(uow: UnitOfWork, table: ReflexTable) -> dict[str, Contact]:
+    with uow:
+        rows = {row.key: row for row in uow.session.scalars(select(ContactRow))}
+    contacts = dict(table.contacts)
+    for key, row in rows.items():
+        if key in contacts:
+            contacts[key] = replace(
+                contacts[key],
+                name=Text(fr=row.name_fr, en=row.name_en),
+                email=row.email,
+                phone=row.phone,
+            )
+    return contacts
+
+
+def update_contact(
+    uow: UnitOfWork,
+    clock: Clock,
+    table: ReflexTable,
+    admin: Actor,
+    key: str,
+    *,
+    name_fr: str,
+    name_en: str,
+    email: str,
+    phone: str,
+) -> None:
+    if admin.role is not Role.ADMIN:
+        raise NotAllowed("only an admin edits contacts")
+    if key not in table.contacts:
+        raise NotFound(f"no contact {key!r} in the rules table")
+    errors = ErrorList()
+    name_fr, name_en, email, phone = (v.strip() for v in (name_fr, name_en, email, phone))
+    if not name_fr or len(name_fr) > 200:
+        errors.add("name_fr", "required, at most 200 characters")
+    if not name_en or len(name_en) > 200:
+        errors.add("name_en", "required, at most 200 characters")
+    if email and (not _EMAIL.match(email) or len(email) > 254):
+        errors.add("email", "not an e-mail address")
+    if phone and not _PHONE.match(phone):
+        errors.add("phone", "digits, spaces and + . ( ) - only")
+    errors.raise_if_any()
+    now = clock.now()
+    with uow:
+        row = uow.session.get(ContactRow, key)
+        before = (
+            {"name_fr": row.name_fr, "name_en": row.name_en, "email": row.email, "phone": row.phone}
+            if row
+            else None
+        )
+        if row is None:
+            row = ContactRow(key=key)
+            uow.session.add(row)
+        row.name_fr, row.name_en = name_fr, name_en
+        row.email, row.phone = email or None, phone or None
+        row.updated_at, row.updated_by = now, admin.label
+        after = {
+            "name_fr": name_fr,
+            "name_en": name_en,
+            "email": email or None,
+            "phone": phone or None,
+        }
+        audit(uow.session, admin, "contact_updated", key, now, before=before, after=after)
+        uow.commit()

@@ -1,0 +1,74 @@
+"""Signing in and out, and choosing the language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from bcp.domain.actors import Role
+from bcp.services.sign_in import TooManyAttempts, authenticate
+from bcp.web.i18n import LANGUAGES
+from bcp.web.runtime import runtime
+from bcp.web.security import SessionUser
+
+bp = Blueprint("auth", __name__)
+
+HOMES = {
+    Role.OPERATOR: "operator.home",
+    Role.DESK: "desk.queue",
+    Role.MANAGER: "manager.dashboard",
+    Role.ADMIN: "admin.users",
+}
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if request.method == "GET":
+        return render_template("auth/sign_in.html", login="")
+    login = request.form.get("login", "")
+    password = request.form.get("password", "")
+    rt = runtime()
+    try:
+        actor = authenticate(rt.unit_of_work(), rt.clock, login, password, request.remote_addr)
+    except TooManyAttempts:
+        flash(
+            _("Too many failed sign-ins for this login: wait 15 minutes, or ask an admin."), "error"
+        )
+        return render_template("auth/sign_in.html", login=login), 429
+    if actor is None:
+        flash(_("Wrong login or password."), "error")
+        return render_template("auth/sign_in.html", login=login), 401
+    session.clear()
+    login_user(SessionUser(actor))
+    return redirect(_safe_next(request.args.get("next")) or url_for(HOMES[actor.role]))
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.post("/language")
+def language():
+    lang = request.form.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    return redirect(_safe_next(request.form.get("next")) or url_for("home.index"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path of this site: never an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

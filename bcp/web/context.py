@@ -1,0 +1,40 @@
+"""What every page knows: who is signed in, the language, and the outages for everyone."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from bcp.domain.actors import Role
+from bcp.domain.lifecycle import State
+from bcp.services.incidents import list_incidents
+from bcp.store.incidents import IncidentFilter
+from bcp.web.runtime import runtime
+
+_ONGOING = (State.DECLARED, State.ACKNOWLEDGED, State.FALLBACK_ACTIVE)
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def page_context() -> dict:
+        signed_in = current_user.is_authenticated
+        return {
+            "me": current_user.actor if signed_in else None,
+            "Role": Role,
+            "lang": str(get_locale() or "fr"),
+            "banner": _banner() if signed_in and not request.path.startswith("/api/") else [],
+        }
+
+
+def _banner():
+    """Outages the desk declared for everyone, shown on every page until they are recovered."""
+    rt = runtime()
+    views = list_incidents(
+        rt.unit_of_work(),
+        rt.clock,
+        rt.library,
+        current_user.actor,
+        IncidentFilter(states=_ONGOING, limit=50),
+    )
+    return [v for v in views if v.incident.concerns_everyone]

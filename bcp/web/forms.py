@@ -1,0 +1,51 @@
+"""Turning browser forms into the same data the API takes; checks stay in the domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from bcp.domain.clock import PARIS
+from bcp.domain.errors import DomainError, InvalidInput
+
+
+def local_time(value: str | None) -> str | None:
+    """A `datetime-local` field is Paris time; give it its offset, as the API requires."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value  # the domain refuses it with its own message
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=PARIS)
+    return moment.isoformat()
+
+
+def declaration(form: MultiDict) -> dict[str, Any]:
+    component, _, side = (form.get("component") or "").partition(":")
+    data: dict[str, Any] = {
+        "component": component or None,
+        "side": side or form.get("side") or None,
+        "scope": form.get("scope") or None,
+        "organisation": form.get("organisation") or None,
+        "started_at": local_time(form.get("started_at")),
+        "planned": form.get("planned") == "on",
+        "planned_until": local_time(form.get("planned_until")),
+        "modes": form.getlist("modes"),
+        "channel": form.get("channel") or None,
+        "ens_operations": form.getlist("ens_operations"),
+        "summary": form.get("summary", ""),
+        "description": form.get("description", ""),
+    }
+    waiting = (form.get("ens_waiting") or "0").strip()
+    data["ens_waiting"] = int(waiting) if waiting.isdigit() else waiting
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def messages(error: DomainError) -> list[str]:
+    if isinstance(error, InvalidInput):
+        return [f"{e.field}: {e.message}" for e in error.errors]
+    return [error.message]

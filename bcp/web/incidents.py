@@ -1,0 +1,210 @@
+"""The incident page, shared by every audience, and the forms it posts: transitions, steps,
+what was done (with evidence), reclassification, fallback references."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from bcp.domain.actors import Role
+from bcp.domain.catalogue import COMPONENTS, Scope, Side
+from bcp.domain.clock import in_paris
+from bcp.domain.errors import Conflict, DomainError, IllegalTransition, NotFound
+from bcp.domain.reflexes.messages import fill
+from bcp.domain.timeline import EventKind
+from bcp.services import incidents as service
+from bcp.services.contacts import effective_contacts
+from bcp.web.charts import minutes
+from bcp.web.forms import messages
+from bcp.web.runtime import runtime
+from bcp.web.security import require
+
+bp = Blueprint("incidents", __name__, url_prefix="/incidents")
+
+
+@bp.get("/<int:incident_id>")
+def page(incident_id: int):
+    actor = require()
+    rt = runtime()
+    view = service.get_incident(rt.unit_of_work(), rt.clock, rt.library, actor, incident_id)
+    incident = view.incident
+    lang = str(get_locale())
+    table = rt.library.get(incident.reflex.table_version) if incident.reflex else None
+    contacts = effective_contacts(rt.unit_of_work(), table) if table else {}
+    references = [
+        e.changes["reference"]
+        for e in incident.events
+        if e.kind is EventKind.FALLBACK_REFERENCE_ISSUED
+    ]
+    values = {
+        "eori": incident.organisation.eori if incident.organisation else None,
+        "organisation": incident.organisation.name if incident.organisation else None,
+        "component": COMPONENTS[incident.facts.component].name(lang),
+        "started_at": in_paris(incident.facts.started_at).strftime("%d/%m/%Y %H:%M"),
+        "reference": references[-1] if references else None,
+        "ens_waiting": incident.ens_waiting,
+        "summary": incident.summary,
+        "incident_id": incident.id,
+    }
+    filled = {
+        s.step.id: (
+            fill(s.step.message.subject(lang), values),
+            fill(s.step.message.body(lang), values),
+        )
+        for s in view.steps
+        if s.step.message
+    }
+    attachments = [e.changes["attachment"] for e in incident.events if e.changes.get("attachment")]
+    return render_template(
+        "incidents/page.html",
+        view=view,
+        incident=incident,
+        actor=actor,
+        lang=lang,
+        contacts=contacts,
+        filled=filled,
+        references=references,
+        attachments=attachments,
+        components=COMPONENTS,
+        sides=[s.value for s in Side],
+        scopes=[s.value for s in Scope],
+        minutes=minutes,
+        can_reference=incident.may_issue_reference(actor),
+        can_record=incident.may_contribute(actor),
+    )
+
+
+@bp.post("/<int:incident_id>/transition")
+def transition(incident_id: int):
+    actor = require()
+    rt = runtime()
+    return _attempt(
+        incident_id,
+        lambda: service.apply_action(
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            actor,
+            incident_id,
+            request.form.get("action"),
+            request.form.get("note", ""),
+        ),
+        _("Done."),
+    )
+
+
+@bp.post("/<int:incident_id>/steps/<step_id>")
+def step(incident_id: int, step_id: str):
+    actor = require()
+    rt = runtime()
+    data = {"status": request.form.get("status"), "note": request.form.get("note", "")}
+    return _attempt(
+        incident_id,
+        lambda: service.settle_step(
+            rt.unit_of_work(), rt.clock, rt.library, actor, incident_id, step_id, data
+        ),
+        _("Step recorded."),
+    )
+
+
+@bp.post("/<int:incident_id>/record")
+def record(incident_id: int):
+    actor = require()
+    rt = runtime()
+    upload = request.files.get("attachment")
+    attachment = None
+    if upload is not None and upload.filename:
+        attachment = (upload.filename, upload.read())
+    return _attempt(
+        incident_id,
+        lambda: service.record_work(
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            actor,
+            incident_id,
+            note=request.form.get("note", ""),
+            reference=request.form.get("reference", ""),
+            step_id=request.form.get("step") or None,
+            attachment=attachment,
+        ),
+        _("Recorded."),
+    )
+
+
+@bp.post("/<int:incident_id>/reclassify")
+def reclassify(incident_id: int):
+    actor = require(Role.DESK)
+    rt = runtime()
+    data = {
+        k: v for k, v in request.form.items() if k in ("component", "side", "scope", "note") and v
+    }
+    return _attempt(
+        incident_id,
+        lambda: service.reclassify(
+            rt.unit_of_work(), rt.clock, rt.library, actor, incident_id, data
+        ),
+        _("Reclassified; the rules ran again."),
+    )
+
+
+@bp.post("/<int:incident_id>/fallback-reference")
+def fallback_reference(incident_id: int):
+    actor = require()
+    rt = runtime()
+    try:
+        reference, _view = service.issue_fallback_reference(
+            rt.unit_of_work(), rt.clock, rt.library, actor, incident_id
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        for message in messages(error):
+            flash(message, "error")
+        return redirect(url_for("incidents.page", incident_id=incident_id), 303)
+    flash(_("Fallback reference: %(reference)s", reference=reference), "success")
+    return redirect(url_for("incidents.page", incident_id=incident_id), 303)
+
+
+@bp.get("/<int:incident_id>/attachments/<int:attachment_id>")
+def attachment(incident_id: int, attachment_id: int):
+    actor = require()
+    rt = runtime()
+    row = service.get_attachment(rt.unit_of_work(), rt.library, actor, incident_id, attachment_id)
+    return send_file(
+        BytesIO(row.data),
+        mimetype=row.content_type,
+        as_attachment=True,
+        download_name=row.filename,
+    )
+
+
+def _attempt(incident_id: int, work, success: str):
+    """Run a change; a refusal is told on the page, never as a stack trace. When someone else
+    acted first, the page shows what the incident has become."""
+    try:
+        work()
+    except NotFound:
+        raise
+    except (IllegalTransition, Conflict) as error:
+        flash(
+            _("Not applied: %(why)s. The page shows the incident as it is now.", why=error.message),
+            "error",
+        )
+    except DomainError as error:
+        for message in messages(error):
+            flash(message, "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("incidents.page", incident_id=incident_id), 303)

@@ -1,0 +1,177 @@
+"""The manager's desk: the dashboard, search and filters, CSV export."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime, time, timedelta
+from io import StringIO
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from bcp.domain.actors import Role
+from bcp.domain.catalogue import COMPONENTS
+from bcp.domain.clock import PARIS, in_paris
+from bcp.domain.errors import invalid
+from bcp.domain.lifecycle import State
+from bcp.services import incidents as service
+from bcp.services.accounts import list_organisations
+from bcp.services.dashboard import dashboard as compute
+from bcp.store.incidents import IncidentFilter
+from bcp.web.charts import Bar, bar_chart, minutes
+from bcp.web.runtime import runtime
+from bcp.web.security import require
+
+bp = Blueprint("manager", __name__, url_prefix="/manager")
+
+SEARCH_LIMIT = 1000
+
+
+@bp.get("/")
+def dashboard():
+    actor = require(Role.MANAGER, Role.DESK, Role.ADMIN)
+    rt = runtime()
+    board = compute(rt.unit_of_work(), rt.clock, rt.library, actor)
+    open_chart = bar_chart(
+        _("Open incidents by component"),
+        [
+            Bar(code, sum(c.values()), str(sum(c.values())))
+            for code, c in board.open_by_component.items()
+        ],
+    )
+    ack_chart = bar_chart(
+        _("Time to acknowledge, median by component"),
+        [
+            Bar(r.label, r.acknowledge.median or 0, minutes(r.acknowledge.median))
+            for r in board.by_component
+        ],
+    )
+    recover_chart = bar_chart(
+        _("Time to recover, median by component"),
+        [
+            Bar(r.label, r.recover.median or 0, minutes(r.recover.median))
+            for r in board.by_component
+        ],
+    )
+    return render_template(
+        "manager/dashboard.html",
+        board=board,
+        charts=[Markup(open_chart), Markup(ack_chart), Markup(recover_chart)],  # noqa: S704 (built from escaped parts)
+        minutes=minutes,
+    )
+
+
+@bp.get("/incidents")
+def search():
+    actor = require(Role.MANAGER, Role.DESK, Role.ADMIN)
+    rt = runtime()
+    flt, org = _filter()
+    views = service.list_incidents(rt.unit_of_work(), rt.clock, rt.library, actor, flt, org)
+    return render_template(
+        "manager/search.html",
+        views=views,
+        form=request.args,
+        components=COMPONENTS,
+        states=[s.value for s in State],
+        organisations=list_organisations(rt.unit_of_work()),
+        limit=SEARCH_LIMIT,
+        minutes=minutes,
+    )
+
+
+@bp.get("/incidents.csv")
+def export():
+    actor = require(Role.MANAGER, Role.DESK, Role.ADMIN)
+    rt = runtime()
+    flt, org = _filter()
+    views = service.list_incidents(rt.unit_of_work(), rt.clock, rt.library, actor, flt, org)
+    out = StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "id",
+            "state",
+            "component",
+            "organisation",
+            "eori",
+            "scope",
+            "side",
+            "started_at",
+            "declared_at",
+            "modes",
+            "channel",
+            "ens_waiting",
+            "procedure",
+            "summary",
+            "time_to_acknowledge_s",
+            "time_in_fallback_s",
+            "total_outage_s",
+            "time_to_close_s",
+        ]
+    )
+    for v in views:
+        i, d = v.incident, v.durations.as_seconds()
+        writer.writerow(
+            [
+                i.id,
+                i.state.value,
+                i.facts.component,
+                i.organisation.name if i.organisation else "",
+                i.organisation.eori if i.organisation else "",
+                i.facts.scope.value,
+                i.facts.side.value,
+                in_paris(i.facts.started_at).isoformat(),
+                in_paris(i.declared_at).isoformat(),
+                " ".join(m.value for m in i.facts.modes),
+                i.facts.channel.value,
+                i.ens_waiting,
+                i.reflex.procedure_id if i.reflex else "",
+                _csv_safe(i.summary),
+                d["time_to_acknowledge"],
+                d["time_in_fallback"],
+                d["total_outage"],
+                d["time_to_close"],
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=incidents.csv"},
+    )
+
+
+def _filter() -> tuple[IncidentFilter, str | None]:
+    args = request.args
+    states = tuple(State(s) for s in args.getlist("state") if s in {x.value for x in State})
+    component = args.get("component") or None
+    if component and component not in COMPONENTS:
+        raise invalid("component", "unknown component")
+    return (
+        IncidentFilter(
+            states=states,
+            component=component,
+            since=_day(args.get("from"), "from"),
+            until=_day(args.get("to"), "to", next_day=True),
+            text=(args.get("q") or "").strip()[:200] or None,
+            limit=SEARCH_LIMIT,
+        ),
+        (args.get("org") or "").strip().upper() or None,
+    )
+
+
+def _day(value: str | None, name: str, next_day: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise invalid(name, "expected a date, e.g. 2026-11-22") from None
+    if next_day:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(0), tzinfo=PARIS)
+
+
+def _csv_safe(text: str) -> str:
+    """A cell starting with = + - @ would be a formula in a spreadsheet."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -1,0 +1,72 @@
+"""The operator's desk: declare an outage (with the procedure shown before saving), my incidents."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from bcp.domain.actors import OrganisationKind, Role
+from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode
+from bcp.domain.errors import DomainError
+from bcp.services import incidents as service
+from bcp.store.incidents import IncidentFilter
+from bcp.web import forms
+from bcp.web.runtime import runtime
+from bcp.web.security import require
+
+bp = Blueprint("operator", __name__, url_prefix="/operator")
+
+
+@bp.get("/")
+def home():
+    actor = require(Role.OPERATOR)
+    rt = runtime()
+    views = service.list_incidents(
+        rt.unit_of_work(), rt.clock, rt.library, actor, IncidentFilter(limit=500)
+    )
+    own = [v for v in views if not v.incident.concerns_everyone]
+    return render_template(
+        "operator/home.html",
+        open=[v for v in own if v.incident.state.is_open],
+        history=[v for v in own if not v.incident.state.is_open],
+    )
+
+
+@bp.route("/declare", methods=["GET", "POST"])
+def declare():
+    actor = require(Role.OPERATOR, Role.DESK)
+    rt = runtime()
+    everyone = actor.role is Role.DESK
+    decision, errors, status = None, [], 200
+    if request.method == "POST":
+        data = forms.declaration(request.form)
+        try:
+            if request.form.get("confirm") == "yes":
+                view = service.declare_incident(
+                    rt.unit_of_work(), rt.clock, rt.library, actor, data
+                )
+                flash(_("Outage declared: incident %(id)s.", id=view.incident.id), "success")
+                return redirect(url_for("incidents.page", incident_id=view.incident.id), 303)
+            decision = service.preview_declaration(
+                rt.unit_of_work(), rt.clock, rt.library, actor, data
+            )
+        except DomainError as error:
+            errors, status = forms.messages(error), 422
+    provider = (
+        actor.organisation is not None and actor.organisation.kind is OrganisationKind.PROVIDER
+    )
+    return (
+        render_template(
+            "operator/declare.html",
+            form=request.form,
+            decision=decision,
+            errors=errors,
+            everyone=everyone,
+            provider=provider,
+            components=COMPONENTS,
+            modes=[m.value for m in Mode],
+            channels=[c.value for c in Channel],
+            operations=[o.value for o in EnsOperation],
+        ),
+        status,
+    )
