@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test test-postgres bench install format migrate demo clean
+.PHONY: run test test-postgres bench screenshots browser install translations format migrate demo clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,17 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+CATALOGUE := bcp/translations/fr/LC_MESSAGES
+
+## Extract the interface's messages, fill the French catalogue (scripts/fr_catalogue.py), compile.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -o $(CATALOGUE)/messages.pot .
+	$(BIN)/python scripts/fr_catalogue.py $(CATALOGUE)/messages.pot $(CATALOGUE)/messages.po $(CATALOGUE)/messages.mo
+
+$(CATALOGUE)/messages.mo: $(CATALOGUE)/messages.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d bcp/translations -D messages
+
+install: $(VENV)/.installed $(CATALOGUE)/messages.mo
 
 migrate: install
 	$(FLASK) bcp db upgrade
@@ -27,8 +37,14 @@ demo: migrate
 run: demo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+## Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "the browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
 ## Lint, format check, and the whole suite (on PostgreSQL when DATABASE_URL names one).
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -40,6 +56,10 @@ test-postgres: install
 ## Speed figures (medians, with a baseline measured in the same run).
 bench: install
 	$(BIN)/python -m bench.reflexes
+
+## Screenshots of the main pages, by the browser tests, into docs/screenshots/.
+screenshots: install browser
+	BCP_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -p no:logging tests/e2e
 
 format: install
 	$(BIN)/ruff check --fix .

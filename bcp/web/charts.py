@@ -19,7 +19,7 @@ def bar_chart(title: str, bars: list[Bar], width: int = 560, bar_height: int = 2
     top = max((b.value for b in bars), default=0) or 1
     span = width - label_width - 70
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'viewBox="0 0 {width} {height}" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>',

@@ -80,6 +80,7 @@ def page(incident_id: int):
         sides=[s.value for s in Side],
         scopes=[s.value for s in Scope],
         minutes=minutes,
+        settleable={s.step.id for s in view.steps if incident.may_settle(s.step.role, actor)},
         can_reference=incident.may_issue_reference(actor),
         can_record=incident.may_contribute(actor),
     )

@@ -30,3 +30,56 @@ class Api:
 @pytest.fixture
 def api(client) -> Api:
     return Api(client)
+
+
+PASSWORD = "Secret!2026"
+
+
+class Browser:
+    """The test client as a person uses it: signed in, sending forms."""
+
+    def __init__(self, app, person=None, lang: str = "en") -> None:
+        self.client = app.test_client()
+        self.lang = lang
+        if person is not None:
+            self.sign_in(person.login)
+
+    def sign_in(self, login: str, password: str = PASSWORD):
+        return self.client.post(
+            "/sign-in", data={"login": login, "password": password}, headers=self._headers()
+        )
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, headers=self._headers(), **kwargs)
+
+    def post(self, path: str, data=None, **kwargs):
+        return self.client.post(path, data=data or {}, headers=self._headers(), **kwargs)
+
+    def page(self, path: str) -> str:
+        response = self.get(path)
+        assert response.status_code == 200, response.status_code
+        return response.get_data(as_text=True)
+
+    def _headers(self) -> dict[str, str]:
+        return {"Accept-Language": self.lang}
+
+
+@pytest.fixture
+def browser_app(app, people, uow, clock):
+    """The app with forms accepted without CSRF tokens (one test checks them), and passwords."""
+    from bcp.domain.actors import Actor, Role
+    from bcp.services.accounts import list_users, set_password
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    admin = Actor(None, "test", Role.ADMIN)
+    for user in list_users(uow):
+        set_password(uow, clock, admin, user.id, PASSWORD)
+    return app
+
+
+@pytest.fixture
+def as_person(browser_app):
+    def make(person, lang: str = "en") -> Browser:
+        return Browser(browser_app, person, lang)
+
+    return make

@@ -1,0 +1,97 @@
+"""The journey of an STI outage in a real browser, in English and in French: the operator
+declares it, the desk sees it appear without reloading and acknowledges it, the operator ticks
+the steps and reports recovery, the desk closes it, the manager finds it on the dashboard."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from bcp.domain.clock import SystemClock, in_paris
+from tests.e2e.conftest import PASSWORD
+
+WORDS = {
+    "en": {
+        "procedure": "The procedure that will apply",
+        "queue": "Waiting for acknowledgement",
+        "closed": "closed",
+        "dashboard": "Open incidents by component",
+    },
+    "fr": {
+        "procedure": "La procédure qui s'appliquera",
+        "queue": "En attente de prise en compte",
+        "closed": "clos",
+        "dashboard": "Incidents ouverts par composant",
+    },
+}
+
+
+def sign_in(page: Page, base: str, login: str) -> None:
+    page.goto(f"{base}/sign-in")
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_sti_outage_from_declaration_to_the_dashboard(live_server, chromium, screenshots, lang):
+    words = WORDS[lang]
+    locale = "fr-FR" if lang == "fr" else "en-GB"
+    contexts = {
+        who: chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        for who in ("operator", "desk", "manager")
+    }
+    operator, desk, manager = (contexts[w].new_page() for w in ("operator", "desk", "manager"))
+    try:
+        sign_in(desk, live_server, "desk")
+        expect(desk.locator("h2").first).to_contain_text(words["queue"])
+        desk.screenshot(path=screenshots / f"{lang}-desk-queue-empty.png", full_page=True)
+
+        sign_in(operator, live_server, "carrier")
+        operator.goto(f"{live_server}/operator/declare")
+        started = in_paris(SystemClock().now() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+        operator.select_option("#component", "STI")
+        operator.fill("#started_at", started)
+        operator.check("input[name=modes][value=air]")
+        operator.check("input[name=ens_operations][value=lodge]")
+        operator.fill("#ens_waiting", "12")
+        operator.fill("#summary", "STI refuse nos ENS")
+        operator.click("button[name=confirm][value=no]")
+        expect(operator.locator(".decision h2")).to_contain_text(words["procedure"])
+        operator.screenshot(path=screenshots / f"{lang}-operator-declare.png", full_page=True)
+        operator.click("button[name=confirm][value=yes]")
+        expect(operator.locator("h1")).to_contain_text("STI refuse nos ENS")
+        incident_id = operator.url.rsplit("/", 1)[1]
+
+        row = desk.locator(f"tr[data-incident='{incident_id}']")
+        expect(row).to_be_visible(timeout=10_000)  # appears without reloading
+        assert desk.evaluate("performance.getEntriesByType('navigation').length") == 1
+        desk.screenshot(path=screenshots / f"{lang}-desk-queue.png", full_page=True)
+        row.locator("button").click()
+        expect(desk.locator(".flash.success")).to_be_visible()
+
+        operator.reload()
+        operator.click("button[data-step=operator-hold]")
+        expect(operator.locator("#step-operator-hold")).to_have_class("step-done")
+        operator.click("button[data-action=recover]")
+        operator.click("button[data-step=operator-relodge]")
+        expect(operator.locator("#step-operator-relodge")).to_have_class("step-done")
+        operator.screenshot(path=screenshots / f"{lang}-operator-incident.png", full_page=True)
+
+        desk.goto(f"{live_server}/incidents/{incident_id}")
+        desk.click("button[data-action=close]")
+        expect(desk.locator(".state").first).to_have_text(words["closed"])
+        desk.screenshot(path=screenshots / f"{lang}-desk-incident.png", full_page=True)
+
+        sign_in(manager, live_server, "manager")
+        expect(manager.locator("svg").first).to_be_visible()
+        expect(manager.locator("body")).to_contain_text(words["dashboard"])
+        expect(manager.locator("#by-component")).to_contain_text("STI")
+        manager.screenshot(path=screenshots / f"{lang}-manager-dashboard.png", full_page=True)
+        manager.goto(f"{live_server}/manager/incidents?component=STI")
+        expect(manager.locator(f"a[href='/incidents/{incident_id}']").first).to_be_visible()
+    finally:
+        for context in contexts.values():
+            context.close()

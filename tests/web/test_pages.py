@@ -1,0 +1,271 @@
+"""The three desks through the test client: what each person sees and may do."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from bcp.store.models import AuditEventRow, IncidentRow
+from tests.web.conftest import PASSWORD, Browser
+
+DECLARE = {
+    "component": "STI",
+    "started_at": "2026-11-22T08:10",
+    "modes": ["air"],
+    "channel": "EDI",
+    "ens_operations": ["lodge", "amend"],
+    "ens_waiting": "12",
+    "summary": "STI refuse nos ENS",
+}
+
+
+def count(app, model) -> int:
+    with app.extensions["bcp"].session_factory() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def declare(browser, **overrides) -> int:
+    response = browser.post("/operator/declare", {**DECLARE, **overrides, "confirm": "yes"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_sign_in_and_the_home_of_each_role(browser_app, people):
+    for person, home in [
+        (people.carrier, "/operator/"),
+        (people.desk, "/desk/"),
+        (people.manager, "/manager/"),
+        (people.admin, "/admin/"),
+    ]:
+        browser = Browser(browser_app)
+        response = browser.sign_in(person.login)
+        assert response.status_code == 302 and response.headers["Location"] == home
+        assert browser.get(home).status_code == 200
+
+
+def test_wrong_passwords_are_refused_limited_and_audited(browser_app, people):
+    browser = Browser(browser_app)
+    for _ in range(5):
+        response = browser.sign_in("carrier", "wrong")
+        assert response.status_code == 401
+        assert "Wrong login or password" in response.get_data(as_text=True)
+    response = browser.sign_in("carrier", PASSWORD)
+    assert response.status_code == 429
+    assert "wait 15 minutes" in response.get_data(as_text=True)
+    with browser_app.extensions["bcp"].session_factory() as session:
+        actions = list(session.scalars(select(AuditEventRow.action).order_by(AuditEventRow.id)))
+    assert actions[-6:] == ["sign_in_failed"] * 5 + ["sign_in_refused"]
+
+
+def test_security_headers_and_cookies(browser_app, people):
+    browser = Browser(browser_app)
+    response = browser.sign_in("carrier")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = browser.get("/operator/")
+    csp = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in page.get_data(as_text=True)
+
+
+def test_forms_without_a_csrf_token_are_refused_and_save_nothing(app, people, uow, clock):
+    from bcp.domain.actors import Actor, Role
+    from bcp.services.accounts import list_users, set_password
+
+    for user in list_users(uow):
+        set_password(uow, clock, Actor(None, "t", Role.ADMIN), user.id, PASSWORD)
+    browser = Browser(app)
+    page = browser.page("/sign-in")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = browser.post(
+        "/sign-in", {"login": "carrier", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    response = browser.post("/operator/declare", {**DECLARE, "confirm": "yes"})
+    assert response.status_code == 303
+    assert "expired" in browser.page("/operator/")
+    assert count(app, IncidentRow) == 0
+
+
+def test_the_declaration_shows_its_procedure_before_saving(as_person, people, browser_app):
+    operator = as_person(people.carrier)
+    response = operator.post("/operator/declare", {**DECLARE, "confirm": "no"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The procedure that will apply" in page
+    assert "Outage on the administration" in page
+    assert "rule administration-unplanned" in page
+    assert count(browser_app, IncidentRow) == 0
+    incident_id = declare(operator)
+    page = operator.page(f"/incidents/{incident_id}")
+    assert "STI refuse nos ENS" in page
+    assert "Confirm and announce the outage" in page
+
+
+def test_bad_declarations_are_explained_on_the_form(as_person, people, browser_app):
+    operator = as_person(people.carrier)
+    response = operator.post(
+        "/operator/declare",
+        {**DECLARE, "started_at": "2026-11-23T09:00", "modes": [], "confirm": "yes"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "cannot start in the future" in page and "modes:" in page
+    assert 'value="STI refuse nos ENS"' in page  # what was typed is kept
+    assert count(browser_app, IncidentRow) == 0
+
+
+def test_steps_turn_red_when_overdue_and_messages_are_prefilled(as_person, people, clock):
+    operator = as_person(people.carrier)
+    incident_id = declare(operator, component="EO_SYSTEM")
+    clock.advance(minutes=31)
+    page = operator.page(f"/incidents/{incident_id}")
+    row = re.search(r'<tr id="step-operator-diagnose" class="step-overdue">.*?</tr>', page, re.S)
+    assert row and 'class="overdue"' in row.group(0)
+    assert "ICS2 – Incident FR81234567800013 – request for a diagnosis" in page
+    assert "cid-sau@douane.finances.gouv.fr" in page
+
+
+def test_recording_work_with_evidence(as_person, people, browser_app):
+    from io import BytesIO
+
+    operator = as_person(people.carrier)
+    incident_id = declare(operator)
+    path = f"/incidents/{incident_id}/record"
+    pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+    response = operator.post(
+        path,
+        {
+            "note": "Mail envoyé au SAU",
+            "reference": "<abc@x>",
+            "attachment": (BytesIO(pdf), "preuve.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    page = operator.page(f"/incidents/{incident_id}")
+    assert "preuve.pdf" in page and "Mail envoyé au SAU" in page
+    link = re.search(rf'href="(/incidents/{incident_id}/attachments/\d+)"', page).group(1)
+    download = operator.get(link)
+    assert download.data == pdf and download.mimetype == "application/pdf"
+    for name, data, words in [
+        ("fake.pdf", b"MZ\x90\x00 not a pdf", "is not a PDF file"),
+        ("virus.exe", b"MZ", "only PDF, PNG or EML"),
+        ("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * (10 * 1024 * 1024), "larger than 10 MB"),
+    ]:
+        response = operator.post(
+            path,
+            {"note": "x", "attachment": (BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+        assert words in operator.page(f"/incidents/{incident_id}"), name
+    assert page.count("preuve.pdf") == operator.page(f"/incidents/{incident_id}").count(
+        "preuve.pdf"
+    )
+    other = as_person(people.other_carrier)
+    assert other.get(link).status_code == 404
+
+
+def test_the_desk_queue_acknowledge_and_a_second_agent(as_person, people, clock):
+    operator = as_person(people.carrier)
+    incident_id = declare(operator)
+    desk, other_desk = as_person(people.desk), as_person(people.desk)
+    clock.advance(minutes=20)
+    rows = desk.page("/desk/queue/rows")
+    assert f'data-incident="{incident_id}"' in rows
+    assert "20 / 15 min" in rows and 'class="late"' in rows
+    assert 'data-refresh-url="/desk/queue/rows"' in desk.page("/desk/")
+    form = {"action": "acknowledge"}
+    assert desk.post(f"/incidents/{incident_id}/transition", form).status_code == 303
+    other_desk.post(f"/incidents/{incident_id}/transition", form)
+    page = other_desk.page(f"/incidents/{incident_id}")
+    assert "Not applied: cannot acknowledge an incident that is acknowledged" in page
+    assert f'data-incident="{incident_id}"' not in desk.page("/desk/queue/rows")
+
+
+def test_an_outage_for_everyone_is_a_banner_for_every_operator(as_person, people):
+    desk = as_person(people.desk)
+    response = desk.post(
+        "/operator/declare",
+        {**DECLARE, "scope": "eu", "confirm": "yes", "summary": "STI indisponible depuis 08:10"},
+    )
+    assert response.status_code == 303
+    for person in (people.carrier, people.other_carrier):
+        assert "STI indisponible depuis 08:10" in as_person(person).page("/operator/")
+
+
+def test_operators_see_only_their_own(as_person, people):
+    incident_id = declare(as_person(people.carrier))
+    other = as_person(people.other_carrier)
+    response = other.get(f"/incidents/{incident_id}")
+    assert response.status_code == 404
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert other.get("/manager/").status_code == 403
+    assert other.get("/admin/").status_code == 403
+    assert "This page is for" in other.get("/desk/").get_data(as_text=True)
+
+
+def test_the_manager_dashboard_search_and_csv(as_person, people, clock):
+    operator = as_person(people.carrier)
+    first = declare(operator, summary='=HYPERLINK("http://x")')
+    desk = as_person(people.desk)
+    clock.advance(minutes=6)
+    desk.post(f"/incidents/{first}/transition", {"action": "acknowledge"})
+    manager = as_person(people.manager)
+    page = manager.page("/manager/")
+    assert "<svg" in page and "Time to acknowledge, median by component" in page
+    assert "6 min" in page
+    page = manager.page("/manager/incidents?component=STI&q=HYPERLINK")
+    assert f"/incidents/{first}" in page
+    csv = manager.get("/manager/incidents.csv?component=STI").get_data(as_text=True)
+    lines = csv.strip().splitlines()
+    assert lines[0].startswith("id,state,component")
+    assert "'=HYPERLINK" in lines[1] and ",360," in lines[1]
+    assert manager.get("/manager/incidents?from=not-a-date").status_code == 422
+
+
+def test_admin_users_organisations_contacts_and_audit(as_person, people, browser_app):
+    admin = as_person(people.admin)
+    admin.post("/admin/users", {"login": "agent2", "role": "desk", "password": "weak"})
+    assert "needs at least 8 characters" in admin.page("/admin/")
+    admin.post("/admin/users", {"login": "agent2", "role": "desk", "password": "Agent2!2026x"})
+    assert "agent2" in admin.page("/admin/")
+    assert Browser(browser_app).sign_in("agent2", "Agent2!2026x").status_code == 302
+    admin.post(
+        "/admin/organisations", {"name": "Nouveau", "kind": "carrier", "eori": "FR12345678901234"}
+    )
+    assert "SIRET" in admin.page("/admin/organisations")
+    admin.post(
+        "/admin/contacts/cid-sau",
+        {
+            "name_fr": "SAU du CID",
+            "name_en": "CID SAU",
+            "email": "sau-test@douane.example",
+            "phone": "+33 1 00",
+        },
+    )
+    operator = as_person(people.carrier)
+    incident_id = declare(operator, component="EO_SYSTEM")
+    assert "sau-test@douane.example" in operator.page(f"/incidents/{incident_id}")
+    audit = admin.page("/admin/audit")
+    assert "user_added" in audit and "contact_updated" in audit and "sign_in" in audit
+
+
+def test_french_and_english(as_person, people):
+    operator = as_person(people.carrier, lang="fr")
+    page = operator.page("/operator/")
+    assert "Mes incidents" in page and 'lang="fr"' in page
+    operator.post("/language", {"lang": "en", "next": "/operator/"})
+    assert "My incidents" in operator.page("/operator/")
+    english = as_person(people.carrier, lang="en-GB,en;q=0.9")
+    assert "Declare an outage" in english.page("/operator/")
+
+
+def test_times_are_shown_in_paris(as_person, people):
+    operator = as_person(people.carrier)
+    incident_id = declare(operator)
+    page = operator.page(f"/incidents/{incident_id}")
+    assert "22/11/2026 08:10" in page  # started at 08:10 Paris = 07:10 UTC
