@@ -18,6 +18,7 @@ FRENCH = {
     "User deactivated.": "Utilisateur désactivé.",
     "Password set.": "Mot de passe enregistré.",
     "Organisation added.": "Organisation ajoutée.",
+    "Organisation saved.": "Organisation enregistrée.",
     "Contact saved.": "Contact enregistré.",
     "Too many failed sign-ins for this login: wait 15 minutes, or ask an admin.": "Trop d'échecs de connexion pour cet identifiant : attendez 15 minutes ou contactez un administrateur.",
     "Wrong login or password.": "Identifiant ou mot de passe incorrect.",

@@ -185,6 +185,52 @@ def list_organisations(uow: UnitOfWork) -> list[OrganisationRow]:
         return list(uow.session.scalars(query))
 
 
+def update_organisation(
+    uow: UnitOfWork,
+    clock: Clock,
+    admin: Actor,
+    organisation_id: int,
+    *,
+    name: str,
+    siret: str | None,
+    provider_eori: str | None,
+) -> None:
+    """Correct an organisation's name, SIRET or EDI provider; its EORI identifies it and stays."""
+    _admin_only(admin)
+    errors = ErrorList()
+    name, siret = name.strip(), (siret or "").strip() or None
+    if not name or len(name) > 200:
+        errors.add("name", "required, at most 200 characters")
+    if siret and (problem := siret_problem(siret)):
+        errors.add("siret", problem)
+    errors.raise_if_any()
+    with uow:
+        row = uow.session.get(OrganisationRow, organisation_id)
+        if row is None:
+            raise NotFound(f"no organisation {organisation_id}")
+        provider_id = None
+        if provider_eori:
+            provider = organisation_by_eori(uow.session, provider_eori.strip().upper())
+            if provider is None or provider.kind != OrganisationKind.PROVIDER.value:
+                raise invalid("provider", f"no EDI service provider has the EORI {provider_eori}")
+            if provider.id == row.id:
+                raise invalid("provider", "an organisation is not its own provider")
+            provider_id = provider.id
+        before = {"name": row.name, "siret": row.siret, "provider_id": row.provider_id}
+        row.name, row.siret, row.provider_id = name, siret, provider_id
+        after = {"name": name, "siret": siret, "provider_id": provider_id}
+        audit(
+            uow.session,
+            admin,
+            "organisation_updated",
+            row.eori,
+            clock.now(),
+            before=before,
+            after=after,
+        )
+        uow.commit()
+
+
 def set_user_active(
     uow: UnitOfWork, clock: Clock, admin: Actor, user_id: int, active: bool
 ) -> None:

@@ -107,6 +107,26 @@ def add_organisation():
     )
 
 
+@bp.post("/organisations/<int:organisation_id>")
+def edit_organisation(organisation_id: int):
+    admin = require(Role.ADMIN)
+    rt = runtime()
+    form = request.form
+    return _do(
+        "admin.organisations",
+        lambda: accounts.update_organisation(
+            rt.unit_of_work(),
+            rt.clock,
+            admin,
+            organisation_id,
+            name=form.get("name", ""),
+            siret=form.get("siret") or None,
+            provider_eori=form.get("provider") or None,
+        ),
+        _("Organisation saved."),
+    )
+
+
 @bp.get("/contacts")
 def contacts():
     require(Role.ADMIN)

@@ -238,6 +238,13 @@ def test_admin_users_organisations_contacts_and_audit(as_person, people, browser
         "/admin/organisations", {"name": "Nouveau", "kind": "carrier", "eori": "FR12345678901234"}
     )
     assert "SIRET" in admin.page("/admin/organisations")
+    page = admin.page("/admin/organisations")
+    org_id = re.search(r'action="/admin/organisations/(\d+)".*?value="Aérofret"', page, re.S)
+    admin.post(
+        f"/admin/organisations/{org_id.group(1)}",
+        {"name": "Aérofret Cargo", "siret": "81234567800013"},
+    )
+    assert 'value="Aérofret Cargo"' in admin.page("/admin/organisations")
     admin.post(
         "/admin/contacts/cid-sau",
         {
@@ -252,6 +259,7 @@ def test_admin_users_organisations_contacts_and_audit(as_person, people, browser
     assert "sau-test@douane.example" in operator.page(f"/incidents/{incident_id}")
     audit = admin.page("/admin/audit")
     assert "user_added" in audit and "contact_updated" in audit and "sign_in" in audit
+    assert "organisation_updated" in audit
 
 
 def test_french_and_english(as_person, people):
