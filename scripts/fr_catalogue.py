@@ -226,6 +226,9 @@ def main(pot: Path, po: Path, mo: Path) -> int:
             missing.append(message.id)
         else:
             message.string = FRENCH[message.id]
+    catalog.fuzzy = False  # a template's header is fuzzy; pybabel compile skips fuzzy catalogues
+    for message in catalog:
+        message.flags.discard("fuzzy")
     if missing:
         print("no French for:\n  " + "\n  ".join(missing), file=sys.stderr)
         return 1
