@@ -56,6 +56,7 @@ test-postgres: install
 ## Speed figures (medians, with a baseline measured in the same run).
 bench: install
 	$(BIN)/python -m bench.reflexes
+	$(BIN)/python -m bench.reports
 
 ## Screenshots of the main pages, by the browser tests, into docs/screenshots/.
 screenshots: install browser

@@ -14,7 +14,8 @@ from bcp.domain.errors import DomainError
 from bcp.domain.reflexes.coverage import enumerate_cases, faults
 from bcp.domain.reflexes.engine import ReflexFacts, evaluate
 from bcp.domain.reflexes.table import TableError, parse_duration
-from bcp.services import accounts
+from bcp.reports.documents import fallback_pdf, incident_pdf, period_pdf
+from bcp.services import accounts, reports
 from bcp.services.demo import load_demo
 from bcp.services.incidents import open_incident_ids, review_incident
 from bcp.services.reflexes import activate, active_table
@@ -236,3 +237,58 @@ def reflexes_review() -> None:
         event = review_incident(rt.unit_of_work(), rt.clock, rt.library, incident_id)
         if event is not None:
             click.echo(f"incident {incident_id}: now {event.changes['procedure']}")
+
+
+_CLI_MANAGER = Actor(user_id=None, label="command line", role=Role.MANAGER)
+
+
+@bcp_commands.command("report")
+@click.argument("incident_id", type=int)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", default="fr", type=click.Choice(["fr", "en"]))
+@click.option("--postmortem", is_flag=True, help="The post-mortem (closed incidents)")
+@click.option("--step", "step_id", help="The fallback document of this step instead")
+def report(incident_id: int, output: Path, lang: str, postmortem: bool, step_id: str | None):
+    """Write the PDF report of INCIDENT_ID (or its post-mortem, or a fallback document)."""
+    rt = runtime()
+    try:
+        data = reports.incident_report(
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            rt.settings,
+            _CLI_MANAGER,
+            incident_id,
+            with_postmortem=postmortem,
+        )
+        now = rt.clock.now()
+        pdf = fallback_pdf(data, step_id, lang, now) if step_id else incident_pdf(data, lang, now)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    output.write_bytes(pdf)
+    click.echo(f"{output} ({len(pdf)} bytes)")
+
+
+@bcp_commands.command("period-report")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", default="fr", type=click.Choice(["fr", "en"]))
+def period_report_command(start, end, output: Path, lang: str):
+    """Write the PDF report of the incidents declared from --from to --to (days in Paris)."""
+    rt = runtime()
+    try:
+        data = reports.period_report(
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            rt.settings,
+            _CLI_MANAGER,
+            start.date(),
+            end.date(),
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    pdf = period_pdf(data, lang, rt.clock.now())
+    output.write_bytes(pdf)
+    click.echo(f"{output} ({len(pdf)} bytes)")

@@ -39,6 +39,23 @@ class Dashboard:
     total: int
 
 
+def summary_rows(groups: dict[str, list[IncidentView]]) -> list[Row]:
+    """Per group: how many, time to acknowledge, and time to recover of the recovered ones."""
+    return [
+        Row(
+            label,
+            len(items),
+            summarise(v.durations.time_to_acknowledge for v in items),
+            summarise(
+                v.durations.total_outage
+                for v in items
+                if v.incident.state in (State.RECOVERED, State.CLOSED)
+            ),
+        )
+        for label, items in groups.items()
+    ]
+
+
 def dashboard(uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor) -> Dashboard:
     views = list_incidents(uow, clock, library, actor, IncidentFilter(limit=MAX_INCIDENTS))
     open_views = [v for v in views if v.incident.state.is_open]
@@ -46,21 +63,6 @@ def dashboard(uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Acto
         code: Counter(v.incident.state for v in items)
         for code, items in group(open_views, lambda v: v.incident.facts.component).items()
     }
-
-    def rows(groups: dict[str, list[IncidentView]]) -> list[Row]:
-        return [
-            Row(
-                label,
-                len(items),
-                summarise(v.durations.time_to_acknowledge for v in items),
-                summarise(
-                    v.durations.total_outage
-                    for v in items
-                    if v.incident.state in (State.RECOVERED, State.CLOSED)
-                ),
-            )
-            for label, items in groups.items()
-        ]
 
     by_component = group(views, lambda v: v.incident.facts.component)
     by_component = {code: by_component[code] for code in COMPONENTS if code in by_component}
@@ -74,8 +76,8 @@ def dashboard(uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Acto
         now=clock.now(),
         open_by_component=open_by_component,
         open_states=[s for s in State if s.is_open],
-        by_component=rows(by_component),
-        by_month=rows(group(views, lambda v: month_of(v.incident.declared_at))),
+        by_component=summary_rows(by_component),
+        by_month=summary_rows(group(views, lambda v: month_of(v.incident.declared_at))),
         late_in_fallback=late,
         total=len(views),
     )

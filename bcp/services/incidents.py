@@ -58,7 +58,7 @@ def declare_incident(
         uow.incidents.add(incident)
         _enqueue_events(uow, incident, incident.events)
         uow.commit()
-    return _view(incident, actor, now)
+    return view_of(incident, actor, now)
 
 
 def preview_declaration(
@@ -156,7 +156,7 @@ def record_work(
     reference of the e-mail sent and a piece of evidence, all in one transaction."""
     content_type = check_evidence(*attachment) if attachment else None
     with uow:
-        incident = _load(uow, library, actor, incident_id, for_update=True)
+        incident = load_visible(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
         events = _review(incident, library, now)
         evidence = None
@@ -188,14 +188,14 @@ def record_work(
         else:
             events.append(incident.record_note(actor, now, note, reference, evidence))
         _save(uow, incident, events)
-    return _view(incident, actor, now)
+    return view_of(incident, actor, now)
 
 
 def get_attachment(
     uow: UnitOfWork, library: ReflexLibrary, actor: Actor, incident_id: int, attachment_id: int
 ) -> AttachmentRow:
     with uow:
-        _load(uow, library, actor, incident_id)
+        load_visible(uow, library, actor, incident_id)
         row = uow.session.get(AttachmentRow, attachment_id)
         if row is None or row.incident_id != incident_id:
             raise NotFound(f"no attachment {attachment_id} on incident {incident_id}")
@@ -212,12 +212,12 @@ def _change(
 ) -> IncidentView:
     """Load under lock, let time re-run the rules first, act, save events and outbox rows."""
     with uow:
-        incident = _load(uow, library, actor, incident_id, for_update=True)
+        incident = load_visible(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
         events = _review(incident, library, now)
         events.append(act(incident, now))
         _save(uow, incident, events)
-    return _view(incident, actor, now)
+    return view_of(incident, actor, now)
 
 
 def reclassify(
@@ -249,12 +249,12 @@ def reclassify(
                 raise invalid(name, f"unknown value {value!r}; one of: {choices}") from None
     note = _text(data.get("note"), "note")
     with uow:
-        incident = _load(uow, library, actor, incident_id, for_update=True)
+        incident = load_visible(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
         events = [incident.reclassify(actor, now, note, **changes)]
         events += _review(incident, library, now, actor)
         _save(uow, incident, events)
-    return _view(incident, actor, now)
+    return view_of(incident, actor, now)
 
 
 def review_incident(
@@ -277,7 +277,7 @@ def issue_fallback_reference(
     uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, incident_id: int
 ) -> tuple[str, IncidentView]:
     with uow:
-        incident = _load(uow, library, actor, incident_id, for_update=True)
+        incident = load_visible(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
         if incident.organisation is None:
             incident.issue_fallback_reference(actor, now, 0)  # raises with the reason
@@ -303,15 +303,15 @@ def issue_fallback_reference(
             )
         )
         _save(uow, incident, [event])
-    return reference, _view(incident, actor, now)
+    return reference, view_of(incident, actor, now)
 
 
 def get_incident(
     uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, incident_id: int
 ) -> IncidentView:
     with uow:
-        incident = _load(uow, library, actor, incident_id)
-    return _view(incident, actor, clock.now())
+        incident = load_visible(uow, library, actor, incident_id)
+    return view_of(incident, actor, clock.now())
 
 
 def list_incidents(
@@ -332,7 +332,7 @@ def list_incidents(
         incidents = uow.incidents.list(actor, flt)
     for incident in incidents:
         _attach_procedure(incident, library)
-    return [_view(i, actor, now) for i in incidents]
+    return [view_of(i, actor, now) for i in incidents]
 
 
 def open_incident_ids(uow: UnitOfWork) -> list[int]:
@@ -349,7 +349,7 @@ def _review(
     return [event] if event else []
 
 
-def _load(
+def load_visible(
     uow: UnitOfWork,
     library: ReflexLibrary,
     actor: Actor,
@@ -392,7 +392,7 @@ def _text(value: Any, name: str) -> str:
     return value
 
 
-def _view(incident: Incident, actor: Actor, now: datetime) -> IncidentView:
+def view_of(incident: Incident, actor: Actor, now: datetime) -> IncidentView:
     return IncidentView(
         incident=incident,
         durations=derive(incident.events, incident.facts.started_at, now),

@@ -238,3 +238,25 @@ class ContactRow(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class PostMortemRow(Base):
+    """A manager's post-mortem of a closed incident; frozen once finalised (see the domain)."""
+
+    __tablename__ = "postmortems"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    summary: Mapped[str] = mapped_column(Text)
+    impact: Mapped[str] = mapped_column(Text)
+    ens_delayed: Mapped[int] = mapped_column(Integer)
+    consignments_delayed: Mapped[int] = mapped_column(Integer)
+    root_cause: Mapped[str] = mapped_column(Text)
+    went_well: Mapped[str] = mapped_column(Text)
+    to_change: Mapped[str] = mapped_column(Text)
+    action_items: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(200))
+    finalised_at: Mapped[datetime | None]
+    finalised_by: Mapped[str | None] = mapped_column(String(200))
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    timeline_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -18,6 +18,8 @@ _ONGOING = (State.DECLARED, State.ACKNOWLEDGED, State.FALLBACK_ACTIVE)
 def register(app: Flask) -> None:
     @app.context_processor
     def page_context() -> dict:
+        if not has_request_context():
+            return {}  # documents rendered from the command line
         signed_in = current_user.is_authenticated
         return {
             "me": current_user.actor if signed_in else None,

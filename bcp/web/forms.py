@@ -45,6 +45,25 @@ def declaration(form: MultiDict) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def postmortem(form: MultiDict) -> dict[str, Any]:
+    """Action items are typed one a line: what | owner | due date (YYYY-MM-DD)."""
+    data: dict[str, Any] = {
+        name: form.get(name, "")
+        for name in ("summary", "impact", "root_cause", "went_well", "to_change")
+    }
+    for name in ("ens_delayed", "consignments_delayed"):
+        raw = (form.get(name) or "0").strip()
+        data[name] = int(raw) if raw.isdigit() else raw
+    items = []
+    for line in (form.get("action_items") or "").splitlines():
+        if line.strip():
+            what, _, rest = line.partition("|")
+            owner, _, due = rest.partition("|")
+            items.append({"what": what.strip(), "owner": owner.strip(), "due": due.strip()})
+    data["action_items"] = items
+    return data
+
+
 def messages(error: DomainError) -> list[str]:
     if isinstance(error, InvalidInput):
         return [f"{e.field}: {e.message}" for e in error.errors]

@@ -23,9 +23,12 @@ from bcp.domain.clock import in_paris
 from bcp.domain.errors import Conflict, DomainError, IllegalTransition, NotFound
 from bcp.domain.reflexes.messages import fill
 from bcp.domain.timeline import EventKind
+from bcp.reports.charts import minutes
+from bcp.reports.documents import check_lang, fallback_pdf, incident_pdf
 from bcp.services import incidents as service
+from bcp.services import reports
 from bcp.services.contacts import effective_contacts
-from bcp.web.charts import minutes
+from bcp.web.api.reports import pdf_response
 from bcp.web.forms import messages
 from bcp.web.runtime import runtime
 from bcp.web.security import require
@@ -188,6 +191,38 @@ def attachment(incident_id: int, attachment_id: int):
         mimetype=row.content_type,
         as_attachment=True,
         download_name=row.filename,
+    )
+
+
+@bp.get("/<int:incident_id>/report.pdf")
+def report_pdf(incident_id: int):
+    actor = require()
+    rt = runtime()
+    lang = check_lang(request.args.get("lang") or str(get_locale()))
+    report = reports.incident_report(
+        rt.unit_of_work(),
+        rt.clock,
+        rt.library,
+        rt.settings,
+        actor,
+        incident_id,
+        with_postmortem=request.args.get("postmortem") == "1",
+    )
+    name = "postmortem" if report.postmortem else "incident"
+    return pdf_response(incident_pdf(report, lang, rt.clock.now()), f"{name}-{incident_id}.pdf")
+
+
+@bp.get("/<int:incident_id>/fallback/<step_id>.pdf")
+def fallback_document(incident_id: int, step_id: str):
+    actor = require()
+    rt = runtime()
+    lang = check_lang(request.args.get("lang") or str(get_locale()))
+    report = reports.incident_report(
+        rt.unit_of_work(), rt.clock, rt.library, rt.settings, actor, incident_id
+    )
+    return pdf_response(
+        fallback_pdf(report, step_id, lang, rt.clock.now()),
+        f"incident-{incident_id}-{step_id}.pdf",
     )
 
 

@@ -6,20 +6,25 @@ import csv
 from datetime import date, datetime, time, timedelta
 from io import StringIO
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.clock import PARIS, in_paris
-from bcp.domain.errors import invalid
+from bcp.domain.errors import DomainError, NotFound, invalid
 from bcp.domain.lifecycle import State
+from bcp.reports.charts import Bar, bar_chart, minutes
+from bcp.reports.documents import check_lang, period_pdf
 from bcp.services import incidents as service
+from bcp.services import reports
 from bcp.services.accounts import list_organisations
 from bcp.services.dashboard import dashboard as compute
 from bcp.store.incidents import IncidentFilter
-from bcp.web.charts import Bar, bar_chart, minutes
+from bcp.web import forms
+from bcp.web.api.reports import pdf_response
 from bcp.web.runtime import runtime
 from bcp.web.security import require
 
@@ -139,6 +144,54 @@ def export():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=incidents.csv"},
     )
+
+
+@bp.get("/reports/period.pdf")
+def period_report():
+    actor = require(Role.MANAGER, Role.DESK)
+    rt = runtime()
+    lang = check_lang(request.args.get("lang") or str(get_locale()))
+    start = _day(request.args.get("from"), "from")
+    end = _day(request.args.get("to"), "to")
+    if start is None or end is None:
+        raise invalid("from", "give the first and the last day of the period")
+    report = reports.period_report(
+        rt.unit_of_work(), rt.clock, rt.library, rt.settings, actor, start.date(), end.date()
+    )
+    return pdf_response(
+        period_pdf(report, lang, rt.clock.now()), f"period-{start.date()}-{end.date()}.pdf"
+    )
+
+
+@bp.route("/incidents/<int:incident_id>/postmortem", methods=["GET", "POST"])
+def postmortem(incident_id: int):
+    actor = require(Role.MANAGER)
+    rt = runtime()
+    if request.method == "POST":
+        try:
+            if request.form.get("finalise") == "yes":
+                reports.finalise_postmortem(
+                    rt.unit_of_work(), rt.clock, rt.library, actor, incident_id
+                )
+                flash(_("Post-mortem finalised: it is now frozen."), "success")
+            else:
+                reports.edit_postmortem(
+                    rt.unit_of_work(),
+                    rt.clock,
+                    rt.library,
+                    actor,
+                    incident_id,
+                    forms.postmortem(request.form),
+                )
+                flash(_("Post-mortem saved."), "success")
+        except NotFound:
+            raise
+        except DomainError as error:
+            for message in forms.messages(error):
+                flash(message, "error")
+        return redirect(url_for("manager.postmortem", incident_id=incident_id), 303)
+    current = reports.get_postmortem(rt.unit_of_work(), rt.library, actor, incident_id)
+    return render_template("manager/postmortem.html", pm=current, incident_id=incident_id)
 
 
 def _filter() -> tuple[IncidentFilter, str | None]:

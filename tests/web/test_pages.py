@@ -277,3 +277,40 @@ def test_times_are_shown_in_paris(as_person, people):
     incident_id = declare(operator)
     page = operator.page(f"/incidents/{incident_id}")
     assert "22/11/2026 08:10" in page  # started at 08:10 Paris = 07:10 UTC
+
+
+def test_reports_and_the_post_mortem_in_the_browser(as_person, people, clock):
+    operator, desk, manager = (as_person(p) for p in (people.carrier, people.desk, people.manager))
+    incident_id = declare(operator)
+    page = operator.page(f"/incidents/{incident_id}")
+    assert f"/incidents/{incident_id}/report.pdf?lang=fr" in page
+    assert f"/incidents/{incident_id}/fallback/operator-fallback-filing.pdf" in page
+    response = operator.get(f"/incidents/{incident_id}/report.pdf?lang=en")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    for action in ("acknowledge", "recover"):
+        desk.post(f"/incidents/{incident_id}/transition", {"action": action})
+    desk.post(f"/incidents/{incident_id}/steps/operator-relodge", {"status": "done"})
+    desk.post(f"/incidents/{incident_id}/transition", {"action": "close"})
+    path = f"/manager/incidents/{incident_id}/postmortem"
+    manager.post(
+        path,
+        {
+            "summary": "Panne STI",
+            "root_cause": "Certificat",
+            "action_items": "Surveiller | IT | 2026-12-31\n",
+            "finalise": "no",
+        },
+    )
+    page = manager.page(path)
+    assert "Surveiller | IT | 2026-12-31" in page
+    manager.post(path, {"summary": "x", "action_items": "bad line", "finalise": "no"})
+    assert "action_items[0]" in manager.page(path)
+    manager.post(path, {"finalise": "yes"})
+    page = manager.page(path)
+    assert "SHA-256" in page and "readonly" in page
+    pdf = manager.get(f"/incidents/{incident_id}/report.pdf?postmortem=1")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert operator.get(path).status_code == 403
+    response = manager.get("/manager/reports/period.pdf?from=2026-11-01&to=2026-11-30&lang=fr")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert manager.get("/manager/reports/period.pdf?from=2026-11-01").status_code == 422

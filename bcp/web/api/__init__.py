@@ -36,4 +36,4 @@ def _unauthenticated(detail: str):
     return response
 
 
-from bcp.web.api import incidents, openapi, reflexes  # noqa: E402, F401  (routes register on import)
+from bcp.web.api import incidents, openapi, reflexes, reports  # noqa: E402, F401  (routes register on import)

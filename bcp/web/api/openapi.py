@@ -52,6 +52,16 @@ _COMMON_ERRORS = {
     "401": _problem("No token, or an unknown or revoked one"),
 }
 _INCIDENT_ERRORS = {**_COMMON_ERRORS, "404": _problem("No such incident visible to you")}
+_LANG_PARAM = {
+    "name": "lang",
+    "in": "query",
+    "description": "fr (default) or en",
+    "schema": {"type": "string", "enum": ["fr", "en"]},
+}
+_PDF = {
+    "description": "A PDF/A-3b document, tagged for accessibility",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+}
 _BODY_ERRORS = {
     "400": _problem("The body is not valid JSON"),
     "413": _problem("The body is too large"),
@@ -374,6 +384,50 @@ SCHEMAS: dict[str, Any] = {
             "incident": _ref("Incident"),
         },
     },
+    "PostMortemEdit": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            **{
+                name: {"type": "string", "maxLength": 20000}
+                for name in ("summary", "impact", "root_cause", "went_well", "to_change")
+            },
+            "ens_delayed": {"type": "integer", "minimum": 0},
+            "consignments_delayed": {"type": "integer", "minimum": 0},
+            "action_items": {
+                "type": "array",
+                "maxItems": 50,
+                "items": {
+                    "type": "object",
+                    "required": ["what", "owner", "due"],
+                    "properties": {
+                        "what": {"type": "string"},
+                        "owner": {"type": "string"},
+                        "due": {"type": "string", "format": "date"},
+                    },
+                },
+            },
+        },
+    },
+    "PostMortem": {
+        "type": "object",
+        "required": ["incident_id", "summary", "action_items", "finalised"],
+        "properties": {
+            "incident_id": {"type": "integer"},
+            **{
+                name: {"type": "string"}
+                for name in ("summary", "impact", "root_cause", "went_well", "to_change")
+            },
+            "ens_delayed": {"type": "integer"},
+            "consignments_delayed": {"type": "integer"},
+            "action_items": {"type": "array", "items": {"type": "object"}},
+            "finalised": {"type": "boolean"},
+            "finalised_at": _NULLABLE_TIME,
+            "finalised_by": {"type": ["string", "null"]},
+            "content_sha256": {"type": ["string", "null"]},
+            "timeline_sha256": {"type": ["string", "null"]},
+        },
+    },
     "Timeline": {
         "type": "object",
         "required": ["items"],
@@ -615,6 +669,119 @@ PATHS: dict[str, Any] = {
                 "403": _problem("Only the organisation concerned or the desk"),
                 "409": _problem("The fallback is not active, or the outage concerns everyone"),
                 **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/report.pdf": {
+        "get": {
+            "operationId": "getIncidentReport",
+            "summary": "The incident report (PDF/A-3b, tagged), for any state",
+            "parameters": [_ID_PARAM, _LANG_PARAM],
+            "responses": {
+                "200": _PDF,
+                "403": _problem("Managers, the desk, and the organisation concerned only"),
+                "422": _problem("Unknown language"),
+                **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/postmortem.pdf": {
+        "get": {
+            "operationId": "getPostmortemReport",
+            "summary": "The post-mortem (PDF), with its digests once finalised",
+            "parameters": [_ID_PARAM, _LANG_PARAM],
+            "responses": {
+                "200": _PDF,
+                "403": _problem("Managers, the desk, and the organisation concerned only"),
+                "422": _problem("The incident is not closed, or unknown language"),
+                **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/fallback-documents/{step_id}.pdf": {
+        "get": {
+            "operationId": "getFallbackDocument",
+            "summary": "The message and form a step asks for, pre-filled, ready to print",
+            "parameters": [
+                _ID_PARAM,
+                {"name": "step_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                _LANG_PARAM,
+            ],
+            "responses": {
+                "200": _PDF,
+                "403": _problem("Managers, the desk, and the organisation concerned only"),
+                "422": _problem("Unknown language"),
+                **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/postmortem": {
+        "get": {
+            "operationId": "getPostmortem",
+            "summary": "The post-mortem as written so far",
+            "parameters": [_ID_PARAM],
+            "responses": {
+                "200": _json("The post-mortem", "PostMortem"),
+                "403": _problem("Managers, the desk, and the organisation concerned only"),
+                **_INCIDENT_ERRORS,
+            },
+        },
+        "put": {
+            "operationId": "editPostmortem",
+            "summary": "Manager: write the post-mortem of a closed incident, until finalised",
+            "parameters": [_ID_PARAM],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("PostMortemEdit")}},
+            },
+            "responses": {
+                "200": _json("The post-mortem", "PostMortem"),
+                **_BODY_ERRORS,
+                "403": _problem("Only a manager writes the post-mortem"),
+                "409": _problem("The incident is not closed, or the post-mortem is finalised"),
+                "422": _problem("Invalid values; `errors` lists each field"),
+                **_INCIDENT_ERRORS,
+            },
+        },
+    },
+    "/incidents/{incident_id}/postmortem/finalise": {
+        "post": {
+            "operationId": "finalisePostmortem",
+            "summary": "Manager: freeze the post-mortem with SHA-256 digests",
+            "parameters": [_ID_PARAM],
+            "responses": {
+                "200": _json("The finalised post-mortem", "PostMortem"),
+                "403": _problem("Only a manager finalises the post-mortem"),
+                "409": _problem("Already finalised, or the incident is not closed"),
+                "422": _problem("Summary or root cause missing"),
+                **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/reports/period.pdf": {
+        "get": {
+            "operationId": "getPeriodReport",
+            "summary": "Incidents of a period: per component and organisation, targets, charts",
+            "parameters": [
+                {
+                    "name": "from",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "format": "date"},
+                },
+                {
+                    "name": "to",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "format": "date"},
+                },
+                _LANG_PARAM,
+            ],
+            "responses": {
+                "200": _PDF,
+                "403": _problem("Managers and the desk only"),
+                "422": _problem("Missing or invalid dates, or unknown language"),
+                **_COMMON_ERRORS,
             },
         }
     },

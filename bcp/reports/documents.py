@@ -1,0 +1,101 @@
+"""Rendering the documents: a Jinja template per document, in the language asked for, to PDF.
+
+Call inside a Flask application context (the web app, or `flask --app wsgi bcp ...`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import render_template
+from flask_babel import force_locale, gettext
+from markupsafe import Markup
+
+from bcp.domain.catalogue import COMPONENTS
+from bcp.domain.clock import in_paris
+from bcp.domain.errors import NotFound, invalid
+from bcp.domain.reflexes.messages import fill
+from bcp.domain.timeline import EventKind
+from bcp.reports.charts import Bar, bar_chart, minutes
+from bcp.reports.pdf import render_pdf
+from bcp.services.reports import IncidentReport, PeriodReport
+from bcp.settings import ROOT
+
+LANGUAGES = ("fr", "en")
+
+
+def check_lang(lang: str | None) -> str:
+    lang = (lang or "fr").lower()
+    if lang not in LANGUAGES:
+        raise invalid("lang", "fr or en")
+    return lang
+
+
+def incident_pdf(report: IncidentReport, lang: str, now: datetime) -> bytes:
+    template = "reports/postmortem.html" if report.postmortem else "reports/incident.html"
+    return _pdf(template, lang, report=report, now=now, minutes=minutes, components=COMPONENTS)
+
+
+def fallback_pdf(report: IncidentReport, step_id: str, lang: str, now: datetime) -> bytes:
+    incident = report.incident
+    status = next((s.status for s in report.steps if s.status.step.id == step_id), None)
+    if status is None or (status.step.message is None and status.step.form is None):
+        raise NotFound(f"step {step_id!r} of this incident's procedure has no document")
+    references = [
+        e.changes["reference"]
+        for e in incident.events
+        if e.kind is EventKind.FALLBACK_REFERENCE_ISSUED
+    ]
+    values = {
+        "eori": incident.organisation.eori if incident.organisation else None,
+        "organisation": incident.organisation.name if incident.organisation else None,
+        "component": COMPONENTS[incident.facts.component].name(lang),
+        "started_at": in_paris(incident.facts.started_at).strftime("%d/%m/%Y %H:%M"),
+        "reference": references[-1] if references else None,
+        "ens_waiting": incident.ens_waiting,
+        "summary": incident.summary,
+        "incident_id": incident.id,
+    }
+    message = status.step.message
+    return _pdf(
+        "reports/fallback.html",
+        lang,
+        report=report,
+        step=status.step,
+        subject=fill(message.subject(lang), values) if message else None,
+        body=fill(message.body(lang), values) if message else None,
+        reference=values["reference"],
+        now=now,
+    )
+
+
+def period_pdf(report: PeriodReport, lang: str, now: datetime) -> bytes:
+    with force_locale(lang):
+        charts = [
+            bar_chart(
+                gettext("Incidents by component"),
+                [Bar(r.label, r.count, str(r.count)) for r in report.by_component],
+            ),
+            bar_chart(
+                gettext("Time to acknowledge, median by component"),
+                [
+                    Bar(r.label, r.acknowledge.median or 0, minutes(r.acknowledge.median))
+                    for r in report.by_component
+                ],
+            ),
+            bar_chart(
+                gettext("Time to recover, median by component"),
+                [
+                    Bar(r.label, r.recover.median or 0, minutes(r.recover.median))
+                    for r in report.by_component
+                ],
+            ),
+        ]
+    safe = [Markup(chart) for chart in charts]  # noqa: S704 (built from escaped parts)
+    return _pdf("reports/period.html", lang, report=report, now=now, minutes=minutes, charts=safe)
+
+
+def _pdf(template: str, lang: str, **context) -> bytes:
+    with force_locale(lang):
+        html = render_template(template, lang=lang, **context)
+    return render_pdf(html, base_url=str(ROOT))

@@ -1,0 +1,227 @@
+"""What the documents say: gathered here, rendered by bcp.reports."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bcp.domain.actors import Actor, Role
+from bcp.domain.clock import PARIS, Clock
+from bcp.domain.errors import NotAllowed, invalid
+from bcp.domain.incident import Incident
+from bcp.domain.lifecycle import State
+from bcp.domain.postmortem import PostMortem, edit, finalise, timeline_digest, verify
+from bcp.domain.reflexes.progress import StepStatus
+from bcp.domain.statistics import group
+from bcp.services.dashboard import Row, summary_rows
+from bcp.services.incidents import IncidentView, list_incidents, load_visible, view_of
+from bcp.services.reflexes import ReflexLibrary
+from bcp.services.unit_of_work import UnitOfWork
+from bcp.settings import Settings
+from bcp.store import postmortems
+from bcp.store.incidents import IncidentFilter
+from bcp.store.models import OutboxRow
+
+PERIOD_MAX_DAYS = 5 * 366
+PERIOD_MAX_INCIDENTS = 100_000
+
+
+@dataclass(frozen=True)
+class Notification:
+    topic: str
+    status: str
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class StepLine:
+    status: StepStatus
+
+    @property
+    def on_time(self) -> bool | None:
+        """Settled before its due time; None while it is still open or has no due time."""
+        s = self.status
+        if s.at is None or s.due_at is None:
+            return None
+        return s.at <= s.due_at
+
+
+@dataclass(frozen=True)
+class IncidentReport:
+    view: IncidentView
+    acknowledgement_target: timedelta
+    steps: list[StepLine]
+    notifications: list[Notification]
+    postmortem: PostMortem | None
+    timeline_sha256: str
+    integrity: dict[str, bool] | None
+
+    @property
+    def incident(self) -> Incident:
+        return self.view.incident
+
+    @property
+    def acknowledged_in_time(self) -> bool | None:
+        took = self.view.durations.time_to_acknowledge
+        return None if took is None else took <= self.acknowledgement_target
+
+
+def incident_report(
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    settings: Settings,
+    actor: Actor,
+    incident_id: int,
+    *,
+    with_postmortem: bool = False,
+) -> IncidentReport:
+    with uow:
+        incident = load_visible(uow, library, actor, incident_id)
+        _check_export(actor, incident)
+        rows = uow.session.scalars(
+            select(OutboxRow).where(OutboxRow.incident_id == incident_id).order_by(OutboxRow.id)
+        ).all()
+        notifications = [
+            Notification(r.topic, r.status, r.created_at, r.sent_at, r.attempts) for r in rows
+        ]
+        postmortem = postmortems.load(uow.session, incident_id) if with_postmortem else None
+    if with_postmortem and incident.state is not State.CLOSED:
+        raise invalid("incident", "a post-mortem is made for a closed incident")
+    view = view_of(incident, actor, clock.now())
+    return IncidentReport(
+        view=view,
+        acknowledgement_target=settings.acknowledgement_target(incident.facts.component),
+        steps=[StepLine(s) for s in view.steps],
+        notifications=notifications,
+        postmortem=postmortem,
+        timeline_sha256=timeline_digest(incident.events),
+        integrity=verify(postmortem, incident.events)
+        if postmortem is not None and postmortem.finalised
+        else None,
+    )
+
+
+def get_postmortem(
+    uow: UnitOfWork, library: ReflexLibrary, actor: Actor, incident_id: int
+) -> PostMortem:
+    with uow:
+        incident = load_visible(uow, library, actor, incident_id)
+        _check_export(actor, incident)
+        return postmortems.load(uow.session, incident_id)
+
+
+def edit_postmortem(
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    actor: Actor,
+    incident_id: int,
+    data: Mapping[str, Any],
+) -> PostMortem:
+    with uow:
+        incident = load_visible(uow, library, actor, incident_id, for_update=True)
+        current = postmortems.load(uow.session, incident_id)
+        updated = edit(current, data, actor, incident.state)
+        postmortems.save(uow.session, updated, actor.label, clock.now())
+        uow.commit()
+    return updated
+
+
+def finalise_postmortem(
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, incident_id: int
+) -> PostMortem:
+    with uow:
+        incident = load_visible(uow, library, actor, incident_id, for_update=True)
+        current = postmortems.load(uow.session, incident_id)
+        now = clock.now()
+        final = finalise(current, actor, incident.state, incident.events, now)
+        postmortems.save(uow.session, final, actor.label, now)
+        uow.commit()
+    return final
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    start: date
+    end: date
+    views: list[IncidentView]
+    by_component: list[Row]
+    by_organisation: list[Row]
+    acknowledged_in_time: int
+    acknowledged: int
+    longest: list[IncidentView]
+
+
+def period_report(
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    settings: Settings,
+    actor: Actor,
+    start: date,
+    end: date,
+) -> PeriodReport:
+    """Incidents declared from `start` to `end` included, days in Paris time."""
+    if actor.role not in (Role.MANAGER, Role.DESK):
+        raise NotAllowed("period reports are for managers and the desk")
+    if end < start:
+        raise invalid("to", "the end of the period comes before its start")
+    if (end - start).days > PERIOD_MAX_DAYS:
+        raise invalid("to", "a period of at most five years")
+    flt = IncidentFilter(
+        since=datetime.combine(start, time(0), tzinfo=PARIS),
+        until=datetime.combine(end + timedelta(days=1), time(0), tzinfo=PARIS),
+        limit=PERIOD_MAX_INCIDENTS,
+    )
+    views = list_incidents(uow, clock, library, actor, flt)
+    return summarise_period(views, start, end, settings)
+
+
+def summarise_period(
+    views: list[IncidentView], start: date, end: date, settings: Settings
+) -> PeriodReport:
+    acknowledged = [v for v in views if v.durations.time_to_acknowledge is not None]
+    in_time = [
+        v
+        for v in acknowledged
+        if v.durations.time_to_acknowledge
+        <= settings.acknowledgement_target(v.incident.facts.component)
+    ]
+    ended = [v for v in views if v.durations.total_outage is not None]
+    longest = sorted(ended, key=lambda v: v.durations.total_outage, reverse=True)[:10]
+    return PeriodReport(
+        start=start,
+        end=end,
+        views=views,
+        by_component=summary_rows(group(views, lambda v: v.incident.facts.component)),
+        by_organisation=summary_rows(
+            group(
+                views,
+                lambda v: v.incident.organisation.name if v.incident.organisation else "—",
+            )
+        ),
+        acknowledged_in_time=len(in_time),
+        acknowledged=len(acknowledged),
+        longest=longest,
+    )
+
+
+def _check_export(actor: Actor, incident: Incident) -> None:
+    """Managers and the desk export any incident; an operator its own organisation's only."""
+    if actor.role in (Role.MANAGER, Role.DESK):
+        return
+    if (
+        actor.role is Role.OPERATOR
+        and incident.organisation is not None
+        and actor.organisation is not None
+        and incident.organisation.id == actor.organisation.id
+    ):
+        return
+    raise NotAllowed("reports are for managers, the desk, and the organisation concerned")

@@ -1,0 +1,254 @@
+"""PDF documents through the API and the command line: their text says every field, step and
+timeline event, in French and in English; permissions; the post-mortem's digest."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from bcp.services.incidents import (
+    apply_action,
+    declare_incident,
+    issue_fallback_reference,
+    settle_step,
+)
+from tests.domain.conftest import facts
+
+
+def text_of(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    """One space between words; a line broken after a hyphen is joined again."""
+    return " ".join(text.split()).replace("- ", "-")
+
+
+@pytest.fixture
+def closed(uow, clock, library, people):
+    """An operator's STI outage followed to closure, with a fallback reference."""
+    carrier, desk = people.carrier.actor, people.desk.actor
+    incident_id = declare_incident(uow, clock, library, carrier, facts()).incident.id
+    clock.advance(minutes=7)
+    apply_action(uow, clock, library, desk, incident_id, "acknowledge", "Pris en compte")
+    clock.advance(minutes=5)
+    apply_action(uow, clock, library, desk, incident_id, "activate_fallback", "Secours autorisé")
+    issue_fallback_reference(uow, clock, library, carrier, incident_id)
+    settle_step(
+        uow,
+        clock,
+        library,
+        carrier,
+        incident_id,
+        "operator-fallback-filing",
+        {"status": "done", "reference": "PS-2026-FR81234567800013-0001"},
+    )
+    clock.advance(hours=2)
+    apply_action(uow, clock, library, carrier, incident_id, "recover")
+    settle_step(
+        uow,
+        clock,
+        library,
+        carrier,
+        incident_id,
+        "operator-relodge",
+        {"status": "done", "note": "12 ENS re-déposées"},
+    )
+    clock.advance(minutes=30)
+    apply_action(uow, clock, library, desk, incident_id, "close", "Clos")
+    return incident_id
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "fr",
+            [
+                "Rapport d'incident",
+                "Identification",
+                "Procédure appliquée et pourquoi",
+                "Délai de prise en compte",
+                "objectif 15 min: oui",
+                "Chronologie",
+                "Conserver les ENS non déposées",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Incident report",
+                "Identity",
+                "Procedure applied and why",
+                "Time to acknowledge",
+                "target 15 min: yes",
+                "Timeline",
+                "Keep the ENS that could not be lodged",
+            ],
+        ),
+    ],
+)
+def test_the_incident_report_says_everything(client, people, closed, lang, words, app):
+    response = client.get(
+        f"/api/v1/incidents/{closed}/report.pdf?lang={lang}", headers=people.manager.auth
+    )
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = flat(text_of(response.data))
+    for word in words:
+        assert word in text, word
+    for field in [
+        "Aérofret",
+        "FR81234567800013",
+        "81234567800013",
+        "STI",
+        "air",
+        "EDI",
+        "lodge, amend",
+        "STI refuses our ENS",
+        "administration-unplanned",
+        "fr-2025-10",
+        "PS-2026-FR81234567800013-0001",
+        "12 ENS re-déposées",
+        "Pris en compte",
+        "Secours autorisé",
+        "22/11/2026 08:10",
+        "Page 1 /",
+    ]:
+        assert field in text, field
+    view = client.get(f"/api/v1/incidents/{closed}", headers=people.manager.auth).get_json()
+    for step in view["steps"]:
+        assert flat(step["title"][lang])[:25] in text, step["id"]
+    for event in view["timeline"]:
+        assert event["kind"] in text
+    assert text.count("incident.") >= len(view["timeline"])  # every notification is listed
+
+
+def test_the_pdf_is_tagged_pdf_a(client, people, closed):
+    pdf = client.get(f"/api/v1/incidents/{closed}/report.pdf", headers=people.manager.auth).data
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert "/OutputIntents" in root and root["/Lang"] == "fr"
+    metadata = root["/Metadata"].get_object().get_data()
+    assert b"pdfaid:part" in metadata and b"3" in metadata
+
+
+def test_who_may_export(client, people, closed):
+    path = f"/api/v1/incidents/{closed}/report.pdf"
+    assert client.get(path, headers=people.carrier.auth).status_code == 200
+    assert client.get(path, headers=people.desk.auth).status_code == 200
+    assert client.get(path, headers=people.other_carrier.auth).status_code == 404
+    assert client.get(path, headers=people.admin.auth).status_code == 403
+    assert client.get(path + "?lang=de", headers=people.manager.auth).status_code == 422
+    everyone = client.post("/api/v1/incidents", json=facts(scope="eu"), headers=people.desk.auth)
+    path = f"/api/v1/incidents/{everyone.get_json()['id']}/report.pdf"
+    assert client.get(path, headers=people.carrier.auth).status_code == 403
+
+
+def test_the_post_mortem_is_written_finalised_and_printed_with_its_digest(
+    client, people, closed, uow, clock, library
+):
+    base = f"/api/v1/incidents/{closed}/postmortem"
+    body = {
+        "summary": "STI indisponible 2 h 30",
+        "root_cause": "Certificat expiré",
+        "impact": "Vols du matin",
+        "ens_delayed": 12,
+        "consignments_delayed": 40,
+        "went_well": "Secours en 12 min",
+        "to_change": "Alerte plus tôt",
+        "action_items": [
+            {"what": "Surveiller les certificats", "owner": "IT", "due": "2026-12-31"}
+        ],
+    }
+    assert client.put(base, json=body, headers=people.desk.auth).status_code == 403
+    response = client.put(base, json=body, headers=people.manager.auth)
+    assert response.status_code == 200 and not response.get_json()["finalised"]
+    draft = flat(text_of(client.get(base + ".pdf?lang=en", headers=people.manager.auth).data))
+    assert "Draft: not finalised" in draft and "Surveiller les certificats" in draft
+    final = client.post(base + "/finalise", headers=people.manager.auth).get_json()
+    assert final["finalised"] and len(final["timeline_sha256"]) == 64
+    pdf = client.get(base + ".pdf?lang=fr", headers=people.manager.auth).data
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        assert final["content_sha256"][:40] in flat(page.extract_text()).replace(" ", "")
+    assert client.put(base, json={"summary": "x"}, headers=people.manager.auth).status_code == 409
+    report = client.get(
+        f"/api/v1/incidents/{closed}/report.pdf?lang=en", headers=people.manager.auth
+    ).data
+    assert final["timeline_sha256"] in flat(text_of(report)).replace(" ", "")
+
+
+def test_the_post_mortem_needs_a_closed_incident(client, people):
+    incident_id = client.post(
+        "/api/v1/incidents", json=facts(), headers=people.carrier.auth
+    ).get_json()["id"]
+    response = client.put(
+        f"/api/v1/incidents/{incident_id}/postmortem",
+        json={"summary": "x"},
+        headers=people.manager.auth,
+    )
+    assert response.status_code == 409
+    response = client.get(
+        f"/api/v1/incidents/{incident_id}/postmortem.pdf", headers=people.manager.auth
+    )
+    assert response.status_code == 422
+
+
+def test_the_fallback_document(client, people, closed):
+    path = f"/api/v1/incidents/{closed}/fallback-documents/operator-fallback-filing.pdf"
+    text = flat(text_of(client.get(path + "?lang=fr", headers=people.carrier.auth).data))
+    assert "ICS2 – Procédure de secours – FR81234567800013 – PS-2026-FR81234567800013-0001" in text
+    assert "Formulaire transporteur" in text and "Masse brute (kg)" in text
+    english = flat(text_of(client.get(path + "?lang=en", headers=people.carrier.auth).data))
+    assert "Carrier form" in english and "Gross mass (kg)" in english
+    missing = f"/api/v1/incidents/{closed}/fallback-documents/operator-hold.pdf"
+    assert client.get(missing, headers=people.carrier.auth).status_code == 404
+
+
+def test_the_period_report(client, people, closed):
+    path = "/api/v1/reports/period.pdf?from=2026-11-01&to=2026-11-30"
+    response = client.get(path + "&lang=en", headers=people.manager.auth)
+    text = flat(text_of(response.data))
+    assert "Period report 01/11/2026 – 30/11/2026" in text
+    assert "1 incidents" in text and "acknowledged within target: 1 / 1" in text
+    assert "Longest outages" in text and "STI refuses our ENS" in text
+    assert "Aérofret" in text and "2 h 32" in text  # from 20 min before declaration to recovery
+    french = flat(text_of(client.get(path + "&lang=fr", headers=people.manager.auth).data))
+    assert "Rapport de période" in french and "Par organisation" in french
+    assert client.get(path, headers=people.carrier.auth).status_code == 403
+    for bad in ("?from=2026-11-30&to=2026-11-01", "?from=2026-11-01", "?from=x&to=y"):
+        assert (
+            client.get("/api/v1/reports/period.pdf" + bad, headers=people.manager.auth).status_code
+            == 422
+        )
+    empty = client.get(
+        "/api/v1/reports/period.pdf?from=2020-01-01&to=2020-01-31", headers=people.manager.auth
+    )
+    assert empty.status_code == 200 and "0 incidents" in flat(text_of(empty.data))
+
+
+def test_the_command_line(app, closed, tmp_path):
+    out = tmp_path / "report.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["bcp", "report", str(closed), "-o", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Incident report" in text_of(out.read_bytes())
+    result = app.test_cli_runner().invoke(
+        args=[
+            "bcp",
+            "period-report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "-o",
+            str(tmp_path / "p.pdf"),
+        ]
+    )
+    assert result.exit_code == 0 and (tmp_path / "p.pdf").stat().st_size > 1000
+    result = app.test_cli_runner().invoke(args=["bcp", "report", "999", "-o", str(out)])
+    assert result.exit_code != 0 and "no incident 999" in result.output
