@@ -292,3 +292,23 @@ def period_report_command(start, end, output: Path, lang: str):
     pdf = period_pdf(data, lang, rt.clock.now())
     output.write_bytes(pdf)
     click.echo(f"{output} ({len(pdf)} bytes)")
+
+
+@bcp_commands.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduler: escalations, reminders, rule thresholds, certificates, probes and
+    notifications. A second one started by mistake waits for the first's lock."""
+    import logging
+
+    from bcp.jobs.scheduler import run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run(runtime())
+
+
+@bcp_commands.command("tick")
+def tick_command() -> None:
+    """Do now, once, what the scheduler does on each tick (for cron, or to catch up by hand)."""
+    from bcp.jobs.scheduler import tick
+
+    click.echo(str(tick(runtime())))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,17 @@ class ConfigError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "127.0.0.1"
+    port: int = 1025
+    sender: str = "bcp@localhost"
+    starttls: bool = False
+    username: str = ""
+    password: str = ""
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
 class Settings:
     env: str
     secret_key: str
@@ -33,6 +44,14 @@ class Settings:
     acknowledgement_minutes: int = 15
     acknowledgement_minutes_by_component: tuple[tuple[str, int], ...] = ()
     queue_refresh_seconds: int = 10
+    smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
+    escalation_email: str = ""
+    public_url: str = "http://127.0.0.1:5000"
+    tick_seconds: int = 30
+    lock_stale_seconds: int = 90
+    lease_seconds: int = 120
+    reminder_minutes_before: int = 5
+    follow_up_hours: int = 24
 
     def acknowledgement_target(self, component: str) -> timedelta:
         minutes = dict(self.acknowledgement_minutes_by_component).get(
@@ -55,6 +74,8 @@ def load_settings(
     api, display = data.get("api", {}), data.get("display", {})
     reflexes = data.get("reflexes", {})
     ack, desk = data.get("acknowledgement", {}), data.get("desk", {})
+    smtp, notes = data.get("smtp", {}), data.get("notifications", {})
+    scheduler, watch = data.get("scheduler", {}), data.get("watch", {})
     instance_dir = instance_dir or ROOT / "instance"
     url = (
         environ.get("BCP_DATABASE_URL")
@@ -76,6 +97,22 @@ def load_settings(
             sorted((str(k), int(v)) for k, v in ack.get("by_component", {}).items())
         ),
         queue_refresh_seconds=int(desk.get("queue_refresh_seconds", 10)),
+        smtp=SmtpSettings(
+            host=str(environ.get("BCP_SMTP_HOST") or smtp.get("host", "127.0.0.1")),
+            port=int(environ.get("BCP_SMTP_PORT") or smtp.get("port", 1025)),
+            sender=str(smtp.get("sender", "bcp@localhost")),
+            starttls=bool(smtp.get("starttls", False)),
+            username=str(smtp.get("username", "")),
+            password=str(environ.get("BCP_SMTP_PASSWORD") or smtp.get("password", "")),
+            timeout_seconds=float(smtp.get("timeout_seconds", 10)),
+        ),
+        escalation_email=str(notes.get("escalation_email", "")),
+        public_url=str(notes.get("public_url", "http://127.0.0.1:5000")),
+        tick_seconds=int(scheduler.get("tick_seconds", 30)),
+        lock_stale_seconds=int(scheduler.get("lock_stale_seconds", 90)),
+        lease_seconds=int(scheduler.get("lease_seconds", 120)),
+        reminder_minutes_before=int(watch.get("reminder_minutes_before", 5)),
+        follow_up_hours=int(watch.get("follow_up_hours", 24)),
     )
     check(settings)
     return settings

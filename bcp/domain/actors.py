@@ -51,3 +51,7 @@ class Actor:
     @property
     def organisation_id(self) -> int | None:
         return self.organisation.id if self.organisation else None
+
+
+SCHEDULER = Actor(user_id=None, label="bcp scheduler", role=Role.SYSTEM)
+"""The actor of everything the scheduler does: escalations, reminders, rules re-run."""

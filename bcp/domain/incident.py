@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
+from bcp.domain.actors import SCHEDULER, Actor, OrganisationKind, OrganisationRef, Role
 from bcp.domain.catalogue import (
     COMPONENTS,
     Channel,
@@ -280,6 +280,10 @@ class Incident:
         return self._record(
             EventKind.NOTE_ADDED, actor, now, self.state, note=note, changes=changes
         )
+
+    def record_alert(self, kind: EventKind, changes: dict[str, Any], note: str, now: datetime):
+        """An escalation or a reminder, recorded by the scheduler (see bcp.domain.watch)."""
+        return self._record(kind, SCHEDULER, now, self.state, note=note, changes=changes)
 
     def issue_fallback_reference(self, actor: Actor, now: datetime, sequence: int) -> TimelineEvent:
         """A traceable reference for one fallback filing, like GAMMA's fallback number."""

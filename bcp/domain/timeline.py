@@ -26,6 +26,10 @@ class EventKind(StrEnum):
     STEP_SKIPPED = "step_skipped"
     FALLBACK_REFERENCE_ISSUED = "fallback_reference_issued"
     NOTE_ADDED = "note_added"
+    ESCALATED = "escalated"
+    STEP_REMINDER = "step_reminder"
+    STEP_OVERDUE = "step_overdue"
+    FOLLOW_UP_REMINDER = "follow_up_reminder"
 
 
 EVENT_OF_ACTION: dict[Action, EventKind] = {

@@ -158,7 +158,7 @@ def record_work(
     with uow:
         incident = load_visible(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
-        events = _review(incident, library, now)
+        events = review(incident, library, now)
         evidence = None
         if attachment is not None:
             filename, data = attachment
@@ -187,7 +187,7 @@ def record_work(
                 events.append(incident.record_note(actor, now, "", "", evidence))
         else:
             events.append(incident.record_note(actor, now, note, reference, evidence))
-        _save(uow, incident, events)
+        save(uow, incident, events)
     return view_of(incident, actor, now)
 
 
@@ -214,9 +214,9 @@ def _change(
     with uow:
         incident = load_visible(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
-        events = _review(incident, library, now)
+        events = review(incident, library, now)
         events.append(act(incident, now))
-        _save(uow, incident, events)
+        save(uow, incident, events)
     return view_of(incident, actor, now)
 
 
@@ -252,8 +252,8 @@ def reclassify(
         incident = load_visible(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
         events = [incident.reclassify(actor, now, note, **changes)]
-        events += _review(incident, library, now, actor)
-        _save(uow, incident, events)
+        events += review(incident, library, now, actor)
+        save(uow, incident, events)
     return view_of(incident, actor, now)
 
 
@@ -266,10 +266,10 @@ def review_incident(
         incident = uow.incidents.get(incident_id, for_update=True)
         if incident is None:
             raise NotFound(f"no incident {incident_id}")
-        _attach_procedure(incident, library)
-        events = _review(incident, library, clock.now())
+        attach_procedure(incident, library)
+        events = review(incident, library, clock.now())
         if events:
-            _save(uow, incident, events)
+            save(uow, incident, events)
     return events[0] if events else None
 
 
@@ -302,7 +302,7 @@ def issue_fallback_reference(
                 issued_by_id=actor.user_id,
             )
         )
-        _save(uow, incident, [event])
+        save(uow, incident, [event])
     return reference, view_of(incident, actor, now)
 
 
@@ -331,7 +331,7 @@ def list_incidents(
             flt = replace(flt, organisation_id=row.id)
         incidents = uow.incidents.list(actor, flt)
     for incident in incidents:
-        _attach_procedure(incident, library)
+        attach_procedure(incident, library)
     return [view_of(i, actor, now) for i in incidents]
 
 
@@ -340,7 +340,7 @@ def open_incident_ids(uow: UnitOfWork) -> list[int]:
         return uow.incidents.open_ids()
 
 
-def _review(
+def review(
     incident: Incident, library: ReflexLibrary, now: datetime, actor: Actor = SYSTEM
 ) -> list[TimelineEvent]:
     """Incidents keep the table version they were decided with."""
@@ -360,17 +360,17 @@ def load_visible(
     incident = uow.incidents.get(incident_id, for_update=for_update)
     if incident is None or not incident.visible_to(actor):
         raise NotFound(f"no incident {incident_id}")
-    _attach_procedure(incident, library)
+    attach_procedure(incident, library)
     return incident
 
 
-def _attach_procedure(incident: Incident, library: ReflexLibrary) -> None:
+def attach_procedure(incident: Incident, library: ReflexLibrary) -> None:
     if incident.reflex is not None:
         table = library.get(incident.reflex.table_version)
         incident.procedure = table.procedures[incident.reflex.procedure_id]
 
 
-def _save(uow: UnitOfWork, incident: Incident, events: list[TimelineEvent]) -> None:
+def save(uow: UnitOfWork, incident: Incident, events: list[TimelineEvent]) -> None:
     uow.incidents.save(incident)
     _enqueue_events(uow, incident, events)
     uow.commit()
@@ -411,6 +411,9 @@ def _enqueue_events(uow: UnitOfWork, incident: Incident, events: list[TimelineEv
             incident_id=incident.id,
             payload={
                 "incident_id": incident.id,
+                "organisation_id": incident.organisation.id if incident.organisation else None,
+                "owner_role": event.changes.get("role"),
+                "note": event.note,
                 "event": event.kind.value,
                 "state": event.state_after.value,
                 "at": event.at.isoformat(),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -63,6 +65,7 @@ class UserRow(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify_topics: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
 
     organisation: Mapped[OrganisationRow | None] = relationship()
@@ -260,3 +263,127 @@ class PostMortemRow(Base):
     finalised_by: Mapped[str | None] = mapped_column(String(200))
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     timeline_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class DeliveryRow(Base):
+    """One notification to one recipient (an e-mail address or a webhook), sent with retries.
+    Its idempotency key travels with it, so that a receiver applies it once."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    target: Mapped[str] = mapped_column(String(500))
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime]
+    leased_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookRow(Base):
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str | None] = mapped_column(String(200))
+    topics: Mapped[list[str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime]
+
+
+class CertificateRow(Base):
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    process: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class ProbeRow(Base):
+    __tablename__ = "probes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    component: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    url: Mapped[str] = mapped_column(String(500))
+    method: Mapped[str] = mapped_column(String(10))
+    expected_status: Mapped[int] = mapped_column(Integer)
+    expected_text: Mapped[str | None] = mapped_column(String(200))
+    timeout_seconds: Mapped[float] = mapped_column(Float)
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    failures_to_down: Mapped[int] = mapped_column(Integer)
+    successes_to_up: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    health: Mapped[str] = mapped_column(String(10))
+    failures: Mapped[int] = mapped_column(Integer)
+    successes: Mapped[int] = mapped_column(Integer)
+    last_message: Mapped[str | None] = mapped_column(Text)
+    next_check_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+
+class ProbeResultRow(Base):
+    __tablename__ = "probe_results"
+    __table_args__ = (Index("ix_probe_results_probe_id_at", "probe_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    probe_id: Mapped[int] = mapped_column(ForeignKey("probes.id"))
+    at: Mapped[datetime]
+    ok: Mapped[bool] = mapped_column(Boolean)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+
+
+class DraftRow(Base):
+    """What the application proposes to a person: an incident to declare (a probe saw a
+    component go down, a certificate expired) or a recovery to report."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    component: Mapped[str] = mapped_column(String(20))
+    side: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+
+
+class JobMarkRow(Base):
+    """Something a job did once and must not do again (a certificate warning sent)."""
+
+    __tablename__ = "job_marks"
+
+    job: Mapped[str] = mapped_column(String(60), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    done_at: Mapped[datetime]
+
+
+class SchedulerLockRow(Base):
+    """On SQLite, the row the acting scheduler holds and refreshes; PostgreSQL uses an
+    advisory lock instead."""
+
+    __tablename__ = "scheduler_lock"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    heartbeat_at: Mapped[datetime]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from bcp.domain.actors import USER_ROLES, OrganisationKind, Role
-from bcp.domain.errors import DomainError
-from bcp.services import accounts
+from bcp.domain.catalogue import COMPONENTS
+from bcp.domain.errors import DomainError, invalid
+from bcp.domain.notifications import TOPICS
+from bcp.services import accounts, certificates, notifications, probes
 from bcp.services.contacts import effective_contacts, update_contact
 from bcp.services.reflexes import active_table
 from bcp.web.forms import messages
@@ -165,6 +169,127 @@ def audit():
     require(Role.ADMIN)
     rt = runtime()
     return render_template("admin/audit.html", events=accounts.audit_trail(rt.unit_of_work()))
+
+
+@bp.route("/probes", methods=["GET", "POST"])
+def probe_list():
+    admin = require(Role.ADMIN)
+    rt = runtime()
+    if request.method == "POST":
+        form = request.form
+        return _do(
+            "admin.probe_list",
+            lambda: probes.add_probe(
+                rt.unit_of_work(),
+                rt.clock,
+                admin,
+                name=form.get("name", ""),
+                component=form.get("component", ""),
+                url=form.get("url", "").strip(),
+                organisation_id=_int(form.get("organisation_id")),
+                method=form.get("method", "GET"),
+                expected_status=_int(form.get("expected_status")) or 200,
+                expected_text=form.get("expected_text") or None,
+                timeout_seconds=_float(form.get("timeout_seconds"), 5.0),
+                interval_seconds=_int(form.get("interval_seconds")) or 60,
+                failures_to_down=_int(form.get("failures_to_down")) or 3,
+                successes_to_up=_int(form.get("successes_to_up")) or 2,
+            ),
+            _("Probe added."),
+        )
+    return render_template(
+        "admin/probes.html",
+        probes=probes.list_probes(rt.unit_of_work()),
+        organisations=accounts.list_organisations(rt.unit_of_work()),
+        components=list(COMPONENTS),
+    )
+
+
+@bp.route("/webhooks", methods=["GET", "POST"])
+def webhook_list():
+    admin = require(Role.ADMIN)
+    rt = runtime()
+    if request.method == "POST":
+        form = request.form
+        return _do(
+            "admin.webhook_list",
+            lambda: notifications.add_webhook(
+                rt.unit_of_work(),
+                rt.clock,
+                admin,
+                form.get("url", "").strip(),
+                form.get("secret", ""),
+                form.getlist("topics"),
+                _int(form.get("organisation_id")),
+            ),
+            _("Webhook added."),
+        )
+    return render_template(
+        "admin/webhooks.html",
+        webhooks=notifications.list_webhooks(rt.unit_of_work()),
+        failed=notifications.failed_deliveries(rt.unit_of_work()),
+        organisations=accounts.list_organisations(rt.unit_of_work()),
+        topics=TOPICS,
+    )
+
+
+@bp.post("/deliveries/<int:delivery_id>/retry")
+def retry_delivery(delivery_id: int):
+    admin = require(Role.ADMIN)
+    rt = runtime()
+    return _do(
+        "admin.webhook_list",
+        lambda: notifications.retry(rt.unit_of_work(), rt.clock, admin, delivery_id),
+        _("The delivery will be tried again."),
+    )
+
+
+@bp.route("/certificates", methods=["GET", "POST"])
+def certificate_list():
+    admin = require(Role.ADMIN)
+    rt = runtime()
+    if request.method == "POST":
+        form = request.form
+
+        def record():
+            certificates.record_certificate(
+                rt.unit_of_work(),
+                rt.clock,
+                admin,
+                _int(form.get("organisation_id")) or 0,
+                label=form.get("label", ""),
+                valid_from=_date(form.get("valid_from"), "valid_from"),
+                valid_until=_date(form.get("valid_until"), "valid_until"),
+                process=_int(form.get("process")) or 0,
+                status=form.get("status", "active"),
+            )
+
+        return _do("admin.certificate_list", record, _("Certificate recorded."))
+    organisations = accounts.list_organisations(rt.unit_of_work())
+    return render_template(
+        "admin/certificates.html",
+        certificates=certificates.certificates_of(rt.unit_of_work()),
+        organisations=organisations,
+        names={o.id: o.name for o in organisations},
+    )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
+
+
+def _float(value: str | None, default: float) -> float:
+    try:
+        return float(value) if value else default
+    except ValueError:
+        return -1.0  # refused by the service with its message
+
+
+def _date(value: str | None, name: str) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        raise invalid(name, "a date, e.g. 2027-03-31") from None
 
 
 def _do(endpoint: str, work, success: str):

@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     from bcp.cli import bcp_commands
     from bcp.web import (
+        account,
         admin,
         auth,
         desk,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         admin.bp,
         incidents.bp,
         reflexes.bp,
+        account.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api, url_prefix="/api/v1")

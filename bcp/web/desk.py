@@ -7,6 +7,7 @@ from flask import Blueprint, render_template
 from bcp.domain.actors import Role
 from bcp.domain.lifecycle import State
 from bcp.services import incidents as service
+from bcp.services.drafts import drafts_for
 from bcp.services.queue import waiting_queue
 from bcp.store.incidents import IncidentFilter
 from bcp.web.runtime import runtime
@@ -42,6 +43,7 @@ def _queue() -> dict:
         ),
     )
     return {
+        "drafts": drafts_for(rt.unit_of_work(), actor),
         "waiting": waiting,
         "in_progress": in_progress,
         "refresh_seconds": rt.settings.queue_refresh_seconds,

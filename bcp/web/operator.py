@@ -9,6 +9,7 @@ from bcp.domain.actors import OrganisationKind, Role
 from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode
 from bcp.domain.errors import DomainError
 from bcp.services import incidents as service
+from bcp.services.drafts import drafts_for
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.runtime import runtime
@@ -27,6 +28,7 @@ def home():
     own = [v for v in views if not v.incident.concerns_everyone]
     return render_template(
         "operator/home.html",
+        drafts=drafts_for(rt.unit_of_work(), actor),
         open=[v for v in own if v.incident.state.is_open],
         history=[v for v in own if not v.incident.state.is_open],
     )
@@ -38,6 +40,7 @@ def declare():
     rt = runtime()
     everyone = actor.role is Role.DESK
     decision, errors, status = None, [], 200
+    form = request.form if request.method == "POST" else request.args  # a draft fills the form
     if request.method == "POST":
         data = forms.declaration(request.form)
         try:
@@ -58,7 +61,7 @@ def declare():
     return (
         render_template(
             "operator/declare.html",
-            form=request.form,
+            form=form,
             decision=decision,
             errors=errors,
             everyone=everyone,

@@ -1,0 +1,109 @@
+"""What the clock calls for on an incident: escalations when the desk has not acknowledged it in
+time, reminders before a step's due time, "overdue" after it, and reminders of follow-up steps
+after recovery. Each is recorded once; a scheduler that was down catches up with one event for
+the latest level reached, not one per missed tick."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bcp.domain.incident import Incident
+from bcp.domain.lifecycle import State
+from bcp.domain.reflexes.model import Anchor, Phase
+from bcp.domain.reflexes.progress import StepState, milestones
+from bcp.domain.timeline import EventKind
+
+
+@dataclass(frozen=True)
+class Timing:
+    acknowledgement_target: timedelta
+    remind_before: timedelta = timedelta(minutes=5)
+    follow_up_every: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: EventKind
+    changes: dict[str, Any]
+    note: str
+
+
+def due_alerts(incident: Incident, now: datetime, timing: Timing) -> list[Alert]:
+    if not incident.state.is_open:
+        return []
+    alerts = _escalation(incident, now, timing)
+    recorded = {(e.kind, e.changes.get("step")) for e in incident.events}
+    for status in incident.steps(now):
+        step, due = status.step, status.due_at
+        if status.state.settled or due is None:
+            continue
+        if step.phase is Phase.FOLLOW_UP and incident.state is State.RECOVERED:
+            alerts += _follow_up(incident, step.id, now, timing)
+        if status.state is StepState.OVERDUE:
+            if (EventKind.STEP_OVERDUE, step.id) not in recorded:
+                alerts.append(
+                    Alert(EventKind.STEP_OVERDUE, _step(step, due), f"{step.id} is overdue")
+                )
+        elif (
+            now >= due - timing.remind_before and (EventKind.STEP_REMINDER, step.id) not in recorded
+        ):
+            alerts.append(
+                Alert(EventKind.STEP_REMINDER, _step(step, due), f"{step.id} is due soon")
+            )
+    return alerts
+
+
+def _escalation(incident: Incident, now: datetime, timing: Timing) -> list[Alert]:
+    if incident.state is not State.DECLARED:
+        return []
+    waited = now - incident.declared_at
+    target = timing.acknowledgement_target
+    level = 2 if waited >= 2 * target else 1 if waited >= target else 0
+    done = max(
+        (e.changes.get("level", 0) for e in incident.events if e.kind is EventKind.ESCALATED),
+        default=0,
+    )
+    if level <= done:
+        return []
+    minutes, target_minutes = int(waited.total_seconds() // 60), int(target.total_seconds() // 60)
+    return [
+        Alert(
+            EventKind.ESCALATED,
+            {
+                "level": level,
+                "target_minutes": target_minutes,
+                "waited_minutes": minutes,
+            },
+            f"not acknowledged after {minutes} min (target {target_minutes} min)",
+        )
+    ]
+
+
+def _follow_up(incident: Incident, step_id: str, now: datetime, timing: Timing) -> list[Alert]:
+    recovered = milestones(incident.events).get(Anchor.RECOVERED)
+    if recovered is None:
+        return []
+    count = int((now - recovered) / timing.follow_up_every)
+    sent = max(
+        (
+            e.changes.get("count", 0)
+            for e in incident.events
+            if e.kind is EventKind.FOLLOW_UP_REMINDER and e.changes.get("step") == step_id
+        ),
+        default=0,
+    )
+    if count < 1 or count <= sent:
+        return []
+    return [
+        Alert(
+            EventKind.FOLLOW_UP_REMINDER,
+            {"step": step_id, "count": count},
+            f"{step_id} is still to do after recovery (reminder {count})",
+        )
+    ]
+
+
+def _step(step, due: datetime) -> dict[str, Any]:
+    return {"step": step.id, "role": step.role.value, "due_at": due.isoformat()}

@@ -1,0 +1,126 @@
+"""What each signed-in person has of their own: notifications chosen, drafts proposed to them,
+their organisation's certificates, and the components' pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from bcp.domain.actors import Role
+from bcp.domain.catalogue import COMPONENTS
+from bcp.domain.clock import in_paris
+from bcp.domain.errors import DomainError, NotFound, invalid
+from bcp.domain.notifications import TOPICS
+from bcp.reports.charts import Bar, bar_chart
+from bcp.services import certificates, drafts, notifications, probes
+from bcp.web.forms import messages
+from bcp.web.runtime import runtime
+from bcp.web.security import require
+
+bp = Blueprint("account", __name__)
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+def notification_topics():
+    actor = require()
+    rt = runtime()
+    if request.method == "POST":
+        notifications.set_topics(rt.unit_of_work(), rt.clock, actor, request.form.getlist("topics"))
+        flash(_("Your choice is saved."), "success")
+        return redirect(url_for("account.notification_topics"), 303)
+    chosen = set(notifications.topics_of(rt.unit_of_work(), actor))
+    return render_template("account/notifications.html", topics=TOPICS, chosen=chosen)
+
+
+@bp.post("/drafts/<int:draft_id>/dismiss")
+def dismiss(draft_id: int):
+    actor = require(Role.OPERATOR, Role.DESK)
+    rt = runtime()
+    drafts.close_draft(rt.unit_of_work(), rt.clock, actor, draft_id, "dismissed")
+    flash(_("Draft dismissed."), "success")
+    return redirect(request.referrer or url_for("home.index"), 303)
+
+
+@bp.post("/drafts/<int:draft_id>/use")
+def use(draft_id: int):
+    """Open the declaration form filled from the draft, or the incident to report recovery."""
+    actor = require(Role.OPERATOR, Role.DESK)
+    rt = runtime()
+    draft = drafts.close_draft(rt.unit_of_work(), rt.clock, actor, draft_id, "accepted")
+    if draft.kind == "recovery" and draft.incident_id:
+        return redirect(url_for("incidents.page", incident_id=draft.incident_id), 303)
+    component = (
+        "UUMDS:operator"
+        if draft.component == "UUMDS" and draft.side == "operator"
+        else draft.component
+    )
+    query = urlencode(
+        {
+            "component": component,
+            "started_at": in_paris(draft.started_at).strftime("%Y-%m-%dT%H:%M"),
+            "summary": draft.summary,
+            "description": draft.detail,
+        }
+    )
+    return redirect(url_for("operator.declare") + "?" + query, 303)
+
+
+@bp.route("/certificates", methods=["GET", "POST"])
+def organisation_certificates():
+    actor = require(Role.OPERATOR)
+    rt = runtime()
+    if request.method == "POST":
+        try:
+            certificates.record_certificate(
+                rt.unit_of_work(),
+                rt.clock,
+                actor,
+                actor.organisation_id,
+                label=request.form.get("label", ""),
+                valid_from=_date(request.form.get("valid_from"), "valid_from"),
+                valid_until=_date(request.form.get("valid_until"), "valid_until"),
+                process=int(request.form.get("process") or 0),
+                status=request.form.get("status", "active"),
+            )
+            flash(_("Certificate recorded."), "success")
+        except DomainError as error:
+            for message in messages(error):
+                flash(message, "error")
+        return redirect(url_for("account.organisation_certificates"), 303)
+    rows = certificates.certificates_of(rt.unit_of_work(), actor.organisation_id)
+    return render_template("account/certificates.html", certificates=rows)
+
+
+@bp.get("/components/<code>")
+def component(code: str):
+    require()
+    rt = runtime()
+    if code not in COMPONENTS:
+        raise NotFound(f"no component {code}")
+    items = probes.component_availability(rt.unit_of_work(), rt.clock, code)
+    charts = [
+        bar_chart(
+            f"{item.probe.name} — {_('last 24 hours, hour by hour')}",
+            [
+                Bar(f"-{23 - h} h", (v or 0) * 100, "—" if v is None else f"{v:.0%}")
+                for h, v in enumerate(item.hours)
+            ],
+            bar_height=10,
+        )
+        for item in items
+    ]
+    safe = [Markup(chart) for chart in charts]  # noqa: S704 (built from escaped parts)
+    return render_template(
+        "account/component.html", component=COMPONENTS[code], items=items, charts=safe
+    )
+
+
+def _date(value: str | None, name: str) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        raise invalid(name, "a date, e.g. 2027-03-31") from None
