@@ -33,8 +33,11 @@ migrate: install
 demo: migrate
 	$(FLASK) bcp demo
 
-## The app on http://127.0.0.1:$(PORT), on SQLite unless BCP_DATABASE_URL says otherwise.
+## The app on http://127.0.0.1:$(PORT), on SQLite unless BCP_DATABASE_URL says otherwise,
+## with the scheduler beside it (stopped with the web server).
 run: demo
+	@$(FLASK) bcp scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).

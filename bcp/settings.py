@@ -46,6 +46,7 @@ class Settings:
     queue_refresh_seconds: int = 10
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
     escalation_email: str = ""
+    webhook_timeout_seconds: float = 10.0
     public_url: str = "http://127.0.0.1:5000"
     tick_seconds: int = 30
     lock_stale_seconds: int = 90
@@ -107,6 +108,7 @@ def load_settings(
             timeout_seconds=float(smtp.get("timeout_seconds", 10)),
         ),
         escalation_email=str(notes.get("escalation_email", "")),
+        webhook_timeout_seconds=float(notes.get("webhook_timeout_seconds", 10)),
         public_url=str(notes.get("public_url", "http://127.0.0.1:5000")),
         tick_seconds=int(scheduler.get("tick_seconds", 30)),
         lock_stale_seconds=int(scheduler.get("lock_stale_seconds", 90)),

@@ -44,7 +44,12 @@ def tick(rt) -> TickReport:
     report.dispatched = dispatch(rt.unit_of_work(), rt.clock, rt.settings)
     while batch := claim(rt.unit_of_work(), rt.clock, lease=rt.settings.lease_seconds):
         for outgoing in batch:
-            error = send(outgoing, rt.settings.smtp, rt.settings.public_url)
+            error = send(
+                outgoing,
+                rt.settings.smtp,
+                rt.settings.public_url,
+                rt.settings.webhook_timeout_seconds,
+            )
             settle(rt.unit_of_work(), rt.clock, outgoing.id, error)
             if error:
                 report.failed += 1

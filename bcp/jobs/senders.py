@@ -17,16 +17,16 @@ import httpx
 from bcp.services.notifications import Outgoing
 from bcp.settings import SmtpSettings
 
-WEBHOOK_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
-
-def send(outgoing: Outgoing, smtp: SmtpSettings, public_url: str) -> str | None:
+def send(
+    outgoing: Outgoing, smtp: SmtpSettings, public_url: str, webhook_timeout: float = 10.0
+) -> str | None:
     """Return None when delivered, or the reason it was not, in plain words."""
     try:
         if outgoing.channel == "email":
             _email(outgoing, smtp, public_url)
         else:
-            _webhook(outgoing)
+            _webhook(outgoing, webhook_timeout)
     except (OSError, smtplib.SMTPException) as error:
         return f"{type(error).__name__}: {error}"
     except httpx.HTTPError as error:
@@ -69,7 +69,7 @@ def _email(outgoing: Outgoing, smtp: SmtpSettings, public_url: str) -> None:
         client.send_message(message)
 
 
-def _webhook(outgoing: Outgoing) -> None:
+def _webhook(outgoing: Outgoing, timeout: float) -> None:
     body = json.dumps(
         {"idempotency_key": outgoing.idempotency_key, "topic": outgoing.topic, **outgoing.payload},
         ensure_ascii=False,
@@ -83,7 +83,9 @@ def _webhook(outgoing: Outgoing) -> None:
     if outgoing.secret:
         digest = hmac.new(outgoing.secret.encode(), body, hashlib.sha256).hexdigest()
         headers["X-BCP-Signature"] = f"sha256={digest}"
-    response = httpx.post(outgoing.target, content=body, headers=headers, timeout=WEBHOOK_TIMEOUT)
+    response = httpx.post(
+        outgoing.target, content=body, headers=headers, timeout=httpx.Timeout(timeout)
+    )
     if response.status_code >= 300:
         raise httpx.HTTPStatusError(
             f"answered {response.status_code}", request=response.request, response=response

@@ -314,3 +314,85 @@ def test_reports_and_the_post_mortem_in_the_browser(as_person, people, clock):
     response = manager.get("/manager/reports/period.pdf?from=2026-11-01&to=2026-11-30&lang=fr")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert manager.get("/manager/reports/period.pdf?from=2026-11-01").status_code == 422
+
+
+def test_timers_pages(as_person, people, uow, clock, browser_app):
+    admin = as_person(people.admin)
+    admin.post(
+        "/admin/probes",
+        {
+            "name": "AS4 Aérofret",
+            "component": "EO_SYSTEM",
+            "url": "http://127.0.0.1:9/health",
+            "interval_seconds": "60",
+        },
+    )
+    assert "AS4 Aérofret" in admin.page("/admin/probes")
+    admin.post("/admin/probes", {"name": "", "component": "EO_SYSTEM", "url": "ftp://x"})
+    assert "an http:// or https:// address" in admin.page("/admin/probes")
+    admin.post(
+        "/admin/webhooks",
+        {"url": "http://127.0.0.1:9/hook", "secret": "s", "topics": ["incident.declared"]},
+    )
+    assert "http://127.0.0.1:9/hook" in admin.page("/admin/webhooks")
+    org_id = people.carrier.actor.organisation.id
+    admin.post(
+        "/admin/certificates",
+        {
+            "organisation_id": str(org_id),
+            "label": "cachet 2026",
+            "valid_from": "2026-01-01",
+            "valid_until": "2026-12-01",
+            "process": "1",
+            "status": "active",
+        },
+    )
+    assert "cachet 2026" in admin.page("/admin/certificates")
+    operator = as_person(people.carrier)
+    operator.post(
+        "/certificates",
+        {
+            "label": "cachet 2027",
+            "valid_from": "2026-12-01",
+            "valid_until": "2026-11-01",
+            "process": "1",
+        },
+    )
+    assert "must come after valid_from" in operator.page("/certificates")
+    assert "cachet 2026" in operator.page("/certificates")
+    operator.post("/account/notifications", {"topics": ["incident.closed"]})
+    page = operator.page("/account/notifications")
+    assert 'value="incident.closed" checked' in page
+    assert 'value="incident.declared" checked' not in page
+    assert "AS4 Aérofret" in operator.page("/components/EO_SYSTEM")
+    assert operator.get("/components/NOPE").status_code == 404
+
+
+def test_a_draft_fills_the_declaration_form(as_person, people, uow, clock):
+    from datetime import date
+
+    from bcp.domain.actors import Actor, Role
+    from bcp.services.certificates import record_certificate, watch_certificates
+
+    org_id = people.carrier.actor.organisation.id
+    record_certificate(
+        uow,
+        clock,
+        Actor(None, "a", Role.ADMIN),
+        org_id,
+        label="cachet",
+        valid_from=date(2025, 1, 1),
+        valid_until=date(2026, 11, 22),
+        process=1,
+    )
+    assert watch_certificates(uow, clock) == ["draft incident: certificate 1 expired"]
+    operator = as_person(people.carrier)
+    page = operator.page("/operator/")
+    assert "Certificate cachet expired" in page
+    draft_id = re.search(r'action="/drafts/(\d+)/use"', page).group(1)
+    response = operator.post(f"/drafts/{draft_id}/use")
+    assert response.status_code == 303
+    form = operator.page(response.headers["Location"])
+    assert 'value="UUMDS:operator" selected' in form
+    assert 'value="Certificate cachet expired"' in form
+    assert "Certificate cachet expired" not in operator.page("/operator/")

@@ -1,0 +1,60 @@
+"""The scheduler's use cases against the database: escalations, thresholds, certificates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bcp.domain.actors import Actor, Role
+from bcp.services.certificates import record_certificate, watch_certificates
+from bcp.services.incidents import declare_incident, get_incident
+from bcp.services.watch import watch_all
+from bcp.store.models import OutboxRow
+from tests.domain.conftest import facts
+
+
+def topics(uow) -> list[str]:
+    with uow:
+        return list(uow.session.scalars(select(OutboxRow.topic).order_by(OutboxRow.id)))
+
+
+def test_the_clock_escalates_and_switches_procedure_as_the_scheduler(
+    uow, clock, library, settings, people
+):
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    assert watch_all(uow, clock, library, settings) == []
+    clock.advance(minutes=16)
+    [escalated, *_] = watch_all(uow, clock, library, settings)
+    assert escalated.kind.value == "escalated" and escalated.actor_role is Role.SYSTEM
+    assert "incident.escalated" in topics(uow)
+    clock.advance(hours=4)
+    events = watch_all(uow, clock, library, settings)
+    kinds = [e.kind.value for e in events]
+    assert kinds[0] == "procedure_switched" and "escalated" in kinds
+    view = get_incident(uow, clock, library, people.desk.actor, incident_id)
+    assert view.incident.reflex.procedure_id == "administration-prolonged"
+    assert watch_all(uow, clock, library, settings) == []
+
+
+def test_certificate_warnings_once_each_and_the_draft_on_the_day(uow, clock, people):
+    admin = Actor(None, "admin", Role.ADMIN)
+    org_id = people.carrier.actor.organisation.id
+    record_certificate(
+        uow,
+        clock,
+        admin,
+        org_id,
+        label="cachet",
+        valid_from=date(2025, 1, 1),
+        valid_until=date(2027, 1, 6),
+        process=2,
+    )
+    assert watch_certificates(uow, clock) == ["warning 60 days: certificate 1"]
+    assert watch_certificates(uow, clock) == []
+    clock.advance(days=40)
+    assert watch_certificates(uow, clock) == ["warning 7 days: certificate 1"]
+    clock.advance(days=10)
+    assert watch_certificates(uow, clock) == ["draft incident: certificate 1 expired"]
+    assert watch_certificates(uow, clock) == []
+    assert topics(uow).count("certificate.expiring") == 2
