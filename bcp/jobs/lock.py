@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, create_engine, select, text
+from sqlalchemy.pool import NullPool
 
 from bcp.domain.clock import Clock
 from bcp.store.db import make_session_factory
@@ -28,7 +29,8 @@ class SchedulerLock:
     def acquire(self) -> bool:
         if self.postgres:
             if self._connection is None:
-                self._connection = self.engine.connect()
+                # A connection of its own, outside the pool: when it closes, the lock goes.
+                self._connection = create_engine(self.engine.url, poolclass=NullPool).connect()
             got = self._connection.execute(
                 text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
             ).scalar()
@@ -64,6 +66,9 @@ class SchedulerLock:
     def release(self) -> None:
         if self.postgres:
             if self._connection is not None:
+                self._connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY}
+                )
                 self._connection.close()
                 self._connection = None
             return
