@@ -17,6 +17,7 @@ from bcp.domain.catalogue import (
     Side,
     possible_scopes,
 )
+from bcp.domain.clock import in_paris
 from bcp.domain.declaration import Declaration
 from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, NotFound, invalid
 from bcp.domain.lifecycle import TRANSITIONS, Action, State
@@ -84,6 +85,28 @@ class Incident:
         if self.organisation.id == own.id:
             return True
         return self.facts.scope is Scope.PROVIDER and self.organisation.id == own.provider_id
+
+    @property
+    def fallback_references(self) -> list[str]:
+        return [
+            e.changes["reference"]
+            for e in self.events
+            if e.kind is EventKind.FALLBACK_REFERENCE_ISSUED
+        ]
+
+    def message_values(self, lang: str) -> dict[str, Any]:
+        """What a step's message template may quote of this incident (see reflexes.messages)."""
+        references = self.fallback_references
+        return {
+            "eori": self.organisation.eori if self.organisation else None,
+            "organisation": self.organisation.name if self.organisation else None,
+            "component": COMPONENTS[self.facts.component].name(lang),
+            "started_at": in_paris(self.facts.started_at).strftime("%d/%m/%Y %H:%M"),
+            "reference": references[-1] if references else None,
+            "ens_waiting": self.ens_waiting,
+            "summary": self.summary,
+            "incident_id": self.id,
+        }
 
     def may_contribute(self, actor: Actor) -> bool:
         """Notes, evidence and fallback references: the organisation concerned and the desk."""

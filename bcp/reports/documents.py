@@ -12,10 +12,8 @@ from flask_babel import force_locale, gettext
 from markupsafe import Markup
 
 from bcp.domain.catalogue import COMPONENTS
-from bcp.domain.clock import in_paris
 from bcp.domain.errors import NotFound, invalid
 from bcp.domain.reflexes.messages import fill
-from bcp.domain.timeline import EventKind
 from bcp.reports.charts import Bar, bar_chart, minutes
 from bcp.reports.pdf import render_pdf
 from bcp.services.reports import IncidentReport, PeriodReport
@@ -41,21 +39,7 @@ def fallback_pdf(report: IncidentReport, step_id: str, lang: str, now: datetime)
     status = next((s.status for s in report.steps if s.status.step.id == step_id), None)
     if status is None or (status.step.message is None and status.step.form is None):
         raise NotFound(f"step {step_id!r} of this incident's procedure has no document")
-    references = [
-        e.changes["reference"]
-        for e in incident.events
-        if e.kind is EventKind.FALLBACK_REFERENCE_ISSUED
-    ]
-    values = {
-        "eori": incident.organisation.eori if incident.organisation else None,
-        "organisation": incident.organisation.name if incident.organisation else None,
-        "component": COMPONENTS[incident.facts.component].name(lang),
-        "started_at": in_paris(incident.facts.started_at).strftime("%d/%m/%Y %H:%M"),
-        "reference": references[-1] if references else None,
-        "ens_waiting": incident.ens_waiting,
-        "summary": incident.summary,
-        "incident_id": incident.id,
-    }
+    values = incident.message_values(lang)
     message = status.step.message
     return _pdf(
         "reports/fallback.html",

@@ -19,10 +19,8 @@ from flask_babel import gettext as _
 
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS, Scope, Side
-from bcp.domain.clock import in_paris
 from bcp.domain.errors import Conflict, DomainError, IllegalTransition, NotFound
 from bcp.domain.reflexes.messages import fill
-from bcp.domain.timeline import EventKind
 from bcp.reports.charts import minutes
 from bcp.reports.documents import check_lang, fallback_pdf, incident_pdf
 from bcp.services import incidents as service
@@ -45,21 +43,8 @@ def page(incident_id: int):
     lang = str(get_locale())
     table = rt.library.get(incident.reflex.table_version) if incident.reflex else None
     contacts = effective_contacts(rt.unit_of_work(), table) if table else {}
-    references = [
-        e.changes["reference"]
-        for e in incident.events
-        if e.kind is EventKind.FALLBACK_REFERENCE_ISSUED
-    ]
-    values = {
-        "eori": incident.organisation.eori if incident.organisation else None,
-        "organisation": incident.organisation.name if incident.organisation else None,
-        "component": COMPONENTS[incident.facts.component].name(lang),
-        "started_at": in_paris(incident.facts.started_at).strftime("%d/%m/%Y %H:%M"),
-        "reference": references[-1] if references else None,
-        "ens_waiting": incident.ens_waiting,
-        "summary": incident.summary,
-        "incident_id": incident.id,
-    }
+    references = incident.fallback_references
+    values = incident.message_values(lang)
     filled = {
         s.step.id: (
             fill(s.step.message.subject(lang), values),
