@@ -328,6 +328,14 @@ FRENCH = {
     "all": "toutes",
     "HMAC secret": "Secret HMAC",
     "last 24 hours, hour by hour": "dernières 24 heures, heure par heure",
+    "Rules tables": "Tables de règles",
+    "Rules table activated: new incidents are decided with it.": "Table de règles activée : les nouveaux incidents sont décidés avec elle.",
+    "New incidents are decided with the active table; open incidents keep the version they were decided with.": "Les nouveaux incidents sont décidés avec la table active ; les incidents ouverts gardent la version avec laquelle ils ont été décidés.",
+    "Version": "Version",
+    "Title": "Titre",
+    "Published": "Publiée",
+    "active": "active",
+    "Why this version now": "Pourquoi cette version maintenant",
 }
 
 

@@ -12,6 +12,7 @@ from bcp.domain.clock import Clock
 from bcp.domain.errors import NotAllowed, NotFound
 from bcp.domain.reflexes.model import ReflexTable
 from bcp.services.unit_of_work import UnitOfWork
+from bcp.store.audit import audit
 from bcp.store.models import ReflexActivationRow
 
 
@@ -53,5 +54,6 @@ def activate(
                 version=version, activated_at=clock.now(), activated_by=actor.label, note=note
             )
         )
+        audit(uow.session, actor, "reflexes_activated", version, clock.now(), note=note)
         uow.commit()
     return table

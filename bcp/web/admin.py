@@ -13,7 +13,7 @@ from bcp.domain.errors import DomainError, invalid
 from bcp.domain.notifications import TOPICS
 from bcp.services import accounts, certificates, notifications, probes
 from bcp.services.contacts import effective_contacts, update_contact
-from bcp.services.reflexes import active_table
+from bcp.services.reflexes import activate, active_table
 from bcp.web.forms import messages
 from bcp.web.runtime import runtime
 from bcp.web.security import require
@@ -271,6 +271,30 @@ def certificate_list():
         certificates=certificates.certificates_of(rt.unit_of_work()),
         organisations=organisations,
         names={o.id: o.name for o in organisations},
+    )
+
+
+@bp.route("/reflexes", methods=["GET", "POST"])
+def reflex_versions():
+    admin = require(Role.ADMIN)
+    rt = runtime()
+    if request.method == "POST":
+        return _do(
+            "admin.reflex_versions",
+            lambda: activate(
+                rt.unit_of_work(),
+                rt.clock,
+                rt.library,
+                admin,
+                request.form.get("version", ""),
+                request.form.get("note", ""),
+            ),
+            _("Rules table activated: new incidents are decided with it."),
+        )
+    return render_template(
+        "admin/reflexes.html",
+        tables=[rt.library.tables[v] for v in sorted(rt.library.tables)],
+        active=active_table(rt.unit_of_work(), rt.library).version,
     )
 
 

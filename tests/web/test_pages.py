@@ -396,3 +396,13 @@ def test_a_draft_fills_the_declaration_form(as_person, people, uow, clock):
     assert 'value="UUMDS:operator" selected' in form
     assert 'value="Certificate cachet expired"' in form
     assert "Certificate cachet expired" not in operator.page("/operator/")
+
+
+def test_an_admin_activates_a_rules_table(as_person, people):
+    admin = as_person(people.admin)
+    page = admin.page("/admin/reflexes")
+    assert "fr-2025-10" in page and "active" in page
+    admin.post("/admin/reflexes", {"version": "fr-1999-01", "note": "x"})
+    assert "no rules table" in admin.page("/admin/reflexes")
+    admin.post("/admin/reflexes", {"version": "fr-2025-10", "note": "note du 13 octobre"})
+    assert "reflexes_activated" in admin.page("/admin/audit")
