@@ -336,6 +336,7 @@ FRENCH = {
     "Published": "Publiée",
     "active": "active",
     "Why this version now": "Pourquoi cette version maintenant",
+    "User saved.": "Utilisateur enregistré.",
 }
 
 

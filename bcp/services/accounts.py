@@ -231,6 +231,61 @@ def update_organisation(
         uow.commit()
 
 
+def update_user(
+    uow: UnitOfWork,
+    clock: Clock,
+    admin: Actor,
+    user_id: int,
+    *,
+    role: str,
+    org_eori: str | None,
+    display_name: str,
+    email: str | None,
+) -> None:
+    """Correct a user's role, organisation, name or address; the login stays."""
+    _admin_only(admin)
+    errors = ErrorList()
+    if role not in {r.value for r in USER_ROLES}:
+        errors.add("role", f"one of: {', '.join(r.value for r in USER_ROLES)}")
+    if role == Role.OPERATOR.value and not org_eori:
+        errors.add("org", "an operator belongs to an organisation: give its EORI")
+    if not display_name.strip() or len(display_name) > 200:
+        errors.add("display_name", "required, at most 200 characters")
+    if email and ("@" not in email or len(email) > 254):
+        errors.add("email", "not an e-mail address")
+    errors.raise_if_any()
+    with uow:
+        user = uow.session.get(UserRow, user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        if user.id == admin.user_id and role != Role.ADMIN.value:
+            raise invalid("role", "you cannot take the admin role from yourself")
+        org_id = None
+        if org_eori:
+            org = organisation_by_eori(uow.session, org_eori.strip().upper())
+            if org is None:
+                raise invalid("org", f"no organisation has the EORI {org_eori}")
+            org_id = org.id
+        before = {
+            "role": user.role,
+            "organisation_id": user.organisation_id,
+            "display_name": user.display_name,
+            "email": user.email,
+        }
+        user.role, user.organisation_id = role, org_id
+        user.display_name, user.email = display_name.strip(), email or None
+        after = {
+            "role": role,
+            "organisation_id": org_id,
+            "display_name": user.display_name,
+            "email": user.email,
+        }
+        audit(
+            uow.session, admin, "user_updated", user.login, clock.now(), before=before, after=after
+        )
+        uow.commit()
+
+
 def set_user_active(
     uow: UnitOfWork, clock: Clock, admin: Actor, user_id: int, active: bool
 ) -> None:

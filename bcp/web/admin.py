@@ -55,6 +55,27 @@ def add_user():
     )
 
 
+@bp.post("/users/<int:user_id>")
+def edit_user(user_id: int):
+    admin = require(Role.ADMIN)
+    rt = runtime()
+    form = request.form
+    return _do(
+        "admin.users",
+        lambda: accounts.update_user(
+            rt.unit_of_work(),
+            rt.clock,
+            admin,
+            user_id,
+            role=form.get("role", ""),
+            org_eori=form.get("org") or None,
+            display_name=form.get("display_name", ""),
+            email=form.get("email") or None,
+        ),
+        _("User saved."),
+    )
+
+
 @bp.post("/users/<int:user_id>/active")
 def set_active(user_id: int):
     admin = require(Role.ADMIN)

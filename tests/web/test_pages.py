@@ -234,6 +234,17 @@ def test_admin_users_organisations_contacts_and_audit(as_person, people, browser
     admin.post("/admin/users", {"login": "agent2", "role": "desk", "password": "Agent2!2026x"})
     assert "agent2" in admin.page("/admin/")
     assert Browser(browser_app).sign_in("agent2", "Agent2!2026x").status_code == 302
+    page = admin.page("/admin/")
+    agent_id = re.search(
+        r'<code>agent2</code></td>\s*<td><form method="post" action="/admin/users/(\d+)"', page
+    ).group(1)
+    admin.post(f"/admin/users/{agent_id}", {"display_name": "Agent Deux", "role": "operator"})
+    assert "an operator belongs to an organisation" in admin.page("/admin/")
+    admin.post(
+        f"/admin/users/{agent_id}",
+        {"display_name": "Agent Deux", "role": "manager", "email": "agent2@douane.example"},
+    )
+    assert 'value="Agent Deux"' in admin.page("/admin/")
     admin.post(
         "/admin/organisations", {"name": "Nouveau", "kind": "carrier", "eori": "FR12345678901234"}
     )
@@ -259,7 +270,7 @@ def test_admin_users_organisations_contacts_and_audit(as_person, people, browser
     assert "sau-test@douane.example" in operator.page(f"/incidents/{incident_id}")
     audit = admin.page("/admin/audit")
     assert "user_added" in audit and "contact_updated" in audit and "sign_in" in audit
-    assert "organisation_updated" in audit
+    assert "organisation_updated" in audit and "user_updated" in audit
 
 
 def test_french_and_english(as_person, people):
