@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -10,11 +11,15 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling is switched off so that _sqlite_begin_immediate
+    # decides how each transaction begins.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -23,5 +28,38 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin_immediate(connection) -> None:
+    """Take SQLite's write lock when the transaction begins, not at its first write.
+
+    A deferred transaction that has read and then writes cannot wait for the lock: if another
+    writer committed meanwhile, SQLite refuses at once ("database is locked"), and a declaration
+    would fail during a burst. Taken at BEGIN, the lock is waited for (busy_timeout) and writers
+    queue up; readers are never blocked in WAL mode.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def is_unreachable(error: DBAPIError) -> bool:
+    """True when the database could not be reached or answered it is unavailable, as opposed to
+    a statement it refused."""
+    if error.connection_invalidated:
+        return True
+    text = str(error.orig).lower() if error.orig is not None else str(error).lower()
+    signs = (
+        "connection refused",
+        "could not connect",
+        "connection failed",
+        "server closed the connection",
+        "terminating connection",
+        "the database system is",
+        "connection is closed",
+        "consuming input failed",
+        "unable to open database file",
+        "database is locked",
+        "disk i/o error",
+    )
+    return any(sign in text for sign in signs)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
+from flask_babel import force_locale, gettext
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from bcp.domain.errors import DomainError
+from bcp.store.db import is_unreachable
 from bcp.web.problems import domain_problem, problem
 
 log = logging.getLogger(__name__)
@@ -21,6 +24,8 @@ _SLUGS = {
     413: "body-too-large",
     415: "unsupported-media-type",
 }
+
+RETRY_AFTER_SECONDS = 30
 
 
 def register(app: Flask) -> None:
@@ -45,6 +50,21 @@ def register(app: Flask) -> None:
             return response
         return _page(status, error.description or error.name)
 
+    @app.errorhandler(DBAPIError)
+    def on_database_error(error: DBAPIError):
+        if not is_unreachable(error):
+            return on_unexpected(error)
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        if _wants_problem():
+            with force_locale("en"):  # problem details are in English, as the API's others
+                detail = _unavailable()
+            response = problem(503, "database-unavailable", "Service unavailable", detail)
+        else:
+            response = _page(503, _unavailable())
+        response = app.make_response(response)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(Exception)
     def on_unexpected(error: Exception):
         log.exception("unexpected error on %s %s", request.method, request.path)
@@ -56,6 +76,13 @@ def register(app: Flask) -> None:
                 "Something went wrong on our side; nothing was saved. The error is logged.",
             )
         return _page(500, InternalServerError.description)
+
+
+def _unavailable() -> str:
+    return gettext(
+        "The database cannot be reached right now; nothing was saved. "
+        "Try again in a minute: the service recovers by itself when the database is back."
+    )
 
 
 def _wants_problem() -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bcp.domain.catalogue import COMPONENTS
 from bcp.web.auth import HOMES
@@ -23,6 +24,9 @@ def index():
 @bp.get("/healthz")
 def health():
     """Liveness and database reachability, for a load balancer or a probe."""
-    with runtime().engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    try:
+        with runtime().engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except DBAPIError as error:
+        return {"status": "unavailable", "database": str(error.orig or error)[:200]}, 503
+    return {"status": "ok", "database": "ok"}

@@ -136,21 +136,50 @@ def test_filters(uow, clock, people, library):
     assert [v.incident.id for v in by_org] == [later.incident.id]
 
 
-def test_two_agents_acknowledging_at_once_one_wins(session_factory, clock, people, library):
-    """Both load the incident before either saves: the second is told, nothing is applied twice."""
+def test_two_agents_acknowledging_at_once_one_wins(
+    session_factory, clock, people, library, backend
+):
+    """Both load the incident before either saves: the second is told, nothing is applied twice.
+
+    On PostgreSQL both transactions run side by side and the version column catches the second.
+    SQLite lets one writer in at a time: the second unit of work waits for the first to end,
+    then finds the incident already acknowledged."""
     uow = UnitOfWork(session_factory)
     incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
     first, second = UnitOfWork(session_factory), UnitOfWork(session_factory)
-    with first, second:
-        a = first.incidents.get(incident_id)
-        b = second.incidents.get(incident_id)
-        a.apply(Action.ACKNOWLEDGE, people.desk.actor, clock.now())
-        b.apply(Action.ACKNOWLEDGE, people.desk.actor, clock.now())
-        first.incidents.save(a)
-        first.commit()
-        with pytest.raises(Conflict, match="someone else"):
-            second.incidents.save(b)
-            second.commit()
+    if backend == "sqlite":
+        outcome: list[str] = []
+
+        def later_agent():
+            with second:
+                b = second.incidents.get(incident_id)
+                try:
+                    b.apply(Action.ACKNOWLEDGE, people.desk.actor, clock.now())
+                except IllegalTransition:
+                    outcome.append("refused")
+
+        with first:
+            a = first.incidents.get(incident_id)
+            a.apply(Action.ACKNOWLEDGE, people.desk.actor, clock.now())
+            waiting = threading.Thread(target=later_agent)
+            waiting.start()
+            waiting.join(timeout=0.5)
+            assert waiting.is_alive(), "the second writer must wait for the first"
+            first.incidents.save(a)
+            first.commit()
+        waiting.join(timeout=10)
+        assert outcome == ["refused"]
+    else:
+        with first, second:
+            a = first.incidents.get(incident_id)
+            b = second.incidents.get(incident_id)
+            a.apply(Action.ACKNOWLEDGE, people.desk.actor, clock.now())
+            b.apply(Action.ACKNOWLEDGE, people.desk.actor, clock.now())
+            first.incidents.save(a)
+            first.commit()
+            with pytest.raises(Conflict, match="someone else"):
+                second.incidents.save(b)
+                second.commit()
     events = get_incident(uow, clock, library, people.desk.actor, incident_id).incident.events
     assert [e.kind.value for e in events] == ["declared", "procedure_selected", "acknowledged"]
 

@@ -1,0 +1,133 @@
+"""PostgreSQL stopped under a running server, then started again.
+
+The test runs a PostgreSQL 15 cluster of its own (whatever database the rest of the suite uses),
+so that it may stop it: while the database is down every request gets a clear 503, nothing is
+half-saved, and the server serves again by itself once the database is back.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+from werkzeug.serving import make_server
+
+from bcp import migrate
+from bcp.domain.clock import SystemClock
+from bcp.web.app import create_app
+from tests.jobs.conftest import free_port
+from tests.web.servers import recent_outage
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class Cluster:
+    def __init__(self) -> None:
+        if not (PG_BIN / "initdb").exists():
+            pytest.fail("PostgreSQL 15 is needed: apt-get install postgresql-15")
+        self.root = Path(tempfile.mkdtemp(prefix="bcp-pg-loss-"))
+        self.data = self.root / "cluster"
+        self.port = free_port()
+        if os.getuid() == 0:
+            shutil.chown(self.root, "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self.start()
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "bcp")
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/bcp"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.root / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-l", log, "-o", options, "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop")
+
+    def remove(self) -> None:
+        subprocess.run(
+            self._command("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop"),
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _command(self, tool: str, *args: str) -> list[str]:
+        command = [str(PG_BIN / tool), *args]
+        return ["runuser", "-u", "postgres", "--", *command] if os.getuid() == 0 else command
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run(self._command(tool, *args), check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    own = Cluster()
+    migrate.upgrade(own.url)
+    yield own
+    own.remove()
+
+
+@pytest.fixture
+def database_url(cluster) -> str:
+    """Overrides the suite's database: the people of the examples live in this cluster."""
+    return cluster.url
+
+
+@pytest.fixture
+def live(settings, people):
+    app = create_app(settings=settings, clock=SystemClock())
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    app.extensions["bcp"].engine.dispose()
+
+
+def test_the_server_answers_503_while_postgresql_is_down_and_recovers_by_itself(
+    live, cluster, people
+):
+    http = httpx.Client(base_url=live, headers=people.carrier.auth, timeout=30)
+    before = http.post("/api/v1/incidents", json=recent_outage("before the loss"))
+    assert before.status_code == 201
+
+    cluster.stop()
+    try:
+        listing = http.get("/api/v1/incidents")
+        assert listing.status_code == 503
+        assert listing.headers["Content-Type"] == "application/problem+json"
+        assert listing.headers["Retry-After"] == "30"
+        assert "database cannot be reached" in listing.json()["detail"]
+        assert "nothing was saved" in listing.json()["detail"]
+
+        lost = http.post("/api/v1/incidents", json=recent_outage("during the loss"))
+        assert lost.status_code == 503
+
+        assert httpx.get(f"{live}/sign-in", timeout=30).status_code == 200
+        page = httpx.get(f"{live}/reflexes", timeout=30)
+        assert page.status_code == 503
+        assert page.headers["Content-Type"].startswith("text/html")
+        assert "La base de données est injoignable" in page.text
+        english = httpx.get(f"{live}/reflexes", headers={"Accept-Language": "en"}, timeout=30)
+        assert "database cannot be reached" in english.text
+
+        health = httpx.get(f"{live}/healthz", timeout=30)
+        assert health.status_code == 503
+        assert health.json()["status"] == "unavailable"
+    finally:
+        cluster.start()
+
+    assert httpx.get(f"{live}/healthz", timeout=30).json()["status"] == "ok"
+    summaries = [i["summary"] for i in http.get("/api/v1/incidents").json()["items"]]
+    assert summaries == ["before the loss"]
+    after = http.post("/api/v1/incidents", json=recent_outage("after the loss"))
+    assert after.status_code == 201
