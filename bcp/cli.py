@@ -19,6 +19,7 @@ from bcp.services import accounts, reports
 from bcp.services.demo import load_demo
 from bcp.services.incidents import open_incident_ids, review_incident
 from bcp.services.reflexes import activate, active_table
+from bcp.store import backup as backups
 from bcp.store.reflex_files import REFLEXES_DIR, load_table
 from bcp.web.runtime import runtime
 
@@ -43,6 +44,36 @@ def db_upgrade(revision: str) -> None:
 def db_downgrade(revision: str) -> None:
     """Undo migrations down to REVISION ('base' empties the database)."""
     migrate.downgrade(runtime().settings.database_url, revision)
+
+
+@bcp_commands.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the whole database to PATH while the service runs (SQLite online backup, or
+    pg_dump's custom format on PostgreSQL)."""
+    try:
+        backups.backup(runtime().settings.database_url, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backup written to {path} ({path.stat().st_size:,} bytes)")
+
+
+@bcp_commands.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup at PATH, then upgrade it to this
+    version's schema. Stop the web server and the scheduler first."""
+    rt = runtime()
+    if not yes:
+        click.confirm(f"Replace every table of {rt.settings.database_url} with {path}?", abort=True)
+    rt.engine.dispose()
+    try:
+        backups.restore(rt.settings.database_url, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    migrate.upgrade(rt.settings.database_url)
+    click.echo(f"restored from {path}")
 
 
 @bcp_commands.command("demo")
