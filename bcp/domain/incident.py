@@ -199,10 +199,10 @@ class Incident:
         """Mark a step of the current procedure done, or skipped (with a reason)."""
         if self.procedure is None or (step := self.procedure.step(step_id)) is None:
             raise NotFound(f"the procedure of this incident has no step {step_id!r}")
-        if not self.state.is_open:
-            raise IllegalTransition(f"the incident is {self.state.value}: its steps are frozen")
         if not self.may_settle(step.role, actor):
             raise NotAllowed(f"step {step_id} is for the {step.role.value} to do")
+        if not self.state.is_open:
+            raise IllegalTransition(f"the incident is {self.state.value}: its steps are frozen")
         status = next(s for s in self.steps(now) if s.step.id == step_id)
         if status.state.settled:
             raise IllegalTransition(
@@ -315,13 +315,13 @@ class Incident:
                 "this outage concerns everyone: declare your organisation's own incident for "
                 "it, then ask for fallback references there"
             )
+        if not self.may_contribute(actor):
+            raise NotAllowed("only the organisation concerned or the desk asks for a reference")
         if self.state is not State.FALLBACK_ACTIVE:
             raise IllegalTransition(
                 f"fallback references are issued while the fallback is active; the incident "
                 f"is {self.state.value}"
             )
-        if not self.may_contribute(actor):
-            raise NotAllowed("only the organisation concerned or the desk asks for a reference")
         reference = fallback_reference(now.year, self.organisation.eori, sequence)
         return self._record(
             EventKind.FALLBACK_REFERENCE_ISSUED,

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS, Scope, Side
-from bcp.domain.errors import Conflict, DomainError, IllegalTransition, NotFound
+from bcp.domain.errors import Conflict, DomainError, IllegalTransition, NotAllowed, NotFound
 from bcp.domain.reflexes.messages import fill
 from bcp.reports.charts import minutes
 from bcp.reports.documents import check_lang, fallback_pdf, incident_pdf
@@ -156,7 +156,7 @@ def fallback_reference(incident_id: int):
         reference, _view = service.issue_fallback_reference(
             rt.unit_of_work(), rt.clock, rt.library, actor, incident_id
         )
-    except NotFound:
+    except (NotFound, NotAllowed):
         raise
     except DomainError as error:
         for message in messages(error):
@@ -213,10 +213,11 @@ def fallback_document(incident_id: int, step_id: str):
 
 def _attempt(incident_id: int, work, success: str):
     """Run a change; a refusal is told on the page, never as a stack trace. When someone else
-    acted first, the page shows what the incident has become."""
+    acted first, the page shows what the incident has become. What the person's role may not do
+    is refused with a 403 page, as a URL they may not open."""
     try:
         work()
-    except NotFound:
+    except (NotFound, NotAllowed):
         raise
     except (IllegalTransition, Conflict) as error:
         flash(

@@ -1,0 +1,299 @@
+"""Who may do what: every route of the app × every role, with an incident of one's own
+organisation or of another's. The matrix must name every route the app has.
+
+Each cell is what the gate answers, whatever the business rules say next:
+  L  sign in first (401 on the API, the sign-in page otherwise)
+  D  refused to this role (403)
+  H  hidden: another organisation's incident does not exist for this person (404)
+  O  let through (any other answer below 500: the page, a redirect, 409 or 422 from the rules)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bcp.services.drafts import drafts_for, propose
+from bcp.services.incidents import declare_incident, record_work
+from bcp.store.models import AttachmentRow, DeliveryRow, OutboxRow
+from tests.domain.conftest import facts
+from tests.web.conftest import Browser
+
+ROLES = ("anonymous", "owner", "other operator", "desk", "manager", "admin")
+
+#  endpoint: (method, path, body, answers for ROLES in that order)
+MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
+    # public
+    "home.index": ("GET", "/", None, "OOOOOO"),
+    "home.health": ("GET", "/healthz", None, "OOOOOO"),
+    "static": ("GET", "/static/css/bcp.css", None, "OOOOOO"),
+    "auth.sign_in": ("GET", "/sign-in", None, "OOOOOO"),
+    "auth.language": ("POST", "/language", {"lang": "en"}, "OOOOOO"),
+    "auth.sign_out": ("POST", "/sign-out", {}, "LLLLLL"),  # always ends on the sign-in page
+    "reflexes.table_page": ("GET", "/reflexes", None, "OOOOOO"),
+    "api.openapi": ("GET", "/api/v1/openapi.json", None, "OOOOOO"),
+    # everyone signed in
+    "account.notification_topics": ("GET", "/account/notifications", None, "LOOOOO"),
+    "account.component": ("GET", "/components/STI", None, "LOOOOO"),
+    "api.get_reflexes": ("GET", "/api/v1/reflexes", None, "LOOOOO"),
+    "api.post_evaluate": ("POST", "/api/v1/reflexes/evaluate", {}, "LOOOOO"),
+    "api.list_incidents": ("GET", "/api/v1/incidents", None, "LOOOOO"),
+    # operators
+    "operator.home": ("GET", "/operator/", None, "LOODDD"),
+    "operator.declare": ("GET", "/operator/declare", None, "LOOODD"),
+    "api.post_incident": ("POST", "/api/v1/incidents", facts(), "LOOODD"),
+    "account.organisation_certificates": ("GET", "/certificates", None, "LOODDD"),
+    "account.dismiss": ("POST", "/drafts/{draft}/dismiss", {}, "LOHODD"),
+    "account.use": ("POST", "/drafts/{draft}/use", {}, "LOHODD"),
+    # one incident, of the owner's organisation; admins (who run accounts and settings) see
+    # incidents but not their reports and post-mortems
+    "incidents.page": ("GET", "/incidents/{incident}", None, "LOHOOO"),
+    "incidents.report_pdf": ("GET", "/incidents/{incident}/report.pdf", None, "LOHOOD"),
+    "incidents.attachment": (
+        "GET",
+        "/incidents/{incident}/attachments/{attachment}",
+        None,
+        "LOHOOO",
+    ),
+    "incidents.fallback_document": (
+        "GET",
+        "/incidents/{incident}/fallback/{document}.pdf",
+        None,
+        "LOHOOD",
+    ),
+    "incidents.transition": (
+        "POST",
+        "/incidents/{incident}/transition",
+        {"action": "acknowledge"},
+        "LDHODD",
+    ),
+    "incidents.step": (
+        "POST",
+        "/incidents/{incident}/steps/desk-announce",
+        {"status": "done"},
+        "LDHODD",
+    ),
+    "incidents.record": ("POST", "/incidents/{incident}/record", {"note": "appel"}, "LOHODD"),
+    "incidents.reclassify": (
+        "POST",
+        "/incidents/{incident}/reclassify",
+        {"component": "STI", "scope": "organisation"},
+        "LDDODD",
+    ),
+    "incidents.fallback_reference": (
+        "POST",
+        "/incidents/{incident}/fallback-reference",
+        {},
+        "LOHODD",
+    ),
+    "api.get_incident": ("GET", "/api/v1/incidents/{incident}", None, "LOHOOO"),
+    "api.get_timeline": ("GET", "/api/v1/incidents/{incident}/timeline", None, "LOHOOO"),
+    "api.get_report": ("GET", "/api/v1/incidents/{incident}/report.pdf", None, "LOHOOD"),
+    "api.get_fallback_document": (
+        "GET",
+        "/api/v1/incidents/{incident}/fallback-documents/{document}.pdf",
+        None,
+        "LOHOOD",
+    ),
+    "api.post_transition": (
+        "POST",
+        "/api/v1/incidents/{incident}/transitions",
+        {"action": "acknowledge"},
+        "LDHODD",
+    ),
+    "api.post_step": (
+        "POST",
+        "/api/v1/incidents/{incident}/steps/desk-announce",
+        {"status": "done"},
+        "LDHODD",
+    ),
+    "api.post_reclassify": (
+        "POST",
+        "/api/v1/incidents/{incident}/reclassify",
+        {"component": "STI"},
+        "LDHODD",
+    ),
+    "api.post_fallback_reference": (
+        "POST",
+        "/api/v1/incidents/{incident}/fallback-references",
+        {},
+        "LOHODD",
+    ),
+    # post-mortems: managers write them, the desk and operators read the finished ones
+    "api.get_postmortem": ("GET", "/api/v1/incidents/{incident}/postmortem", None, "LOHOOD"),
+    "api.get_postmortem_pdf": (
+        "GET",
+        "/api/v1/incidents/{incident}/postmortem.pdf",
+        None,
+        "LOHOOD",
+    ),
+    "api.put_postmortem": ("PUT", "/api/v1/incidents/{incident}/postmortem", {}, "LDHDOD"),
+    "api.post_finalise": ("POST", "/api/v1/incidents/{incident}/postmortem/finalise", {}, "LDHDOD"),
+    "manager.postmortem": ("GET", "/manager/incidents/{incident}/postmortem", None, "LDDDOD"),
+    # the desk
+    "desk.queue": ("GET", "/desk/", None, "LDDODD"),
+    "desk.queue_rows": ("GET", "/desk/queue/rows", None, "LDDODD"),
+    # managers (and the desk and admins, who follow the same figures)
+    "manager.dashboard": ("GET", "/manager/", None, "LDDOOO"),
+    "manager.search": ("GET", "/manager/incidents", None, "LDDOOO"),
+    "manager.export": ("GET", "/manager/incidents.csv", None, "LDDOOO"),
+    "manager.period_report": (
+        "GET",
+        "/manager/reports/period.pdf?from=2026-11-01&to=2026-11-30",
+        None,
+        "LDDOOD",
+    ),
+    "api.get_period_report": (
+        "GET",
+        "/api/v1/reports/period.pdf?from=2026-11-01&to=2026-11-30",
+        None,
+        "LDDOOD",
+    ),
+    # admins
+    "admin.users": ("GET", "/admin/", None, "LDDDDO"),
+    "admin.add_user": ("POST", "/admin/users", {}, "LDDDDO"),
+    "admin.edit_user": ("POST", "/admin/users/{user}", {}, "LDDDDO"),
+    "admin.set_active": ("POST", "/admin/users/{user}/active", {}, "LDDDDO"),
+    "admin.set_password": ("POST", "/admin/users/{user}/password", {}, "LDDDDO"),
+    "admin.organisations": ("GET", "/admin/organisations", None, "LDDDDO"),
+    "admin.add_organisation": ("POST", "/admin/organisations", {}, "LDDDDO"),
+    "admin.edit_organisation": ("POST", "/admin/organisations/{organisation}", {}, "LDDDDO"),
+    "admin.contacts": ("GET", "/admin/contacts", None, "LDDDDO"),
+    "admin.edit_contact": ("POST", "/admin/contacts/desk", {}, "LDDDDO"),
+    "admin.reflex_versions": ("GET", "/admin/reflexes", None, "LDDDDO"),
+    "admin.probe_list": ("GET", "/admin/probes", None, "LDDDDO"),
+    "admin.webhook_list": ("GET", "/admin/webhooks", None, "LDDDDO"),
+    "admin.retry_delivery": ("POST", "/admin/deliveries/{delivery}/retry", {}, "LDDDDO"),
+    "admin.certificate_list": ("GET", "/admin/certificates", None, "LDDDDO"),
+    "admin.audit": ("GET", "/admin/audit", None, "LDDDDO"),
+}
+
+
+def test_the_matrix_names_every_route_of_the_app(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(endpoints - set(MATRIX)) == [], "routes missing from the access matrix"
+    assert sorted(set(MATRIX) - endpoints) == [], "the matrix names routes the app lacks"
+
+
+def answer(response) -> str:
+    status = response.status_code
+    if status >= 500:
+        return "E"
+    if status == 401 or (status in (302, 303) and "/sign-in" in response.headers["Location"]):
+        return "L"
+    return {403: "D", 404: "H"}.get(status, "O")
+
+
+@dataclass
+class World:
+    fresh: Callable[[], dict[str, int]]
+    ids: dict[str, int | str]
+    browsers: dict[str, Browser]
+    tokens: dict[str, dict[str, str]]
+    cast: dict
+
+
+@pytest.fixture
+def world(browser_app, uow, clock, library, people) -> World:
+    """A fresh incident of the carrier's with an e-mail attached, and an open draft, for each
+    request (so that no answer depends on what the one before changed); a failed delivery; a
+    user for admins to change (the provider's, so that no one of the cast is deactivated); and
+    each role signed in."""
+
+    def fresh() -> dict[str, int]:
+        incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts())
+        incident_id = incident_id.incident.id
+        email = ("refus.eml", b"From: sti@ec.europa.eu\n\nrefused")
+        record_work(uow, clock, library, people.carrier.actor, incident_id, attachment=email)
+        with uow:
+            attachment = uow.session.scalars(
+                select(AttachmentRow.id).where(AttachmentRow.incident_id == incident_id)
+            ).one()
+            draft = propose(
+                uow,
+                kind="incident",
+                organisation_id=people.carrier.actor.organisation_id,
+                component="EO_SYSTEM",
+                side="operator",
+                summary="our EDI gateway does not answer",
+                detail="connection refused",
+                started_at=clock.now() - timedelta(minutes=3),
+                source="probe 1",
+                now=clock.now(),
+            )
+            uow.commit()
+        if draft is None:  # the previous one is still open
+            draft = drafts_for(uow, people.carrier.actor)[0]
+        return {"incident": incident_id, "attachment": attachment, "draft": draft.id}
+
+    with uow:
+        outbox = OutboxRow(
+            idempotency_key="k-1",
+            topic="incident.declared",
+            incident_id=None,
+            payload={},
+            status="sent",
+            attempts=1,
+            created_at=clock.now(),
+            next_attempt_at=clock.now(),
+        )
+        uow.session.add(outbox)
+        uow.session.flush()
+        delivery = DeliveryRow(
+            outbox_id=outbox.id,
+            channel="email",
+            target="ops@aerofret.example",
+            idempotency_key="k-1/email",
+            status="failed",
+            attempts=8,
+            next_attempt_at=clock.now(),
+        )
+        uow.session.add(delivery)
+        uow.commit()
+    cast = {
+        "owner": people.carrier,
+        "other operator": people.other_carrier,
+        "desk": people.desk,
+        "manager": people.manager,
+        "admin": people.admin,
+    }
+    return World(
+        fresh=fresh,
+        ids={
+            "delivery": delivery.id,
+            "user": people.provider.actor.user_id,
+            "organisation": people.carrier.actor.organisation_id,
+            "document": "operator-fallback-filing",
+        },
+        browsers={"anonymous": Browser(browser_app)}
+        | {role: Browser(browser_app, person) for role, person in cast.items()},
+        tokens={"anonymous": {}} | {role: person.auth for role, person in cast.items()},
+        cast=cast,
+    )
+
+
+def send(world: World, role: str, method: str, path: str, body: dict | None):
+    if path.startswith("/api/"):
+        client = world.browsers["anonymous"].client
+        headers = {"Accept-Language": "en", **world.tokens[role]}
+        return client.open(path, method=method, json=body, headers=headers)
+    browser = world.browsers[role]
+    if role != "anonymous" and path == "/sign-out":  # a browser of its own, to stay signed in
+        browser = Browser(browser.client.application, world.cast[role])
+    return browser.client.open(path, method=method, data=body, headers={"Accept-Language": "en"})
+
+
+def test_who_may_do_what(world):
+    found = {}
+    for endpoint, (method, template, body, expected) in MATRIX.items():
+        answers = ""
+        for role in ROLES:
+            path = template.format(**world.fresh(), **world.ids)
+            answers += answer(send(world, role, method, path, body))
+        if answers != expected:
+            found[endpoint] = f"expected {expected}, got {answers} ({method} {path})"
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
