@@ -183,6 +183,11 @@ def _enum_list(data: Mapping, name: str, enum: type, errors: ErrorList) -> tuple
     return tuple(items)
 
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2999
+"""Outside these years a date is a typing slip (and near years 1 and 9999, beyond what a time
+zone shift can hold)."""
+
+
 def _datetime(data: Mapping, name: str, errors: ErrorList, *, required: bool) -> datetime | None:
     value = data.get(name)
     if value is None:
@@ -199,6 +204,9 @@ def _datetime(data: Mapping, name: str, errors: ErrorList, *, required: bool) ->
         return None
     if moment.tzinfo is None:
         errors.add(name, "give the time zone offset (e.g. +01:00 for Paris in winter, or Z)")
+        return None
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        errors.add(name, f"a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
         return None
     return moment.astimezone(UTC)
 

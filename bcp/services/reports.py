@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import PARIS, Clock
+from bcp.domain.declaration import EARLIEST_YEAR, LATEST_YEAR
 from bcp.domain.errors import NotAllowed, invalid
 from bcp.domain.incident import Incident
 from bcp.domain.lifecycle import State
@@ -159,6 +160,9 @@ class PeriodReport:
     longest: list[IncidentView]
 
 
+PERIOD_EARLIEST, PERIOD_LATEST = date(EARLIEST_YEAR, 1, 1), date(LATEST_YEAR, 12, 31)
+
+
 def period_report(
     uow: UnitOfWork,
     clock: Clock,
@@ -171,6 +175,9 @@ def period_report(
     """Incidents declared from `start` to `end` included, days in Paris time."""
     if actor.role not in (Role.MANAGER, Role.DESK):
         raise NotAllowed("period reports are for managers and the desk")
+    for name, day in (("from", start), ("to", end)):
+        if not PERIOD_EARLIEST <= day <= PERIOD_LATEST:
+            raise invalid(name, f"a date from {PERIOD_EARLIEST} to {PERIOD_LATEST}")
     if end < start:
         raise invalid("to", "the end of the period comes before its start")
     if (end - start).days > PERIOD_MAX_DAYS:

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from bcp.domain.clock import Clock, SystemClock, in_paris
 from bcp.services.reflexes import ReflexLibrary
@@ -18,6 +19,17 @@ from bcp.web.runtime import Runtime
 def paris_time(moment: datetime | None) -> str:
     """Times are stored in UTC and shown in Europe/Paris."""
     return "" if moment is None else in_paris(moment).strftime("%d/%m/%Y %H:%M")
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in a route is a row id: a number beyond the database's integer range (2**31 - 1)
+    matches no route, a 404, rather than a query the database refuses. The range is in the regex:
+    werkzeug answers 405 instead of 404 when a converter refuses a value after matching."""
+
+    regex = (
+        r"(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
+        r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])"
+    )
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
@@ -37,6 +49,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         TESTING=settings.env == "testing",
         JSON_SORT_KEYS=False,
     )
+    app.url_map.converters["int"] = DatabaseId
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     library = ReflexLibrary(load_all(), settings.reflexes_default_version)

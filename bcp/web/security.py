@@ -10,6 +10,7 @@ from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bcp.domain.actors import Actor, Role
+from bcp.domain.errors import invalid
 from bcp.services.accounts import actor_for_user_id
 from bcp.web.runtime import runtime
 
@@ -46,6 +47,7 @@ def init(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = None
     app.after_request(_headers)
+    app.before_request(_refuse_nul)
 
     @app.errorhandler(CSRFError)
     def on_csrf_error(error):
@@ -66,6 +68,24 @@ def _load_user(user_id: str) -> SessionUser | None:
         return None
     actor = actor_for_user_id(runtime().unit_of_work(), int(user_id))
     return SessionUser(actor) if actor else None
+
+
+def _refuse_nul():
+    """No text we keep may hold the NUL character (PostgreSQL refuses it in text columns): a
+    request that carries one in its path, query or form is refused whole, before any work."""
+    fields = [("path", request.path), *((k, k + v) for k, v in request.args.items(multi=True))]
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        fields += [(k, k + v) for k, v in request.form.items(multi=True)]
+        fields += [(k, f.filename or "") for k, f in request.files.items(multi=True)]
+    field = next((name for name, value in fields if "\x00" in value), None)
+    if field is None:
+        return
+    if request.path.startswith("/api/"):
+        raise invalid(field, "the NUL character (\\u0000) is not accepted")
+    abort(400, _("The request holds a NUL character (\\0), which is never accepted."))
 
 
 def _headers(response):

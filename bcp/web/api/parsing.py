@@ -21,7 +21,22 @@ def json_object() -> dict[str, Any]:
         raise BadRequest("the body is not valid JSON") from None
     if not isinstance(body, dict):
         raise invalid("body", "expected a JSON object")
+    _refuse_nul(body, "body")
     return body
+
+
+def _refuse_nul(value: Any, where: str) -> None:
+    """PostgreSQL's text columns refuse the NUL character: say so for the field that holds it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise invalid(where, "the NUL character (\\u0000) is not accepted")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, key if where == "body" else f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{where}[{index}]")
 
 
 def query_int(name: str, default: int, low: int, high: int) -> int:

@@ -1,0 +1,68 @@
+"""Schemathesis against /api/v1/openapi.json: generated requests, valid and not, to every
+operation; no answer is a server error, and every answer is one the schema describes (status,
+content type, headers and body)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from bcp.services.incidents import apply_action, declare_incident
+from tests.domain.conftest import facts
+
+EXAMPLES = int(os.environ.get("BCP_FUZZ_EXAMPLES", "40"))  # more: BCP_FUZZ_EXAMPLES=500
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def api_app(app, people, uow, clock, library):
+    """The app with a few incidents to find (ids 1 to 3), one of them acknowledged."""
+    for _ in range(3):
+        declare_incident(uow, clock, library, people.carrier.actor, facts())
+    apply_action(uow, clock, library, people.desk.actor, 1, "acknowledge")
+    return app
+
+
+def person_for(case, people):
+    """Requests go as the role each operation is for, so that they reach the rules."""
+    if "postmortem" in case.path or "reports" in case.path:
+        return people.manager
+    if case.path.endswith("/transitions") or case.path.endswith("/reclassify"):
+        return people.desk
+    return people.carrier
+
+
+def test_the_api_answers_as_its_schema_says(api_app, people):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api_app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 15
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def fuzz(case):
+            case.call_and_validate(headers=person_for(case, people).auth, checks=CHECKS)
+
+        fuzz()
