@@ -339,6 +339,8 @@ FRENCH = {
     "User saved.": "Utilisateur enregistré.",
     "The database cannot be reached right now; nothing was saved. Try again in a minute: the service recovers by itself when the database is back.": "La base de données est injoignable pour le moment ; rien n'a été enregistré. Réessayez dans une minute : le service reprend de lui-même dès que la base revient.",
     "The request holds a NUL character (\\0), which is never accepted.": "La requête contient un caractère NUL (\\0), qui n'est jamais accepté.",
+    "%(count)s incidents declared since %(since)s": "%(count)s incidents déclarés depuis le %(since)s",
+    "as of": "au",
 }
 
 

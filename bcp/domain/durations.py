@@ -70,3 +70,30 @@ def _first(events: list[TimelineEvent], kind: EventKind) -> TimelineEvent | None
 
 def _span(start: datetime, end: datetime) -> timedelta:
     return max(end - start, timedelta(0))
+
+
+@dataclass(frozen=True)
+class Milestones:
+    """What the dashboard needs of one incident: its component, state and four moments, kept
+    beside it (the first acknowledgement and recovery of its timeline)."""
+
+    component: str
+    state: State
+    declared_at: datetime
+    started_at: datetime
+    acknowledged_at: datetime | None
+    recovered_at: datetime | None
+
+    @property
+    def time_to_acknowledge(self) -> timedelta | None:
+        """As `derive` counts it: from the declaration to the first acknowledgement."""
+        if self.acknowledged_at is None:
+            return None
+        return _span(self.declared_at, self.acknowledged_at)
+
+    @property
+    def time_to_recover(self) -> timedelta | None:
+        """The outage of a recovered (or since closed) incident, from its observed start."""
+        if self.recovered_at is None or self.state not in (State.RECOVERED, State.CLOSED):
+            return None
+        return _span(self.started_at, self.recovered_at)

@@ -19,6 +19,7 @@ from bcp.domain.catalogue import (
 )
 from bcp.domain.clock import in_paris
 from bcp.domain.declaration import Declaration
+from bcp.domain.durations import Milestones
 from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, NotFound, invalid
 from bcp.domain.lifecycle import TRANSITIONS, Action, State
 from bcp.domain.reflexes.engine import Decision, ReflexFacts, evaluate
@@ -107,6 +108,19 @@ class Incident:
             "summary": self.summary,
             "incident_id": self.id,
         }
+
+    def milestones(self) -> Milestones:
+        def first(kind: EventKind) -> datetime | None:
+            return next((e.at for e in self.events if e.kind is kind), None)
+
+        return Milestones(
+            component=self.facts.component,
+            state=self.state,
+            declared_at=self.declared_at,
+            started_at=self.facts.started_at,
+            acknowledged_at=first(EventKind.ACKNOWLEDGED),
+            recovered_at=first(EventKind.RECOVERED),
+        )
 
     def may_contribute(self, actor: Actor) -> bool:
         """Notes, evidence and fallback references: the organisation concerned and the desk."""

@@ -207,12 +207,17 @@ def summarise_period(
         start=start,
         end=end,
         views=views,
-        by_component=summary_rows(group(views, lambda v: v.incident.facts.component)),
+        by_component=summary_rows(
+            group([v.incident.milestones() for v in views], lambda m: m.component)
+        ),
         by_organisation=summary_rows(
-            group(
-                views,
-                lambda v: v.incident.organisation.name if v.incident.organisation else "—",
-            )
+            {
+                name: [v.incident.milestones() for v in items]
+                for name, items in group(
+                    views,
+                    lambda v: v.incident.organisation.name if v.incident.organisation else "—",
+                ).items()
+            }
         ),
         acknowledged_in_time=len(in_time),
         acknowledged=len(acknowledged),

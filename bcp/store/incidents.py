@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
 from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
+from bcp.domain.durations import Milestones
 from bcp.domain.errors import Conflict
 from bcp.domain.incident import Incident, OutageFacts, ReflexChoice
 from bcp.domain.lifecycle import State
@@ -89,6 +90,7 @@ class IncidentRepository:
             updated_at=incident.events[-1].at,
         )
         _write_choice(row, incident)
+        _write_milestones(row, incident)
         self.session.add(row)
         self.session.flush()
         incident.id = row.id
@@ -105,6 +107,7 @@ class IncidentRepository:
         row.scope = incident.facts.scope.value
         row.side = incident.facts.side.value
         _write_choice(row, incident)
+        _write_milestones(row, incident)
         known = len(row.events)
         try:
             self._append_events(row, incident.events[known:])
@@ -135,6 +138,38 @@ class IncidentRepository:
             select(IncidentRow.id).where(IncidentRow.state.not_in(closed)).order_by(IncidentRow.id)
         )
         return list(self.session.scalars(query))
+
+    def milestones_since(self, since: datetime) -> list[Milestones]:
+        """One narrow row per incident declared since `since`, for the figures (no timeline)."""
+        query = select(
+            IncidentRow.component,
+            IncidentRow.state,
+            IncidentRow.declared_at,
+            IncidentRow.started_at,
+            IncidentRow.acknowledged_at,
+            IncidentRow.recovered_at,
+        ).where(IncidentRow.declared_at >= since)
+        return [
+            Milestones(component, State(state), declared, started, acknowledged, recovered)
+            for component, state, declared, started, acknowledged, recovered in (
+                self.session.execute(query)
+            )
+        ]
+
+    def open_counts(self) -> list[tuple[str, State, int]]:
+        """Open incidents by component and state."""
+        closed = [State.CLOSED.value, State.CANCELLED.value]
+        query = (
+            select(IncidentRow.component, IncidentRow.state, func.count())
+            .where(IncidentRow.state.not_in(closed))
+            .group_by(IncidentRow.component, IncidentRow.state)
+        )
+        return [(c, State(s), n) for c, s, n in self.session.execute(query)]
+
+    def last_event_id(self) -> int:
+        """Grows with every change to any incident (each one appends to its timeline): a cheap
+        sign that figures computed before may be out of date."""
+        return self.session.scalar(select(func.max(TimelineEventRow.id))) or 0
 
     def list(self, actor: Actor, flt: IncidentFilter) -> list[Incident]:
         query = _visible(select(IncidentRow), actor)
@@ -182,6 +217,12 @@ def _visible(query: Select, actor: Actor) -> Select:
             & (IncidentRow.organisation_id == own.provider_id)
         )
     return query.where(or_(*clauses))
+
+
+def _write_milestones(row: IncidentRow, incident: Incident) -> None:
+    milestones = incident.milestones()
+    row.acknowledged_at = milestones.acknowledged_at
+    row.recovered_at = milestones.recovered_at
 
 
 def _write_choice(row: IncidentRow, incident: Incident) -> None:

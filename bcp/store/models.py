@@ -91,6 +91,7 @@ class IncidentRow(Base):
     __table_args__ = (
         Index("ix_incidents_state_declared_at", "state", "declared_at"),
         Index("ix_incidents_organisation_id", "organisation_id"),
+        Index("ix_incidents_declared_at", "declared_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +116,9 @@ class IncidentRow(Base):
     procedure_id: Mapped[str | None] = mapped_column(String(80))
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer)
+    # The first acknowledgement and recovery, as the timeline has them (written with the events).
+    acknowledged_at: Mapped[datetime | None]
+    recovered_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

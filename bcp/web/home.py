@@ -21,6 +21,12 @@ def index():
     return render_template("home/index.html", components=COMPONENTS.values())
 
 
+@bp.get("/ping")
+def ping():
+    """Liveness alone: a constant, no database. Also the baseline of `make bench`."""
+    return "pong", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.get("/healthz")
 def health():
     """Liveness and database reachability, for a load balancer or a probe."""

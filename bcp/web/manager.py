@@ -37,7 +37,7 @@ SEARCH_LIMIT = 1000
 def dashboard():
     actor = require(Role.MANAGER, Role.DESK, Role.ADMIN)
     rt = runtime()
-    board = compute(rt.unit_of_work(), rt.clock, rt.library, actor)
+    board = compute(rt.unit_of_work(), rt.clock, rt.library, actor, rt.dashboard_cache)
     open_chart = bar_chart(
         _("Open incidents by component"),
         [

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bcp.domain.clock import Clock
+from bcp.services.dashboard import DashboardCache
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
@@ -21,6 +22,7 @@ class Runtime:
     session_factory: sessionmaker[Session]
     clock: Clock
     library: ReflexLibrary
+    dashboard_cache: DashboardCache = field(default_factory=DashboardCache)
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

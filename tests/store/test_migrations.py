@@ -63,3 +63,39 @@ def test_models_and_migrations_agree(empty_database):
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_milestones_are_filled_from_the_timelines_already_there(empty_database):
+    """Incidents saved before the milestone columns get them from their timeline."""
+    migrate.upgrade(empty_database, "c12f0d9588cf")
+    engine = make_engine(empty_database)
+    declared, acknowledged = "2026-11-22 07:30:00", "2026-11-22 07:36:00"
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO incidents (id, component, scope, side, planned, modes, channel, "
+                "ens_operations, ens_waiting, summary, description, started_at, declared_at, "
+                "state, updated_at, version) VALUES (1, 'STI', 'organisation', 'eu', false, "
+                "'[\"air\"]', 'EDI', '[\"lodge\"]', 0, 'STI', '', :d, :d, 'acknowledged', :a, 2)"
+            ),
+            {"d": declared, "a": acknowledged},
+        )
+        for seq, (kind, at) in enumerate(
+            [("declared", declared), ("acknowledged", acknowledged)], start=1
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO timeline_events (incident_id, seq, at, kind, actor_label, "
+                    "state_after, changes, note) VALUES (1, :seq, :at, :kind, 'x', 'declared', "
+                    "'{}', '')"
+                ),
+                {"seq": seq, "at": at, "kind": kind},
+            )
+    migrate.upgrade(empty_database)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT acknowledged_at, recovered_at FROM incidents WHERE id = 1")
+        ).one()
+    engine.dispose()
+    assert str(row[0]).startswith("2026-11-22 07:36:00")
+    assert row[1] is None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -103,3 +105,53 @@ def recent_outage(summary: str, minutes_ago: int = 20) -> dict:
         "ens_waiting": 3,
         "summary": summary,
     }
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class Cluster:
+    """A throwaway PostgreSQL 15 cluster on 127.0.0.1, that its owner may stop and start."""
+
+    def __init__(self, durable: bool = False) -> None:
+        """`durable`: fsync on, as in production (for benchmarks); off for tests, faster."""
+        self.durable = durable
+        if not (PG_BIN / "initdb").exists():
+            raise RuntimeError("PostgreSQL 15 is needed: apt-get install postgresql-15")
+        self.root = Path(tempfile.mkdtemp(prefix="bcp-pg-"))
+        self.data = self.root / "cluster"
+        self.port = free_port()
+        if os.getuid() == 0:
+            shutil.chown(self.root, "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self.start()
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "bcp")
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/bcp"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+        if not self.durable:
+            options += " -c fsync=off"
+        log = str(self.root / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-l", log, "-o", options, "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop")
+
+    def remove(self) -> None:
+        subprocess.run(
+            self._command("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop"),
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _command(self, tool: str, *args: str) -> list[str]:
+        command = [str(PG_BIN / tool), *args]
+        return ["runuser", "-u", "postgres", "--", *command] if os.getuid() == 0 else command
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run(self._command(tool, *args), check=True, capture_output=True)

@@ -30,6 +30,7 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     # public
     "home.index": ("GET", "/", None, "OOOOOO"),
     "home.health": ("GET", "/healthz", None, "OOOOOO"),
+    "home.ping": ("GET", "/ping", None, "OOOOOO"),
     "static": ("GET", "/static/css/bcp.css", None, "OOOOOO"),
     "auth.sign_in": ("GET", "/sign-in", None, "OOOOOO"),
     "auth.language": ("POST", "/language", {"lang": "en"}, "OOOOOO"),

@@ -7,12 +7,7 @@ half-saved, and the server serves again by itself once the database is back.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,51 +16,7 @@ from werkzeug.serving import make_server
 from bcp import migrate
 from bcp.domain.clock import SystemClock
 from bcp.web.app import create_app
-from tests.jobs.conftest import free_port
-from tests.web.servers import recent_outage
-
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-class Cluster:
-    def __init__(self) -> None:
-        if not (PG_BIN / "initdb").exists():
-            pytest.fail("PostgreSQL 15 is needed: apt-get install postgresql-15")
-        self.root = Path(tempfile.mkdtemp(prefix="bcp-pg-loss-"))
-        self.data = self.root / "cluster"
-        self.port = free_port()
-        if os.getuid() == 0:
-            shutil.chown(self.root, "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        self.start()
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "bcp")
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/bcp"
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        log = str(self.root / "server.log")
-        self._run("pg_ctl", "-D", str(self.data), "-w", "-l", log, "-o", options, "start")
-
-    def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop")
-
-    def remove(self) -> None:
-        subprocess.run(
-            self._command("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop"),
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def _command(self, tool: str, *args: str) -> list[str]:
-        command = [str(PG_BIN / tool), *args]
-        return ["runuser", "-u", "postgres", "--", *command] if os.getuid() == 0 else command
-
-    def _run(self, tool: str, *args: str) -> None:
-        subprocess.run(self._command(tool, *args), check=True, capture_output=True)
+from tests.web.servers import Cluster, recent_outage
 
 
 @pytest.fixture(scope="module")

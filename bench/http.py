@@ -1,0 +1,195 @@
+"""HTTP under gunicorn (2 workers), with the load generator in a second process on 127.0.0.1,
+against a database of 100,000 past incidents and 2,000,000 timeline events.
+
+    python -m bench.http --database sqlite|postgresql [--incidents N] [--seconds S]
+
+Measured in the same run: a bare endpoint of the same app (`/ping`, a constant) as the
+baseline; the desk queue, an incident page, the manager dashboard and the declaration API, each
+closed-loop with 50 users; the "national outage" burst (500 operators declaring within a minute
+while 20 desk agents poll their queue); peak resident memory of the web workers and of the
+scheduler. Prints JSON on stdout for `bench` to put in its table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+from bcp import migrate
+from bcp.settings import ROOT
+from bcp.store.db import make_engine
+from bcp.store.models import IncidentRow, OutboxRow, TimelineEventRow
+from bcp.store.reflex_files import REFLEXES_DIR, load_table
+from bench.seed import PASSWORD, seed, utc_now
+from tests.web.servers import Cluster, Gunicorn
+
+USERS = 50
+
+
+def peak_rss_kib(pid: int) -> int:
+    """VmHWM: the most resident memory the process ever had."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(status.parent.name))
+    return found
+
+
+def run(database: str, incidents: int, seconds: float, work: Path) -> dict:
+    cluster = None
+    if database == "postgresql":
+        cluster = Cluster(durable=True)
+        url = cluster.url
+    else:
+        url = f"sqlite:///{work / 'bench.sqlite3'}"
+    try:
+        return _measure(url, incidents, seconds, work)
+    finally:
+        if cluster is not None:
+            cluster.remove()
+
+
+def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    seeded = seed(engine, load_table(REFLEXES_DIR / "fr-2025-10.yaml"), utc_now(), incidents, 19)
+    seeding = time.perf_counter() - started
+
+    server = Gunicorn(url, work, workers=2)
+    server.start(timeout=120)
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "bcp", "scheduler"],
+        cwd=ROOT,
+        env={**os.environ, "BCP_DATABASE_URL": url, "BCP_ENV": "development"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        spec = {
+            "base": server.base,
+            "password": PASSWORD,
+            "sign_in": {"desk": seeded.desk_logins[0], "manager": seeded.manager_login},
+            "desk_logins": seeded.desk_logins,
+            "tokens": seeded.operator_tokens,
+            "scenarios": [
+                {"name": "bare /ping", "kind": "get", "path": "/ping"},
+                {
+                    "name": "incident page",
+                    "kind": "incident",
+                    "as": "desk",
+                    "max_id": seeded.last_incident_id,
+                },
+                {"name": "desk queue", "kind": "get", "path": "/desk/", "as": "desk"},
+                {"name": "manager dashboard", "kind": "get", "path": "/manager/", "as": "manager"},
+                {"kind": "burst", "operators": 500, "seconds": 60, "agents": 20, "poll_seconds": 2},
+                {"name": "declare (API)", "kind": "declare"},
+            ],
+        }
+        for scenario in spec["scenarios"]:
+            if scenario["kind"] != "burst":
+                scenario.update(users=USERS, seconds=seconds)
+        spec_file = work / "spec.json"
+        spec_file.write_text(json.dumps(spec))
+        load = subprocess.run(
+            [sys.executable, "-m", "bench.load", str(spec_file)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        if load.returncode != 0:
+            raise RuntimeError(f"load generator failed (its errors above)\n{server.log()}")
+        results = json.loads(load.stdout)
+        workers = children(server.process.pid)
+        memory = {
+            "web_worker_peak_mib": max(peak_rss_kib(p) for p in workers) / 1024,
+            "scheduler_peak_mib": peak_rss_kib(scheduler.pid) / 1024,
+        }
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=30)
+        server.stop()
+
+    burst = results.pop("burst")
+    ids = burst.pop("declared_ids")
+    with engine.connect() as connection:
+        saved = (
+            connection.scalar(
+                select(func.count()).select_from(IncidentRow).where(IncidentRow.id.in_(ids))
+            )
+            if ids
+            else 0
+        )
+        whole = (
+            connection.scalar(
+                select(func.count(func.distinct(TimelineEventRow.incident_id))).where(
+                    TimelineEventRow.incident_id.in_(ids), TimelineEventRow.seq == 2
+                )
+            )
+            if ids
+            else 0
+        )
+        notified = (
+            connection.scalar(
+                select(func.count())
+                .select_from(OutboxRow)
+                .where(OutboxRow.incident_id.in_(ids), OutboxRow.topic == "incident.declared")
+            )
+            if ids
+            else 0
+        )
+        totals = {
+            "incidents": connection.scalar(select(func.count()).select_from(IncidentRow)),
+            "timeline_events": connection.scalar(
+                select(func.count()).select_from(TimelineEventRow)
+            ),
+        }
+        if engine.dialect.name == "postgresql":
+            totals["database_size"] = connection.scalar(
+                text("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            )
+    engine.dispose()
+    burst.update(saved=saved, saved_with_timeline=whole, notified=notified)
+    return {
+        "database": make_engine(url).dialect.name,
+        "seeded": {"incidents": seeded.incidents, "events": seeded.events, "seconds": seeding},
+        "totals_after": totals,
+        "scenarios": results,
+        "burst": burst,
+        "memory": memory,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bcp-bench-") as folder:
+        work = Path(folder)
+        print(json.dumps(run(args.database, args.incidents, args.seconds, work)))
+
+
+if __name__ == "__main__":
+    main()

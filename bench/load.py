@@ -1,0 +1,190 @@
+"""The load generator, run as a process of its own beside the server:
+
+    python -m bench.load SPEC.json   ->  prints the results as JSON
+
+SPEC names the base URL, the people to sign in, and the scenarios. Each scenario is a closed
+loop: `users` clients, each sending its next request as soon as the previous one is answered,
+for `seconds` or `requests`, whichever ends first. Latencies are measured per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+async def sign_in(base: str, login: str, password: str) -> httpx.Cookies:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        page = await client.get("/sign-in")
+        token = CSRF.search(page.text)
+        response = await client.post(
+            "/sign-in",
+            data={"login": login, "password": password, "csrf_token": token.group(1)},
+        )
+        if response.status_code not in (302, 303):
+            raise RuntimeError(f"sign-in of {login} failed: {response.status_code}")
+        return client.cookies
+
+
+def declaration(summary: str) -> dict:
+    started = datetime.now(UTC) - timedelta(minutes=random.randint(5, 60))
+    return {
+        "component": random.choice(["STI", "TAPAS", "STP", "CR", "NES"]),
+        "started_at": started.isoformat(),
+        "modes": ["air"],
+        "channel": "EDI",
+        "ens_operations": ["lodge"],
+        "ens_waiting": random.randint(0, 50),
+        "summary": summary,
+    }
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def summary(latencies: list[float], statuses: list[int], elapsed: float, ok) -> dict:
+    failures = [s for s in statuses if not ok(s)]
+    return {
+        "requests": len(statuses),
+        "failures": len(failures),
+        "failure_statuses": sorted(set(failures)),
+        "rps": len(statuses) / elapsed if elapsed else 0.0,
+        "median_ms": statistics.median(latencies) * 1000 if latencies else None,
+        "p99_ms": percentile(latencies, 0.99) * 1000 if latencies else None,
+        "seconds": elapsed,
+    }
+
+
+async def closed_loop(base: str, scenario: dict, cookies: dict, tokens: list[str]) -> dict:
+    latencies: list[float] = []
+    statuses: list[int] = []
+    deadline = time.perf_counter() + scenario["seconds"]
+    budget = [scenario.get("requests", 10**9)]
+    limits = httpx.Limits(max_connections=scenario["users"], max_keepalive_connections=0)
+
+    async def user(number: int) -> None:
+        async with httpx.AsyncClient(
+            base_url=base, timeout=60, cookies=cookies.get(scenario.get("as")), limits=limits
+        ) as client:
+            sent = 0
+            while time.perf_counter() < deadline and budget[0] > 0:
+                budget[0] -= 1
+                start = time.perf_counter()
+                try:
+                    response = await _send(client, scenario, tokens, number, sent)
+                    statuses.append(response.status_code)
+                except httpx.HTTPError:
+                    statuses.append(0)
+                latencies.append(time.perf_counter() - start)
+                sent += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(user(n) for n in range(scenario["users"])))
+    elapsed = time.perf_counter() - started
+    return summary(latencies, statuses, elapsed, lambda s: 200 <= s < 300)
+
+
+async def _send(client, scenario, tokens, number, sent):
+    kind = scenario["kind"]
+    if kind == "declare":
+        token = tokens[(number * 7919 + sent) % len(tokens)]
+        return await client.post(
+            "/api/v1/incidents",
+            json=declaration(f"bench {number}-{sent}"),
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    if kind == "incident":
+        incident_id = random.randint(1, scenario["max_id"])
+        return await client.get(f"/incidents/{incident_id}")
+    return await client.get(scenario["path"])
+
+
+async def burst(base: str, scenario: dict, desk_cookies: list, tokens: list[str]) -> dict:
+    """`operators` declarations spread evenly over `seconds`, one per operator, while `agents`
+    desk agents poll their queue every `poll_seconds`."""
+    operators, seconds = scenario["operators"], scenario["seconds"]
+    declared: dict[str, int] = {}
+    statuses, latencies, poll_statuses, poll_latencies = [], [], [], []
+    done = asyncio.Event()
+
+    async def operator(number: int) -> None:
+        await asyncio.sleep(seconds * number / operators)
+        summary_text = f"burst {number:03d}"
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            start = time.perf_counter()
+            try:
+                response = await client.post(
+                    "/api/v1/incidents",
+                    json=declaration(summary_text),
+                    headers={"Authorization": f"Bearer {tokens[number]}"},
+                )
+                statuses.append(response.status_code)
+                if response.status_code == 201:
+                    declared[summary_text] = response.json()["id"]
+            except httpx.HTTPError:
+                statuses.append(0)
+            latencies.append(time.perf_counter() - start)
+
+    async def agent(cookies) -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=60, cookies=cookies) as client:
+            await asyncio.sleep(random.random() * scenario["poll_seconds"])
+            while not done.is_set():
+                start = time.perf_counter()
+                try:
+                    response = await client.get("/desk/queue/rows")
+                    poll_statuses.append(response.status_code)
+                except httpx.HTTPError:
+                    poll_statuses.append(0)
+                poll_latencies.append(time.perf_counter() - start)
+                await asyncio.sleep(scenario["poll_seconds"])
+
+    started = time.perf_counter()
+    agents = [asyncio.create_task(agent(c)) for c in desk_cookies]
+    await asyncio.gather(*(operator(n) for n in range(operators)))
+    elapsed = time.perf_counter() - started
+    done.set()
+    await asyncio.gather(*agents)
+    async with httpx.AsyncClient(base_url=base, timeout=60, cookies=desk_cookies[0]) as client:
+        queue = (await client.get("/desk/")).text
+    shown = sum(1 for incident_id in declared.values() if f'data-incident="{incident_id}"' in queue)
+    return {
+        "declarations": summary(latencies, statuses, elapsed, lambda s: s == 201),
+        "polls": summary(poll_latencies, poll_statuses, elapsed, lambda s: s == 200),
+        "declared_ids": sorted(declared.values()),
+        "shown_in_queue": shown,
+    }
+
+
+async def main(spec: dict) -> dict:
+    base = spec["base"]
+    cookies = {
+        kind: await sign_in(base, login, spec["password"])
+        for kind, login in spec["sign_in"].items()
+    }
+    results = {}
+    for scenario in spec["scenarios"]:
+        if scenario["kind"] == "burst":
+            desk = [await sign_in(base, login, spec["password"]) for login in spec["desk_logins"]]
+            results["burst"] = await burst(base, scenario, desk, spec["tokens"])
+        else:
+            results[scenario["name"]] = await closed_loop(base, scenario, cookies, spec["tokens"])
+        name = scenario.get("name", "burst")
+        print(f"  {name}: {json.dumps(results[name])[:300]}", file=sys.stderr, flush=True)
+    return results
+
+
+if __name__ == "__main__":
+    with open(sys.argv[1]) as handle:
+        print(json.dumps(asyncio.run(main(json.load(handle)))))
