@@ -32,6 +32,7 @@ from bench.seed import PASSWORD, seed, utc_now
 from tests.web.servers import Cluster, Gunicorn
 
 USERS = 50
+THINK_SECONDS = 1.0  # a person reading the page before the next click
 
 
 def peak_rss_kib(pid: int) -> int:
@@ -91,23 +92,46 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
             "sign_in": {"desk": seeded.desk_logins[0], "manager": seeded.manager_login},
             "desk_logins": seeded.desk_logins,
             "tokens": seeded.operator_tokens,
-            "scenarios": [
-                {"name": "bare /ping", "kind": "get", "path": "/ping"},
-                {
-                    "name": "incident page",
-                    "kind": "incident",
-                    "as": "desk",
-                    "max_id": seeded.last_incident_id,
-                },
-                {"name": "desk queue", "kind": "get", "path": "/desk/", "as": "desk"},
-                {"name": "manager dashboard", "kind": "get", "path": "/manager/", "as": "manager"},
-                {"kind": "burst", "operators": 500, "seconds": 60, "agents": 20, "poll_seconds": 2},
-                {"name": "declare (API)", "kind": "declare"},
-            ],
+            "scenarios": [],
         }
-        for scenario in spec["scenarios"]:
-            if scenario["kind"] != "burst":
-                scenario.update(users=USERS, seconds=seconds)
+        pages = [
+            ("bare /ping", {"kind": "get", "path": "/ping"}),
+            (
+                "incident page",
+                {"kind": "incident", "as": "desk", "max_id": seeded.last_incident_id},
+            ),
+            ("desk queue", {"kind": "get", "path": "/desk/", "as": "desk"}),
+            ("manager dashboard", {"kind": "get", "path": "/manager/", "as": "manager"}),
+        ]
+        for name, scenario in pages:
+            spec["scenarios"].append(
+                {**scenario, "name": f"{name} | throughput", "users": USERS, "seconds": seconds}
+            )
+            spec["scenarios"].append(
+                {
+                    **scenario,
+                    "name": f"{name} | latency",
+                    "users": USERS,
+                    "seconds": seconds,
+                    "think": THINK_SECONDS,
+                }
+            )
+        spec["scenarios"] += [
+            {"kind": "burst", "operators": 500, "seconds": 60, "agents": 20, "poll_seconds": 2},
+            {
+                "kind": "declare",
+                "name": "declare (API) | throughput",
+                "users": USERS,
+                "seconds": seconds,
+            },
+            {
+                "kind": "declare",
+                "name": "declare (API) | latency",
+                "users": USERS,
+                "seconds": seconds,
+                "think": THINK_SECONDS,
+            },
+        ]
         spec_file = work / "spec.json"
         spec_file.write_text(json.dumps(spec))
         load = subprocess.run(

@@ -3,8 +3,9 @@
     python -m bench.load SPEC.json   ->  prints the results as JSON
 
 SPEC names the base URL, the people to sign in, and the scenarios. Each scenario is a closed
-loop: `users` clients, each sending its next request as soon as the previous one is answered,
-for `seconds` or `requests`, whichever ends first. Latencies are measured per request.
+loop: `users` clients, each sending its next request when the previous one is answered (after a
+pause of `think` seconds on average, 0.5 to 1.5 times it, when given), for `seconds` or
+`requests`, whichever ends first. Latencies are measured per request.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ async def closed_loop(base: str, scenario: dict, cookies: dict, tokens: list[str
     statuses: list[int] = []
     deadline = time.perf_counter() + scenario["seconds"]
     budget = [scenario.get("requests", 10**9)]
+    think = scenario.get("think", 0.0)
     limits = httpx.Limits(max_connections=scenario["users"], max_keepalive_connections=0)
 
     async def user(number: int) -> None:
@@ -79,6 +81,8 @@ async def closed_loop(base: str, scenario: dict, cookies: dict, tokens: list[str
             base_url=base, timeout=60, cookies=cookies.get(scenario.get("as")), limits=limits
         ) as client:
             sent = 0
+            if think:  # people do not all click at the same instant
+                await asyncio.sleep(random.uniform(0, think))
             while time.perf_counter() < deadline and budget[0] > 0:
                 budget[0] -= 1
                 start = time.perf_counter()
@@ -89,6 +93,8 @@ async def closed_loop(base: str, scenario: dict, cookies: dict, tokens: list[str
                     statuses.append(0)
                 latencies.append(time.perf_counter() - start)
                 sent += 1
+                if think:
+                    await asyncio.sleep(random.uniform(0.5, 1.5) * think)
 
     started = time.perf_counter()
     await asyncio.gather(*(user(n) for n in range(scenario["users"])))

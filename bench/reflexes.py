@@ -12,9 +12,12 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
+import yaml
+
 from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode, possible_scopes
 from bcp.domain.reflexes.engine import ReflexFacts, evaluate
-from bcp.store.reflex_files import REFLEXES_DIR, load_table
+from bcp.domain.reflexes.model import ReflexTable
+from bcp.store.reflex_files import REFLEXES_DIR, load_table, parse_table
 
 ROUNDS = 7
 PER_ROUND = 2_000
@@ -47,21 +50,64 @@ def rate(work) -> float:
     return statistics.median(rates)
 
 
-def main() -> None:
-    table = load_table(REFLEXES_DIR / "fr-2025-10.yaml")
+def generated_table(rules: int) -> ReflexTable:
+    """The shipped table with `rules` more, generated: random conditions over every field, each
+    pointing to one of the table's procedures, with distinct priorities (the table refuses two
+    rules that could tie). Built through the same parser and checks as a shipped file."""
+    source = REFLEXES_DIR / "fr-2025-10.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    rng = random.Random(1000)
+    procedures = list(data["procedures"])
+    for number in range(rules - len(data["rules"])):
+        spec = rng.choice(list(COMPONENTS.values()))
+        when: dict = {
+            "components": [spec.code],
+            "sides": [rng.choice(spec.sides).value],
+            "planned": rng.random() < 0.3,
+            "modes": sorted(m.value for m in rng.sample(list(Mode), rng.randint(1, 3))),
+            "channels": [rng.choice(list(Channel)).value],
+        }
+        if rng.random() < 0.5:
+            when["lasted_at_least"] = f"{rng.randint(1, 48)}h"
+        data["rules"].append(
+            {
+                "id": f"generated-{number:04d}",
+                "when": when,
+                "procedure": rng.choice(procedures),
+                "priority": 1000 + number,
+                "source": {"ref": "note-2025-10", "section": "generated for the benchmark"},
+            }
+        )
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return parse_table(text, f"generated ({rules} rules)")
+
+
+def measure(table: ReflexTable) -> dict:
     baseline = rate(random_facts)
     engine = rate(lambda rng: evaluate(random_facts(rng), table, NOW))
     per_evaluation = 1 / engine - 1 / baseline
-    print(
-        f"reflex engine, table {table.version} ({len(table.rules)} rules), "
-        f"median of {ROUNDS} rounds of {PER_ROUND}:"
-    )
-    print(f"  building facts only (baseline): {baseline:12,.0f} /s")
-    print(f"  facts + evaluate:               {engine:12,.0f} /s")
-    print(
-        f"  evaluate alone:                 {1 / per_evaluation:12,.0f} /s "
-        f"({per_evaluation * 1e6:.1f} µs each; {baseline / engine:.1f}× the baseline's time)"
-    )
+    return {
+        "table": table.version,
+        "rules": len(table.rules),
+        "baseline_facts_per_s": baseline,
+        "evaluations_per_s": 1 / per_evaluation,
+        "microseconds_per_evaluation": per_evaluation * 1e6,
+        "ratio_to_baseline": baseline / engine,
+    }
+
+
+def run() -> list[dict]:
+    shipped = load_table(REFLEXES_DIR / "fr-2025-10.yaml")
+    return [measure(shipped), measure(generated_table(1000))]
+
+
+def main() -> None:
+    for result in run():
+        print(
+            f"reflex engine, {result['rules']} rules: {result['evaluations_per_s']:,.0f} "
+            f"evaluations/s ({result['microseconds_per_evaluation']:.1f} µs each; "
+            f"facts alone {result['baseline_facts_per_s']:,.0f}/s), median of {ROUNDS} rounds"
+        )
 
 
 if __name__ == "__main__":

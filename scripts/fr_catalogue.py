@@ -341,6 +341,7 @@ FRENCH = {
     "The request holds a NUL character (\\0), which is never accepted.": "La requête contient un caractère NUL (\\0), qui n'est jamais accepté.",
     "%(count)s incidents declared since %(since)s": "%(count)s incidents déclarés depuis le %(since)s",
     "as of": "au",
+    "The %(shown)s oldest are shown.": "Les %(shown)s plus anciens sont affichés.",
 }
 
 

@@ -1,23 +1,25 @@
-"""The desk's queue: incidents waiting for acknowledgement, oldest first, against their target."""
+"""The desk's queue: incidents waiting for acknowledgement, oldest first, against their target.
+
+Read without the timelines: during a national outage hundreds wait, and twenty agents refresh
+the queue every few seconds.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bcp.domain.actors import Actor
 from bcp.domain.clock import Clock
-from bcp.domain.lifecycle import State
-from bcp.services.incidents import IncidentView, list_incidents
-from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
-from bcp.store.incidents import IncidentFilter
+from bcp.store.incidents import WaitingRow
+
+SHOWN = 2000
 
 
 @dataclass(frozen=True)
 class Waiting:
-    view: IncidentView
+    incident: WaitingRow
     waited: timedelta
     target: timedelta
 
@@ -30,19 +32,24 @@ class Waiting:
         return self.waited / self.target if self.target else 1.0
 
 
-def waiting_queue(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, settings: Settings
-) -> list[Waiting]:
-    views = list_incidents(
-        uow, clock, library, actor, IncidentFilter(states=(State.DECLARED,), limit=500)
-    )
+@dataclass(frozen=True)
+class Queue:
+    items: list[Waiting]
+    total: int
+
+
+def waiting_queue(uow: UnitOfWork, clock: Clock, settings: Settings) -> Queue:
+    with uow:
+        rows, total = uow.incidents.waiting(SHOWN)
     now = clock.now()
-    items = [
-        Waiting(
-            view=v,
-            waited=max(now - v.incident.declared_at, timedelta(0)),
-            target=settings.acknowledgement_target(v.incident.facts.component),
-        )
-        for v in views
-    ]
-    return sorted(items, key=lambda w: w.view.incident.declared_at)
+    return Queue(
+        items=[
+            Waiting(
+                incident=row,
+                waited=max(now - row.declared_at, timedelta(0)),
+                target=settings.acknowledgement_target(row.component),
+            )
+            for row in rows
+        ],
+        total=total,
+    )

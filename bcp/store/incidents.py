@@ -43,6 +43,15 @@ class IncidentFilter:
     offset: int = 0
 
 
+@dataclass(frozen=True)
+class WaitingRow:
+    id: int
+    component: str
+    organisation: str | None
+    summary: str
+    declared_at: datetime
+
+
 CONCURRENT_CHANGE = (
     "someone else changed this incident at the same moment; "
     "reload it to see what happened, then try again"
@@ -155,6 +164,29 @@ class IncidentRepository:
                 self.session.execute(query)
             )
         ]
+
+    def waiting(self, limit: int) -> tuple[list[WaitingRow], int]:
+        """Incidents declared and not yet acknowledged, oldest first, without their timelines;
+        and how many there are in all."""
+        condition = IncidentRow.state == State.DECLARED.value
+        query = (
+            select(
+                IncidentRow.id,
+                IncidentRow.component,
+                OrganisationRow.name,
+                IncidentRow.summary,
+                IncidentRow.declared_at,
+            )
+            .outerjoin(OrganisationRow, IncidentRow.organisation_id == OrganisationRow.id)
+            .where(condition)
+            .order_by(IncidentRow.declared_at, IncidentRow.id)
+            .limit(limit)
+        )
+        rows = [WaitingRow(*row) for row in self.session.execute(query)]
+        total = len(rows)
+        if total == limit:
+            total = self.session.scalar(select(func.count()).where(condition)) or 0
+        return rows, total
 
     def open_counts(self) -> list[tuple[str, State, int]]:
         """Open incidents by component and state."""

@@ -32,7 +32,7 @@ def queue_rows():
 def _queue() -> dict:
     rt = runtime()
     actor = require(Role.DESK)
-    waiting = waiting_queue(rt.unit_of_work(), rt.clock, rt.library, actor, rt.settings)
+    waiting = waiting_queue(rt.unit_of_work(), rt.clock, rt.settings)
     in_progress = service.list_incidents(
         rt.unit_of_work(),
         rt.clock,

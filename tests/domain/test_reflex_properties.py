@@ -19,7 +19,7 @@ from bcp.domain.catalogue import (
 )
 from bcp.domain.declaration import parse_declaration
 from bcp.domain.incident import declare
-from bcp.domain.reflexes.engine import ReflexFacts, check_rule, evaluate
+from bcp.domain.reflexes.engine import ReflexFacts, check_rule, evaluate, holds
 from bcp.domain.reflexes.model import Anchor
 from bcp.domain.reflexes.progress import StepState
 from tests.conftest import T0
@@ -133,3 +133,14 @@ def test_a_provider_outage_is_decided_for_the_provider():
     )
     assert incident.reflex.procedure_id == "provider-outage"
     assert incident.facts.scope is Scope.PROVIDER
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts=outage_facts(), minutes_later=st.integers(0, 3 * 24 * 60))
+def test_the_fast_match_agrees_with_the_written_conditions(facts, minutes_later):
+    """`holds` decides; `check_rule` explains: they never disagree."""
+    now = T0 + timedelta(minutes=minutes_later)
+    for rule in TABLE.rules:
+        assert holds(rule.when, facts, now) == check_rule(rule, facts, now).matched
+    decision = evaluate(facts, TABLE, now)
+    assert [o.rule for o in decision.outcomes if o.matched] == list(decision.matched)

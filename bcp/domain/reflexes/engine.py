@@ -7,8 +7,9 @@ tie, and `coverage.check_coverage` proves that every case gets a rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
 from bcp.domain.reflexes.model import Anchor, Conditions, Procedure, ReflexTable, Rule, Step
@@ -67,23 +68,58 @@ class Decision:
     table_version: str
     rule: Rule
     procedure: Procedure
-    outcomes: tuple[RuleOutcome, ...]
+    matched: tuple[Rule, ...]
     steps: tuple[PlannedStep, ...]
     next_review_at: datetime | None
+    facts: ReflexFacts
+    decided_at: datetime
+    rules: tuple[Rule, ...] = field(repr=False)
+
+    @cached_property
+    def outcomes(self) -> tuple[RuleOutcome, ...]:
+        """Every rule's conditions, held or not, in words: written out only when someone asks
+        why (the decision itself needs none of it)."""
+        return tuple(check_rule(rule, self.facts, self.decided_at) for rule in self.rules)
 
     @property
     def checks(self) -> tuple[ConditionCheck, ...]:
-        return next(o.checks for o in self.outcomes if o.rule is self.rule)
+        return check_rule(self.rule, self.facts, self.decided_at).checks
 
     def explanation(self) -> list[str]:
         """Why this procedure, in words a person can check against the sheet."""
+        checks = self.checks
         lines = [f"rule {self.rule.id} (source: {self.rule.source.cite()}):"]
-        lines += [f"  {c.name}: {c.actual} is {c.expected}" for c in self.checks]
-        if not self.checks:
+        lines += [f"  {c.name}: {c.actual} is {c.expected}" for c in checks]
+        if not checks:
             lines.append("  applies to every outage (the table's catch-all)")
-        others = [o for o in self.outcomes if o.matched and o.rule is not self.rule]
-        lines += [f"  also matched, less specific or lower priority: {o.rule.id}" for o in others]
+        others = [r for r in self.matched if r is not self.rule]
+        lines += [f"  also matched, less specific or lower priority: {r.id}" for r in others]
         return lines
+
+
+def holds(when: Conditions, facts: ReflexFacts, now: datetime) -> bool:
+    """Whether a rule's conditions hold: `check_rule(...).matched`, without writing them out."""
+    if when.components and facts.component not in when.components:
+        return False
+    if when.scopes and facts.scope not in when.scopes:
+        return False
+    if when.sides and facts.side not in when.sides:
+        return False
+    if when.channels and facts.channel not in when.channels:
+        return False
+    if when.modes and not facts.modes & when.modes:
+        return False
+    if when.ens_operations and not facts.ens_operations & when.ens_operations:
+        return False
+    if when.planned is not None and facts.planned_at(now) != when.planned:
+        return False
+    if when.lasted_at_least is not None or when.lasted_less_than is not None:
+        elapsed = facts.elapsed(now)
+        if when.lasted_at_least is not None and elapsed < when.lasted_at_least:
+            return False
+        if when.lasted_less_than is not None and elapsed >= when.lasted_less_than:
+            return False
+    return True
 
 
 def check_rule(rule: Rule, facts: ReflexFacts, now: datetime) -> RuleOutcome:
@@ -142,21 +178,23 @@ def evaluate(
 ) -> Decision:
     """Pick the procedure for `facts` at `now`. `milestones` are the incident's events that due
     times count from; a dry run passes none and is taken as declared `now`."""
-    outcomes = tuple(check_rule(rule, facts, now) for rule in table.rules)
-    matched = [o for o in outcomes if o.matched]
+    matched = tuple(rule for rule in table.rules if holds(rule.when, facts, now))
     if not matched:
         raise NoRuleMatches(f"no rule of table {table.version} matches these facts")
-    best = max(matched, key=lambda o: _rank(o.rule.when, o.rule))
-    procedure = table.procedures[best.rule.procedure]
+    best = max(matched, key=lambda rule: _rank(rule.when, rule))
+    procedure = table.procedures[best.procedure]
     milestones = milestones or {Anchor.DECLARED: now}
     steps = tuple(PlannedStep(step, _due(step, milestones)) for step in procedure.steps)
     return Decision(
         table_version=table.version,
-        rule=best.rule,
+        rule=best,
         procedure=procedure,
-        outcomes=outcomes,
+        matched=matched,
         steps=steps,
         next_review_at=_next_review(facts, table, now),
+        facts=facts,
+        decided_at=now,
+        rules=table.rules,
     )
 
 
