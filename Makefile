@@ -56,10 +56,11 @@ test: install browser
 test-postgres: install
 	scripts/with-postgres $(MAKE) test
 
-## Speed figures (medians, with a baseline measured in the same run).
+## Speed figures, each with a baseline measured in the same run: one table, and its JSON in
+## bench/results/. Seeds 100,000 incidents on SQLite and on a throwaway PostgreSQL 15 cluster
+## (about 15 minutes on 2 cores); BENCH_ARGS="--incidents 5000 --seconds 5" for a quick look.
 bench: install
-	$(BIN)/python -m bench.reflexes
-	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## Screenshots of the main pages, by the browser tests, into docs/screenshots/.
 screenshots: install browser

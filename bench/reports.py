@@ -73,34 +73,40 @@ def seconds(work, rounds: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def run() -> dict:
+    """Median seconds per document, with the baseline one-page document of the same run."""
+    results: dict = {}
     with tempfile.TemporaryDirectory() as folder:
         settings = replace(load_settings(), database_url=f"sqlite:///{folder}/bench.sqlite3")
         app = create_app(settings=settings, clock=FrozenClock(T0))
         table = app.extensions["bcp"].library.get(settings.reflexes_default_version)
         now = T0 + timedelta(days=1)
         with app.app_context():
-            baseline = seconds(
+            results["baseline one-page document"] = seconds(
                 lambda: render_pdf("<html lang=en><title>b</title><p>bcp</p></html>", str(ROOT)), 5
             )
-            print(f"PDF reports, median seconds (baseline: a one-page document, {baseline:.3f} s)")
             for events, rounds in ((10, 5), (100, 5), (1000, 3)):
                 data = report(incident(events, table), now, settings)
-                took = seconds(lambda data=data: incident_pdf(data, "fr", now), rounds)
-                print(
-                    f"  incident report, {events:>5} events: {took:7.3f} s "
-                    f"({took / baseline:5.1f}× baseline)"
+                results[f"incident report, {events:,} events"] = seconds(
+                    lambda data=data: incident_pdf(data, "fr", now), rounds
                 )
             views = [
                 view_of(incident(4, table, n, 30 + n % 600), MANAGER, now) for n in range(1, 10_001)
             ]
             summary = summarise_period(views, date(2026, 11, 1), date(2026, 11, 30), settings)
-            took = seconds(lambda: period_pdf(summary, "fr", now), 3)
-            print(
-                f"  period report, 10,000 incidents: {took:7.3f} s "
-                f"({took / baseline:5.1f}× baseline)"
+            results["period report, 10,000 incidents"] = seconds(
+                lambda: period_pdf(summary, "fr", now), 3
             )
         app.extensions["bcp"].engine.dispose()
+    return results
+
+
+def main() -> None:
+    results = run()
+    baseline = results["baseline one-page document"]
+    print(f"PDF reports, median seconds (baseline: a one-page document, {baseline:.3f} s)")
+    for name, took in results.items():
+        print(f"  {name}: {took:7.3f} s ({took / baseline:5.1f}× baseline)")
 
 
 if __name__ == "__main__":

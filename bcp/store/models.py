@@ -88,10 +88,11 @@ class ApiTokenRow(Base):
 
 class IncidentRow(Base):
     __tablename__ = "incidents"
+    # No index on declared_at alone: SQLite's planner would walk it to avoid a sort and scan
+    # every closed incident to find the few open ones (measured by `make bench`, 100,000 rows).
     __table_args__ = (
         Index("ix_incidents_state_declared_at", "state", "declared_at"),
         Index("ix_incidents_organisation_id", "organisation_id"),
-        Index("ix_incidents_declared_at", "declared_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

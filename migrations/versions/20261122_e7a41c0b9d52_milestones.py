@@ -1,5 +1,5 @@
 """Milestones of an incident kept beside it (acknowledged_at, recovered_at), filled from the
-timeline, and the indexes the dashboard and the queue read by.
+timeline.
 
 The timeline stays the truth: these columns are written in the same transaction as the events
 they repeat, so that the dashboard reads one narrow row per incident instead of its timeline.
@@ -24,7 +24,6 @@ def upgrade() -> None:
     with op.batch_alter_table("incidents") as batch:
         batch.add_column(sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("recovered_at", sa.DateTime(timezone=True), nullable=True))
-        batch.create_index("ix_incidents_declared_at", ["declared_at"])
     for column, kind in (("acknowledged_at", "acknowledged"), ("recovered_at", "recovered")):
         first = "SELECT min(e.at) FROM timeline_events e WHERE e.incident_id = incidents.id"
         op.execute(f"UPDATE incidents SET {column} = ({first} AND e.kind = '{kind}')")  # noqa: S608
@@ -32,6 +31,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("incidents") as batch:
-        batch.drop_index("ix_incidents_declared_at")
         batch.drop_column("recovered_at")
         batch.drop_column("acknowledged_at")

@@ -1,0 +1,150 @@
+"""`make bench`: every speed figure of the project in one run, printed as one table and written
+as JSON under bench/results/.
+
+Each figure comes with a baseline measured in the same run (building the facts, a one-page PDF,
+the bare `/ping` endpoint), since absolute numbers drift between machines and runs.
+
+    python -m bench [--incidents 100000] [--seconds 15] [--databases sqlite,postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bcp.settings import ROOT
+from bench import reflexes, reports
+
+RESULTS = ROOT / "bench" / "results"
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
+
+
+def http(database: str, incidents: int, seconds: float) -> dict:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.http",
+            "--database",
+            database,
+            "--incidents",
+            str(incidents),
+            "--seconds",
+            str(seconds),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def table(results: dict) -> str:
+    lines = []
+
+    def row(*cells: str) -> None:
+        lines.append("| " + " | ".join(cells) + " |")
+
+    row("measure", "figure", "against the baseline of the same run")
+    row("---", "---", "---")
+    for r in results["reflexes"]:
+        row(
+            f"reflex evaluation, {r['rules']:,} rules",
+            f"{r['evaluations_per_s']:,.0f} /s ({r['microseconds_per_evaluation']:.1f} µs each)",
+            f"{r['ratio_to_baseline']:.2f}× the time of building the facts",
+        )
+    for name, http_result in results["http"].items():
+        scenarios = http_result["scenarios"]
+        bare = scenarios["bare /ping | throughput"]["rps"]
+        seeded = http_result["seeded"]
+        where = f"{name}, {seeded['incidents']:,} incidents, {seeded['events']:,} events"
+        for key, s in scenarios.items():
+            page, mode = key.split(" | ")
+            if mode == "throughput":
+                figure = (
+                    f"{s['rps']:,.0f} req/s (median {s['median_ms']:.0f} ms, "
+                    f"p99 {s['p99_ms']:.0f} ms; {s['failures']} failed)"
+                )
+                versus = f"{s['rps'] / bare:.2f}× the bare endpoint's throughput"
+            else:
+                figure = (
+                    f"median {s['median_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms "
+                    f"({s['rps']:,.0f} req/s; {s['failures']} failed)"
+                )
+                versus = "50 users, 1 s think time"
+            row(f"{where}: {page}, {mode}", figure, versus)
+        b = http_result["burst"]
+        d, p = b["declarations"], b["polls"]
+        row(
+            f"{where}: national outage burst",
+            f"{d['requests']} declarations in {d['seconds']:.0f} s, {d['failures']} failed, "
+            f"{b['saved']} saved ({b['saved_with_timeline']} with their timeline, "
+            f"{b['notified']} notified), {b['shown_in_queue']} in the queue",
+            f"declare median {d['median_ms']:.0f} ms, p99 {d['p99_ms']:.0f} ms; "
+            f"20 agents' polls median {p['median_ms']:.0f} ms, p99 {p['p99_ms']:.0f} ms, "
+            f"{p['failures']} failed",
+        )
+        m = http_result["memory"]
+        row(
+            f"{name}: peak resident memory",
+            f"web worker {m['web_worker_peak_mib']:.0f} MiB, "
+            f"scheduler {m['scheduler_peak_mib']:.0f} MiB",
+            "VmHWM of each process over the whole run",
+        )
+    pdf = results["reports"]
+    baseline = pdf["baseline one-page document"]
+    for name, took in pdf.items():
+        row(f"PDF: {name}", f"{took:.3f} s", f"{took / baseline:.1f}× the one-page document")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    args = parser.parse_args()
+    started = datetime.now(UTC)
+    print("reflex engine...", file=sys.stderr)
+    results: dict = {"machine": machine(), "started": started.isoformat(), "http": {}}
+    results["reflexes"] = reflexes.run()
+    for database in args.databases.split(","):
+        print(f"HTTP on {database} (seeding, then load)...", file=sys.stderr)
+        results["http"][database] = http(database, args.incidents, args.seconds)
+    print("PDF reports...", file=sys.stderr)
+    results["reports"] = reports.run()
+    text = table(results)
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{started:%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps({**results, "table": text}, indent=2, ensure_ascii=False))
+    print(f"\nwritten to {path.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
