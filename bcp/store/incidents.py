@@ -34,6 +34,7 @@ def organisation_ref(row: OrganisationRow) -> OrganisationRef:
 @dataclass(frozen=True)
 class IncidentFilter:
     states: tuple[State, ...] = ()
+    scopes: tuple[Scope, ...] = ()
     component: str | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -207,6 +208,8 @@ class IncidentRepository:
         query = _visible(select(IncidentRow), actor)
         if flt.states:
             query = query.where(IncidentRow.state.in_([s.value for s in flt.states]))
+        if flt.scopes:
+            query = query.where(IncidentRow.scope.in_([s.value for s in flt.scopes]))
         if flt.component:
             query = query.where(IncidentRow.component == flt.component)
         if flt.since:

@@ -7,12 +7,14 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from bcp.domain.actors import Role
+from bcp.domain.catalogue import Scope
 from bcp.domain.lifecycle import State
 from bcp.services.incidents import list_incidents
 from bcp.store.incidents import IncidentFilter
 from bcp.web.runtime import runtime
 
 _ONGOING = (State.DECLARED, State.ACKNOWLEDGED, State.FALLBACK_ACTIVE)
+_EVERYONE = tuple(s for s in Scope if s.concerns_everyone)
 
 
 def register(app: Flask) -> None:
@@ -37,6 +39,6 @@ def _banner():
         rt.clock,
         rt.library,
         current_user.actor,
-        IncidentFilter(states=_ONGOING, limit=50),
+        IncidentFilter(states=_ONGOING, scopes=_EVERYONE, limit=50),
     )
     return [v for v in views if v.incident.concerns_everyone]
