@@ -157,14 +157,14 @@ def actor_of(user: UserRow) -> Actor:
 
 
 def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
-    with uow:
+    with uow.reading():
         user = user_by_token(uow.session, token)
         return None if user is None else actor_of(user)
 
 
 def actor_for_user_id(uow: UnitOfWork, user_id: int) -> Actor | None:
     """The signed-in user of a browser session, if still active."""
-    with uow:
+    with uow.reading():
         user = uow.session.get(UserRow, user_id)
         return actor_of(user) if user is not None and user.active else None
 

@@ -20,7 +20,7 @@ _PHONE = re.compile(r"^\+?[0-9 .()-]{6,30}$")
 
 
 def effective_contacts(uow: UnitOfWork, table: ReflexTable) -> dict[str, Contact]:
-    with uow:
+    with uow.reading():
         rows = {row.key: row for row in uow.session.scalars(select(ContactRow))}
     contacts = dict(table.contacts)
     for key, row in rows.items():

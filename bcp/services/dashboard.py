@@ -124,7 +124,7 @@ def dashboard(
     """For the desk, managers and admins, who all see every incident."""
     if cache is None:
         return _compute(uow, clock, library, actor)
-    with uow:
+    with uow.reading():
         last_event_id = uow.incidents.last_event_id()
     return cache.serve(last_event_id, lambda: _compute(uow, clock, library, actor))
 
@@ -132,7 +132,7 @@ def dashboard(
 def _compute(uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor) -> Dashboard:
     now = clock.now()
     since = now - WINDOW
-    with uow:
+    with uow.reading():
         rows = uow.incidents.milestones_since(since)
         open_counts = uow.incidents.open_counts()
     in_fallback = list_incidents(

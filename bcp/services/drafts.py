@@ -74,7 +74,7 @@ def propose(
 
 
 def drafts_for(uow: UnitOfWork, actor: Actor) -> list[DraftRow]:
-    with uow:
+    with uow.reading():
         query = select(DraftRow).where(DraftRow.status == "open").order_by(DraftRow.id)
         if actor.role is Role.OPERATOR:
             query = query.where(DraftRow.organisation_id == actor.organisation_id)

@@ -309,7 +309,7 @@ def issue_fallback_reference(
 def get_incident(
     uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, incident_id: int
 ) -> IncidentView:
-    with uow:
+    with uow.reading():
         incident = load_visible(uow, library, actor, incident_id)
     return view_of(incident, actor, clock.now())
 
@@ -323,7 +323,7 @@ def list_incidents(
     org_eori: str | None = None,
 ) -> list[IncidentView]:
     now = clock.now()
-    with uow:
+    with uow.reading():
         if org_eori is not None:
             row = organisation_by_eori(uow.session, org_eori)
             if row is None:

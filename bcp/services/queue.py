@@ -39,7 +39,7 @@ class Queue:
 
 
 def waiting_queue(uow: UnitOfWork, clock: Clock, settings: Settings) -> Queue:
-    with uow:
+    with uow.reading():
         rows, total = uow.incidents.waiting(SHOWN)
     now = clock.now()
     return Queue(

@@ -38,7 +38,7 @@ class ReflexLibrary:
 
 
 def active_table(uow: UnitOfWork, library: ReflexLibrary) -> ReflexTable:
-    with uow:
+    with uow.reading():
         return library.active(uow)
 
 

@@ -112,7 +112,7 @@ def incident_report(
 def get_postmortem(
     uow: UnitOfWork, library: ReflexLibrary, actor: Actor, incident_id: int
 ) -> PostMortem:
-    with uow:
+    with uow.reading():
         incident = load_visible(uow, library, actor, incident_id)
         _check_export(actor, incident)
         return postmortems.load(uow.session, incident_id)

@@ -9,15 +9,26 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bcp.domain.errors import Conflict
+from bcp.store.db import READ_ONLY
 from bcp.store.incidents import CONCURRENT_CHANGE, IncidentRepository
 
 
 class UnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
+        self._reading = False
+
+    def reading(self) -> UnitOfWork:
+        """For a use case that only reads: `with uow.reading():`. On SQLite its transaction
+        begins without the write lock (readers then never wait for writers, nor writers for
+        them); it may not commit."""
+        self._reading = True
+        return self
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
+        if self._reading:
+            self.session.connection(execution_options={READ_ONLY: True})
         self.incidents = IncidentRepository(self.session)
         return self
 
@@ -34,8 +45,11 @@ class UnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+            self._reading = False
 
     def commit(self) -> None:
+        if self._reading:
+            raise RuntimeError("a unit of work opened for reading does not commit")
         try:
             self.session.commit()
         except (StaleDataError, IntegrityError) as exc:

@@ -28,6 +28,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+READ_ONLY = "bcp_read_only"
+"""Execution option of a connection whose transaction only reads (see UnitOfWork.reading)."""
+
+
 def _sqlite_begin_immediate(connection) -> None:
     """Take SQLite's write lock when the transaction begins, not at its first write.
 
