@@ -28,7 +28,7 @@ def test_the_first_request_computes_then_the_board_is_served_while_nothing_chang
 
 
 def test_a_change_is_served_after_one_background_refresh_and_never_waits_for_it():
-    cache, compute = DashboardCache(), Computations()
+    cache, compute = DashboardCache(every_seconds=0), Computations()
     cache.serve(41, compute)
     compute.release.clear()  # the next computation takes its time
     assert cache.serve(42, compute) == "board 1", "the previous board, at once"
@@ -43,7 +43,7 @@ def test_a_change_is_served_after_one_background_refresh_and_never_waits_for_it(
 
 
 def test_a_board_older_than_its_bound_is_refreshed_even_if_nothing_seems_changed():
-    cache, compute = DashboardCache(fresh_seconds=0), Computations()
+    cache, compute = DashboardCache(fresh_seconds=0, every_seconds=0), Computations()
     cache.serve(7, compute)
     cache.serve(7, compute)
     for _ in range(100):
@@ -51,3 +51,11 @@ def test_a_board_older_than_its_bound_is_refreshed_even_if_nothing_seems_changed
             break
         threading.Event().wait(0.02)
     assert compute.count == 2
+
+
+def test_changes_are_picked_up_at_most_once_per_interval():
+    cache, compute = DashboardCache(every_seconds=3600), Computations()
+    cache.serve(1, compute)
+    assert cache.serve(2, compute) == "board 1"
+    assert cache.serve(3, compute) == "board 1"
+    assert compute.count == 1
