@@ -23,6 +23,7 @@ from bcp.domain.incident import Incident, declare
 from bcp.domain.lifecycle import Action
 from bcp.domain.reflexes.model import ReflexTable
 from bcp.store.accounts import token_digest
+from bcp.store.incidents import event_columns
 from bcp.store.models import (
     ApiTokenRow,
     IncidentRow,
@@ -242,21 +243,7 @@ def _copies(templates, organisations, count, span, now, rng):
             }
         )
         for event in template.events:
-            events.append(
-                {
-                    "incident_id": number,
-                    "seq": event.seq,
-                    "at": event.at + shift,
-                    "kind": event.kind.value,
-                    "actor_user_id": event.actor_user_id,
-                    "actor_label": event.actor_label,
-                    "actor_role": event.actor_role.value if event.actor_role else None,
-                    "state_before": event.state_before.value if event.state_before else None,
-                    "state_after": event.state_after.value,
-                    "changes": event.changes,
-                    "note": event.note,
-                }
-            )
+            events.append({**event_columns(event), "incident_id": number, "at": event.at + shift})
     return rows, events
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -126,20 +127,7 @@ class IncidentRepository:
 
     def _append_events(self, row: IncidentRow, events: list[TimelineEvent]) -> None:
         for event in events:
-            row.events.append(
-                TimelineEventRow(
-                    seq=event.seq,
-                    at=event.at,
-                    kind=event.kind.value,
-                    actor_user_id=event.actor_user_id,
-                    actor_label=event.actor_label,
-                    actor_role=event.actor_role.value if event.actor_role else None,
-                    state_before=event.state_before.value if event.state_before else None,
-                    state_after=event.state_after.value,
-                    changes=event.changes,
-                    note=event.note,
-                )
-            )
+            row.events.append(TimelineEventRow(**event_columns(event)))
         self.session.flush()
 
     def open_ids(self) -> list[int]:
@@ -252,6 +240,22 @@ def _visible(query: Select, actor: Actor) -> Select:
             & (IncidentRow.organisation_id == own.provider_id)
         )
     return query.where(or_(*clauses))
+
+
+def event_columns(event: TimelineEvent) -> dict[str, Any]:
+    """A timeline event as the columns of its row (without its incident)."""
+    return {
+        "seq": event.seq,
+        "at": event.at,
+        "kind": event.kind.value,
+        "actor_user_id": event.actor_user_id,
+        "actor_label": event.actor_label,
+        "actor_role": event.actor_role.value if event.actor_role else None,
+        "state_before": event.state_before.value if event.state_before else None,
+        "state_after": event.state_after.value,
+        "changes": event.changes,
+        "note": event.note,
+    }
 
 
 def _write_milestones(row: IncidentRow, incident: Incident) -> None:

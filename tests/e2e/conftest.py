@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import SystemClock
 from bcp.services.accounts import list_users, set_password
 from bcp.web.app import create_app
+from tests.web.servers import threaded_server
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "Secret!2026"
@@ -36,12 +35,8 @@ def live_server(settings, people, uow, clock):
     for user in list_users(uow):
         set_password(uow, clock, admin, user.id, PASSWORD)
     app = create_app(settings=replace(settings, queue_refresh_seconds=1), clock=SystemClock())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["bcp"].engine.dispose()
+    with threaded_server(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,15 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from werkzeug.serving import make_server
 
 from bcp.settings import ROOT
 from tests.jobs.conftest import free_port
@@ -91,6 +95,20 @@ class Gunicorn:
     def log(self) -> str:
         path = self.log_dir / f"gunicorn-{self.starts}.log"
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+
+@contextmanager
+def threaded_server(app) -> Iterator[str]:
+    """The app served over HTTP from a thread of this process (one thread per request); yields
+    its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        app.extensions["bcp"].engine.dispose()
 
 
 def recent_outage(summary: str, minutes_ago: int = 20) -> dict:

@@ -7,24 +7,18 @@ from collections import Counter
 
 import httpx
 import pytest
-from werkzeug.serving import make_server
 
 from bcp.domain.clock import SystemClock
 from bcp.web.app import create_app
-from tests.web.servers import recent_outage
+from tests.web.servers import recent_outage, threaded_server
 
 AGENTS = 20
 
 
 @pytest.fixture
 def live(settings, people):
-    app = create_app(settings=settings, clock=SystemClock())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["bcp"].engine.dispose()
+    with threaded_server(create_app(settings=settings, clock=SystemClock())) as base:
+        yield base
 
 
 def test_twenty_agents_acknowledging_at_once_make_one_acknowledgement(live, people):

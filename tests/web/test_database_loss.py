@@ -7,16 +7,13 @@ half-saved, and the server serves again by itself once the database is back.
 
 from __future__ import annotations
 
-import threading
-
 import httpx
 import pytest
-from werkzeug.serving import make_server
 
 from bcp import migrate
 from bcp.domain.clock import SystemClock
 from bcp.web.app import create_app
-from tests.web.servers import Cluster, recent_outage
+from tests.web.servers import Cluster, recent_outage, threaded_server
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +32,8 @@ def database_url(cluster) -> str:
 
 @pytest.fixture
 def live(settings, people):
-    app = create_app(settings=settings, clock=SystemClock())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["bcp"].engine.dispose()
+    with threaded_server(create_app(settings=settings, clock=SystemClock())) as base:
+        yield base
 
 
 def test_the_server_answers_503_while_postgresql_is_down_and_recovers_by_itself(

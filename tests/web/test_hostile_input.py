@@ -19,6 +19,7 @@ from markupsafe import escape
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from bcp.domain.declaration import FIELDS
 from bcp.store.models import AttachmentRow, IncidentRow
 from tests.conftest import T0
 from tests.domain.conftest import facts
@@ -164,19 +165,7 @@ def test_hostile_listing_filters_are_refused_clearly(params, api, people):
     assert response.status_code in (200, 422), response.get_data(as_text=True)
 
 
-FORM_FIELDS = [
-    "component",
-    "scope",
-    "started_at",
-    "planned_until",
-    "modes",
-    "channel",
-    "ens_operations",
-    "ens_waiting",
-    "summary",
-    "description",
-    "confirm",
-]
+FORM_FIELDS = [*sorted(FIELDS - {"organisation", "side", "planned"}), "confirm"]
 
 
 @given(
