@@ -53,6 +53,9 @@ class Settings:
     lease_seconds: int = 120
     reminder_minutes_before: int = 5
     follow_up_hours: int = 24
+    referral_dnl_minutes: int = 5
+    referral_rfs_minutes: int = 30
+    referral_rfi_minutes: int = 60
 
     def acknowledgement_target(self, component: str) -> timedelta:
         minutes = dict(self.acknowledgement_minutes_by_component).get(
@@ -77,6 +80,7 @@ def load_settings(
     ack, desk = data.get("acknowledgement", {}), data.get("desk", {})
     smtp, notes = data.get("smtp", {}), data.get("notifications", {})
     scheduler, watch = data.get("scheduler", {}), data.get("watch", {})
+    referrals = data.get("referrals", {})
     instance_dir = instance_dir or ROOT / "instance"
     url = (
         environ.get("BCP_DATABASE_URL")
@@ -115,12 +119,22 @@ def load_settings(
         lease_seconds=int(scheduler.get("lease_seconds", 120)),
         reminder_minutes_before=int(watch.get("reminder_minutes_before", 5)),
         follow_up_hours=int(watch.get("follow_up_hours", 24)),
+        referral_dnl_minutes=int(referrals.get("dnl_minutes", 5)),
+        referral_rfs_minutes=int(referrals.get("rfs_minutes", 30)),
+        referral_rfi_minutes=int(referrals.get("rfi_minutes", 60)),
     )
     check(settings)
     return settings
 
 
 def check(settings: Settings) -> None:
+    targets = (
+        settings.referral_dnl_minutes,
+        settings.referral_rfs_minutes,
+        settings.referral_rfi_minutes,
+    )
+    if min(targets) < 1:
+        raise ConfigError("[referrals] targets are whole minutes, at least 1")
     if settings.env not in ENVIRONMENTS:
         raise ConfigError(f"BCP_ENV={settings.env!r}: expected one of {', '.join(ENVIRONMENTS)}")
     if settings.is_production and (

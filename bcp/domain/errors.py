@@ -52,6 +52,10 @@ class ErrorList:
     def add(self, field_name: str, message: str) -> None:
         self.errors.append(FieldError(field_name, message))
 
+    @property
+    def fields(self) -> set[str]:
+        return {e.field for e in self.errors}
+
     def raise_if_any(self) -> None:
         if self.errors:
             raise InvalidInput(self.errors)

@@ -22,6 +22,8 @@ from bcp.domain.declaration import Declaration
 from bcp.domain.durations import Milestones
 from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, NotFound, invalid
 from bcp.domain.lifecycle import TRANSITIONS, Action, State
+from bcp.domain.notices import Notice
+from bcp.domain.referrals import Outcome, Referral, ReferralRequest, referrals_of
 from bcp.domain.reflexes.engine import Decision, ReflexFacts, evaluate
 from bcp.domain.reflexes.model import Procedure, ReflexTable, StepRole
 from bcp.domain.reflexes.progress import StepStatus, blocking_steps, milestones, step_statuses
@@ -68,6 +70,7 @@ class Incident:
     events: list[TimelineEvent] = field(default_factory=list)
     reflex: ReflexChoice | None = None
     procedure: Procedure | None = field(default=None, compare=False)
+    notice_id: int | None = None
 
     @property
     def concerns_everyone(self) -> bool:
@@ -108,6 +111,157 @@ class Incident:
             "summary": self.summary,
             "incident_id": self.id,
         }
+
+    @property
+    def referrals(self) -> list[Referral]:
+        return referrals_of(self.events)
+
+    def may_follow(self, notice: Notice, now: datetime) -> bool:
+        """An open incident of the administration's side, on a component the notice covers and
+        not yet linked to another notice, is part of the notice's outage."""
+        return (
+            self.state.is_open
+            and self.state is not State.RECOVERED
+            and self.notice_id in (None, notice.id)
+            and self.facts.side is Side.ADMINISTRATION
+            and notice.covers(self.facts.component, now)
+        )
+
+    def follow_notice(self, notice: Notice, now: datetime) -> list[TimelineEvent]:
+        """Take from the desk's notice what it decides for every incident it covers: the link
+        itself (which acknowledges the incident: the desk knows of the outage), whether the outage
+        is planned and until when, the fallback window, and the recovery when it closes. The
+        caller then re-runs the rules."""
+        if not self.state.is_open or (self.notice_id not in (None, notice.id)):
+            return []
+        by = Actor(user_id=None, label=f"desk notice {notice.id}", role=Role.SYSTEM)
+        events: list[TimelineEvent] = []
+        if self.notice_id is None:
+            self.notice_id = notice.id
+            events.append(
+                self._record(
+                    EventKind.NOTICE_LINKED,
+                    by,
+                    now,
+                    self.state,
+                    note=notice.title,
+                    changes={"notice": notice.id, "kind": notice.kind.value},
+                )
+            )
+        planned_until = notice.expected_end if notice.scheduled else None
+        if (self.facts.planned, self.facts.planned_until) != (notice.scheduled, planned_until):
+            before = {
+                "planned": self.facts.planned,
+                "planned_until": _iso(self.facts.planned_until),
+            }
+            self.facts = replace(self.facts, planned=notice.scheduled, planned_until=planned_until)
+            after = {"planned": notice.scheduled, "planned_until": _iso(planned_until)}
+            events.append(
+                self._record(
+                    EventKind.NOTICE_UPDATED,
+                    by,
+                    now,
+                    self.state,
+                    note=notice.updates[-1].text if notice.updates else "",
+                    changes={"notice": notice.id, "before": before, "after": after},
+                )
+            )
+        if not notice.is_open:
+            if self.state in TRANSITIONS[Action.RECOVER].sources:
+                note = f"service restored: desk notice {notice.id} closed"
+                events.append(self._record(EventKind.RECOVERED, by, now, State.RECOVERED, note))
+            return events
+        if self.state is State.DECLARED:
+            note = f"the desk announced this outage in notice {notice.id}"
+            events.append(self._record(EventKind.ACKNOWLEDGED, by, now, State.ACKNOWLEDGED, note))
+        allowed = notice.fallback_allowed(now)
+        if allowed and self.state is State.ACKNOWLEDGED:
+            blocking = (
+                blocking_steps(self.procedure, self.events, Action.ACTIVATE_FALLBACK.value, now)
+                if self.procedure
+                else []
+            )
+            if not blocking:
+                note = f"fallback allowed by desk notice {notice.id}"
+                events.append(
+                    self._record(EventKind.FALLBACK_ACTIVATED, by, now, State.FALLBACK_ACTIVE, note)
+                )
+        return events
+
+    def record_referral(
+        self, request: ReferralRequest, actor: Actor, now: datetime
+    ) -> TimelineEvent:
+        """The desk passed a referral to the carrier by telephone or e-mail."""
+        if actor.role is not Role.DESK:
+            raise NotAllowed("only the customs desk records referrals")
+        if self.organisation is None:
+            raise IllegalTransition(
+                "this outage concerns everyone: record the referral on the carrier's own "
+                "incident, so that the carrier confirms it"
+            )
+        if self.state is not State.FALLBACK_ACTIVE:
+            raise IllegalTransition(
+                f"referrals are recorded while the fallback is active; the incident is "
+                f"{self.state.value}"
+            )
+        number = len(self.referrals) + 1
+        return self._record(
+            EventKind.REFERRAL_SENT,
+            actor,
+            now,
+            self.state,
+            note=request.request,
+            changes={"referral": number, **request.changes()},
+        )
+
+    def confirm_referral(
+        self, number: int, actor: Actor, now: datetime, note: str = ""
+    ) -> TimelineEvent:
+        """The carrier confirms it received the referral (or the desk records that it did)."""
+        referral = self._referral(number, actor)
+        if referral.confirmed:
+            raise IllegalTransition(
+                f"referral R{number} was confirmed already, by {referral.confirmed_by}"
+            )
+        _check_note(note.strip())
+        return self._record(
+            EventKind.REFERRAL_CONFIRMED,
+            actor,
+            now,
+            self.state,
+            note=note.strip(),
+            changes={"referral": number, "kind": referral.kind.value},
+        )
+
+    def record_referral_outcome(
+        self, number: int, outcome: Outcome, result: str, note: str, actor: Actor, now: datetime
+    ) -> list[TimelineEvent]:
+        """What came of it: information given, screening done and its result, cargo not
+        loaded. An outcome is also the confirmation of receipt, if none was recorded."""
+        referral = self._referral(number, actor)
+        if referral.outcome is not None:
+            raise IllegalTransition(f"the outcome of referral R{number} is recorded already")
+        events = [] if referral.confirmed else [self.confirm_referral(number, actor, now)]
+        changes = {
+            "referral": number,
+            "kind": referral.kind.value,
+            "outcome": outcome.value,
+            "result": result or None,
+        }
+        events.append(
+            self._record(
+                EventKind.REFERRAL_OUTCOME, actor, now, self.state, note=note, changes=changes
+            )
+        )
+        return events
+
+    def _referral(self, number: int, actor: Actor) -> Referral:
+        if not self.may_contribute(actor):
+            raise NotAllowed("only the carrier concerned or the desk answers this referral")
+        found = next((r for r in self.referrals if r.number == number), None)
+        if found is None:
+            raise NotFound(f"incident {self.id} has no referral R{number}")
+        return found
 
     def milestones(self) -> Milestones:
         def first(kind: EventKind) -> datetime | None:
@@ -361,6 +515,13 @@ class Incident:
                 f"cannot {action.value.replace('_', ' ')} an incident that is "
                 f"{self.state.value}; possible only when it is {allowed}"
             )
+        if action in (Action.CLOSE, Action.CANCEL):
+            waiting = [r for r in self.referrals if not r.confirmed]
+            if waiting:
+                names = ", ".join(f"R{r.number} ({r.kind.value.upper()})" for r in waiting)
+                return IllegalTransition(
+                    f"cannot {action.value} while the carrier has not confirmed: {names}"
+                )
         return None
 
     def _belongs_to(self, actor: Actor) -> bool:
@@ -485,6 +646,10 @@ def _check_scope(
         elif scope is Scope.PROVIDER and organisation.kind is not OrganisationKind.PROVIDER:
             errors.add("scope", "only an EDI service provider declares for all its clients")
     errors.raise_if_any()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _check_note(note: str) -> None:

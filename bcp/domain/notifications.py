@@ -20,8 +20,16 @@ TOPICS = {
     "incident.follow_up_reminder": "follow-up reminder",
     "incident.recovered": "recovery",
     "incident.closed": "closure",
+    "incident.referral_sent": "referral (RFI, RFS, DNL) passed to the carrier",
+    "incident.referral_confirmed": "referral confirmed by the carrier",
+    "incident.referral_outcome": "outcome of a referral",
+    "incident.referral_escalated": "referral not confirmed in time",
     "certificate.expiring": "certificate expiring",
+    "notice.published": "outage notice published",
+    "notice.updated": "outage notice updated (fallback window, expected end, end)",
 }
+ESCALATIONS = frozenset({"incident.escalated", "incident.referral_escalated"})
+"""Topics that also reach the desk's escalation contact (settings: notifications)."""
 MAX_ATTEMPTS = 8
 
 
@@ -69,6 +77,10 @@ def _concerns(subject: Subject, person: Person) -> bool:
         return person.role is Role.DESK
     if topic == "incident.escalated":
         return person.role in (Role.DESK, Role.MANAGER)
+    if topic == "incident.referral_escalated":
+        return own or person.role in (Role.DESK, Role.MANAGER)
+    if topic.startswith("notice."):
+        return person.role in (Role.OPERATOR, Role.DESK, Role.MANAGER)
     if topic == "certificate.expiring":
         return own or person.role is Role.DESK
     return own or person.role is Role.DESK

@@ -30,6 +30,12 @@ class EventKind(StrEnum):
     STEP_REMINDER = "step_reminder"
     STEP_OVERDUE = "step_overdue"
     FOLLOW_UP_REMINDER = "follow_up_reminder"
+    NOTICE_LINKED = "notice_linked"
+    NOTICE_UPDATED = "notice_updated"
+    REFERRAL_SENT = "referral_sent"
+    REFERRAL_CONFIRMED = "referral_confirmed"
+    REFERRAL_OUTCOME = "referral_outcome"
+    REFERRAL_ESCALATED = "referral_escalated"
 
 
 EVENT_OF_ACTION: dict[Action, EventKind] = {

@@ -1,19 +1,28 @@
 """What the clock calls for on an incident: escalations when the desk has not acknowledged it in
-time, reminders before a step's due time, "overdue" after it, and reminders of follow-up steps
-after recovery. Each is recorded once; a scheduler that was down catches up with one event for
-the latest level reached, not one per missed tick."""
+time, reminders before a step's due time, "overdue" after it, reminders of follow-up steps after
+recovery, and escalations of referrals the carrier has not confirmed. Each is recorded once; a
+scheduler that was down catches up with one event for the latest level reached, not one per
+missed tick."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from bcp.domain.incident import Incident
 from bcp.domain.lifecycle import State
+from bcp.domain.referrals import ReferralKind, referral_alerts
 from bcp.domain.reflexes.model import Anchor, Phase
 from bcp.domain.reflexes.progress import StepState, milestones
 from bcp.domain.timeline import EventKind
+
+DEFAULT_REFERRAL_TARGETS = {
+    ReferralKind.DNL: timedelta(minutes=5),
+    ReferralKind.RFS: timedelta(minutes=30),
+    ReferralKind.RFI: timedelta(minutes=60),
+}
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,9 @@ class Timing:
     acknowledgement_target: timedelta
     remind_before: timedelta = timedelta(minutes=5)
     follow_up_every: timedelta = timedelta(hours=24)
+    referral_targets: Mapping[ReferralKind, timedelta] = field(
+        default_factory=lambda: dict(DEFAULT_REFERRAL_TARGETS)
+    )
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,21 @@ def due_alerts(incident: Incident, now: datetime, timing: Timing) -> list[Alert]
     if not incident.state.is_open:
         return []
     alerts = _escalation(incident, now, timing)
+    for due in referral_alerts(incident.referrals, now, timing.referral_targets):
+        alerts.append(
+            Alert(
+                EventKind.REFERRAL_ESCALATED,
+                {
+                    "referral": due.referral,
+                    "kind": due.kind.value,
+                    "level": due.level,
+                    "waited_minutes": due.waited_minutes,
+                    "target_minutes": due.target_minutes,
+                },
+                f"referral R{due.referral} ({due.kind.value.upper()}) not confirmed by the "
+                f"carrier after {due.waited_minutes} min (target {due.target_minutes} min)",
+            )
+        )
     recorded = {(e.kind, e.changes.get("step")) for e in incident.events}
     for status in incident.steps(now):
         step, due = status.step, status.due_at

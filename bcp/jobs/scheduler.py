@@ -18,6 +18,7 @@ from bcp.jobs.lock import SchedulerLock
 from bcp.jobs.probing import fetch
 from bcp.jobs.senders import send
 from bcp.services.certificates import watch_certificates
+from bcp.services.notices import watch_notices
 from bcp.services.notifications import claim, dispatch, settle
 from bcp.services.probes import run_due_probes
 from bcp.services.watch import watch_all
@@ -29,6 +30,7 @@ _RUNTIME = None  # the process's runtime, set by `run`; jobs are stored by refer
 @dataclass
 class TickReport:
     events: int = 0
+    notices: list[int] = field(default_factory=list)
     certificates: list[str] = field(default_factory=list)
     probes: list[str] = field(default_factory=list)
     dispatched: int = 0
@@ -38,6 +40,7 @@ class TickReport:
 
 def tick(rt) -> TickReport:
     report = TickReport()
+    report.notices = watch_notices(rt.unit_of_work(), rt.clock, rt.library)
     report.events = len(watch_all(rt.unit_of_work(), rt.clock, rt.library, rt.settings))
     report.certificates = watch_certificates(rt.unit_of_work(), rt.clock)
     report.probes = run_due_probes(rt.unit_of_work(), rt.clock, fetch)

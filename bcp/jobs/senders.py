@@ -39,34 +39,57 @@ def _email(outgoing: Outgoing, smtp: SmtpSettings, public_url: str) -> None:
     message = EmailMessage()
     message["From"] = smtp.sender
     message["To"] = outgoing.target
-    message["Subject"] = (
-        f"[bcp] {payload.get('component', '')} — incident {payload.get('incident_id', '')} — "
-        f"{payload.get('event', outgoing.topic)}"
-    )
+    subject, lines = (_notice if "notice_id" in payload else _incident)(payload, public_url)
+    message["Subject"] = subject
     message["Message-ID"] = f"<{hashlib.sha256(outgoing.idempotency_key.encode()).hexdigest()}@bcp>"
     message["X-BCP-Idempotency-Key"] = outgoing.idempotency_key
     message["X-BCP-Topic"] = outgoing.topic
-    link = f"{public_url}/incidents/{payload['incident_id']}" if payload.get("incident_id") else ""
-    message.set_content(
-        "\n".join(
-            line
-            for line in (
-                f"{payload.get('summary', '')}",
-                f"Événement / event: {payload.get('event', outgoing.topic)}",
-                f"État / state: {payload.get('state', '')}",
-                f"Par / by: {payload.get('actor', '')}",
-                f"{payload.get('note', '')}",
-                link,
-            )
-            if line
-        )
-    )
+    message.set_content("\n".join(line for line in lines if line))
     with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds) as client:
         if smtp.starttls:
             client.starttls()
         if smtp.username:
             client.login(smtp.username, smtp.password)
         client.send_message(message)
+
+
+def _incident(payload: dict, public_url: str) -> tuple[str, list[str]]:
+    event = payload.get("event", "")
+    subject = (
+        f"[bcp] {payload.get('component', '')} — incident {payload.get('incident_id', '')} — "
+        f"{event}"
+    )
+    link = f"{public_url}/incidents/{payload['incident_id']}" if payload.get("incident_id") else ""
+    return subject, [
+        f"{payload.get('summary', '')}",
+        f"Événement / event: {event}",
+        payload.get("detail") or "",
+        f"État / state: {payload.get('state', '')}",
+        f"Par / by: {payload.get('actor', '')}",
+        f"{payload.get('note', '')}",
+        link,
+    ]
+
+
+def _notice(payload: dict, public_url: str) -> tuple[str, list[str]]:
+    components = ", ".join(payload.get("components", []))
+    allowed = payload.get("fallback_allowed")
+    subject = (
+        f"[bcp] Avis / notice {payload['notice_id']} — {components} — {payload.get('event', '')}"
+    )
+    return subject, [
+        f"{payload.get('title', '')}",
+        f"Composants / components: {components} ({payload.get('kind', '')}, "
+        f"{payload.get('reason', '')})",
+        f"Début / start: {payload.get('starts_at', '')}",
+        f"Fin prévue / expected end: {payload.get('expected_end') or '—'}",
+        "Procédure de secours autorisée / fallback allowed: "
+        + ("oui / yes" if allowed else "non / no"),
+        f"Messages envoyés pendant l'indisponibilité / messages sent meanwhile: "
+        f"{payload.get('messages') or '—'}",
+        f"{payload.get('note', '')}",
+        f"{public_url}/status/notices/{payload['notice_id']}",
+    ]
 
 
 def _webhook(outgoing: Outgoing, timeout: float) -> None:

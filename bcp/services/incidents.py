@@ -19,6 +19,7 @@ from bcp.domain.errors import NotAllowed, NotFound, invalid
 from bcp.domain.evidence import check_evidence
 from bcp.domain.incident import Incident, declare
 from bcp.domain.lifecycle import Action
+from bcp.domain.referrals import describe
 from bcp.domain.reflexes.engine import Decision
 from bcp.domain.reflexes.progress import StepStatus
 from bcp.domain.timeline import EventKind, TimelineEvent
@@ -55,6 +56,7 @@ def declare_incident(
     now = clock.now()
     with uow:
         incident = _prepare(uow, library, actor, data, now)
+        _follow_covering_notice(uow, library, incident, now)
         uow.incidents.add(incident)
         _enqueue_events(uow, incident, incident.events)
         uow.commit()
@@ -91,6 +93,17 @@ def _prepare(
     return declare(declaration, actor, organisation, now, library.active(uow))
 
 
+def _follow_covering_notice(
+    uow: UnitOfWork, library: ReflexLibrary, incident: Incident, now: datetime
+) -> None:
+    """An outage the desk has announced is not declared twice: the new incident joins the
+    notice (acknowledged by it, fallback allowed if its window is open)."""
+    covering = [n for n in uow.notices.current(now, now) if incident.may_follow(n, now)]
+    if covering:
+        incident.follow_notice(min(covering, key=lambda n: (n.starts_at, n.id)), now)
+        review(incident, library, now)
+
+
 def apply_action(
     uow: UnitOfWork,
     clock: Clock,
@@ -102,7 +115,7 @@ def apply_action(
 ) -> IncidentView:
     action = _parse_action(action_name)
     note = _text(note, "note")
-    return _change(
+    return change(
         uow,
         clock,
         library,
@@ -128,7 +141,7 @@ def settle_step(
     if status not in ("done", "skipped"):
         raise invalid("status", "expected 'done' or 'skipped'")
     note, reference = _text(data.get("note"), "note"), _text(data.get("reference"), "reference")
-    return _change(
+    return change(
         uow,
         clock,
         library,
@@ -202,20 +215,21 @@ def get_attachment(
         return row
 
 
-def _change(
+def change(
     uow: UnitOfWork,
     clock: Clock,
     library: ReflexLibrary,
     actor: Actor,
     incident_id: int,
-    act: Callable[[Incident, datetime], TimelineEvent],
+    act: Callable[[Incident, datetime], TimelineEvent | list[TimelineEvent]],
 ) -> IncidentView:
     """Load under lock, let time re-run the rules first, act, save events and outbox rows."""
     with uow:
         incident = load_visible(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
         events = review(incident, library, now)
-        events.append(act(incident, now))
+        done = act(incident, now)
+        events += done if isinstance(done, list) else [done]
         save(uow, incident, events)
     return view_of(incident, actor, now)
 
@@ -370,10 +384,13 @@ def attach_procedure(incident: Incident, library: ReflexLibrary) -> None:
         incident.procedure = table.procedures[incident.reflex.procedure_id]
 
 
-def save(uow: UnitOfWork, incident: Incident, events: list[TimelineEvent]) -> None:
+def save(
+    uow: UnitOfWork, incident: Incident, events: list[TimelineEvent], *, commit: bool = True
+) -> None:
     uow.incidents.save(incident)
     _enqueue_events(uow, incident, events)
-    uow.commit()
+    if commit:
+        uow.commit()
 
 
 def _parse_action(name: Any) -> Action:
@@ -420,6 +437,7 @@ def _enqueue_events(uow: UnitOfWork, incident: Incident, events: list[TimelineEv
                 "actor": event.actor_label,
                 "component": incident.facts.component,
                 "summary": incident.summary,
+                "detail": describe(event.changes) if "referral" in event.changes else None,
             },
             now=event.at,
         )

@@ -17,7 +17,15 @@ from sqlalchemy import or_, select, update
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import Clock
 from bcp.domain.errors import NotAllowed, NotFound, invalid
-from bcp.domain.notifications import MAX_ATTEMPTS, TOPICS, Person, Subject, backoff, recipients
+from bcp.domain.notifications import (
+    ESCALATIONS,
+    MAX_ATTEMPTS,
+    TOPICS,
+    Person,
+    Subject,
+    backoff,
+    recipients,
+)
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
 from bcp.store.audit import audit
@@ -55,7 +63,7 @@ def dispatch(uow: UnitOfWork, clock: Clock, settings: Settings) -> int:
         for row in rows:
             subject = _subject(uow, row)
             targets = [("email", p.email) for p in recipients(subject, people)]
-            if row.topic == "incident.escalated" and settings.escalation_email:
+            if row.topic in ESCALATIONS and settings.escalation_email:
                 targets.append(("email", settings.escalation_email))
             targets += [
                 ("webhook", str(h.id))

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bcp.domain.errors import Conflict
 from bcp.store.db import READ_ONLY
 from bcp.store.incidents import CONCURRENT_CHANGE, IncidentRepository
+from bcp.store.notices import NoticeRepository
 
 
 class UnitOfWork:
@@ -30,6 +31,7 @@ class UnitOfWork:
         if self._reading:
             self.session.connection(execution_options={READ_ONLY: True})
         self.incidents = IncidentRepository(self.session)
+        self.notices = NoticeRepository(self.session)
         return self
 
     def __exit__(

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bcp.domain.actors import SCHEDULER
 from bcp.domain.clock import Clock
+from bcp.domain.referrals import ReferralKind
 from bcp.domain.timeline import TimelineEvent
 from bcp.domain.watch import Timing, due_alerts
 from bcp.services.incidents import attach_procedure, open_incident_ids, review, save
@@ -19,6 +20,11 @@ def timing(settings: Settings, component: str) -> Timing:
         acknowledgement_target=settings.acknowledgement_target(component),
         remind_before=timedelta(minutes=settings.reminder_minutes_before),
         follow_up_every=timedelta(hours=settings.follow_up_hours),
+        referral_targets={
+            ReferralKind.DNL: timedelta(minutes=settings.referral_dnl_minutes),
+            ReferralKind.RFS: timedelta(minutes=settings.referral_rfs_minutes),
+            ReferralKind.RFI: timedelta(minutes=settings.referral_rfi_minutes),
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,8 @@ from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
 from bcp.domain.durations import Milestones
 from bcp.domain.errors import Conflict
 from bcp.domain.incident import Incident, OutageFacts, ReflexChoice
-from bcp.domain.lifecycle import State
+from bcp.domain.lifecycle import OPEN_STATES, State
+from bcp.domain.status import OpenOutage
 from bcp.domain.timeline import EventKind, TimelineEvent
 from bcp.store.models import IncidentRow, OrganisationRow, TimelineEventRow
 
@@ -99,6 +101,7 @@ class IncidentRepository:
             declared_by_id=incident.declared_by,
             state=incident.state.value,
             updated_at=incident.events[-1].at,
+            notice_id=incident.notice_id,
         )
         _write_choice(row, incident)
         _write_milestones(row, incident)
@@ -117,6 +120,9 @@ class IncidentRepository:
         row.component = incident.facts.component
         row.scope = incident.facts.scope.value
         row.side = incident.facts.side.value
+        row.planned = incident.facts.planned
+        row.planned_until = incident.facts.planned_until
+        row.notice_id = incident.notice_id
         _write_choice(row, incident)
         _write_milestones(row, incident)
         known = len(row.events)
@@ -136,6 +142,43 @@ class IncidentRepository:
             select(IncidentRow.id).where(IncidentRow.state.not_in(closed)).order_by(IncidentRow.id)
         )
         return list(self.session.scalars(query))
+
+    def following(self, notice_id: int) -> list[int]:
+        """The open incidents linked to a notice."""
+        query = select(IncidentRow.id).where(
+            IncidentRow.notice_id == notice_id, IncidentRow.state.in_(_OPEN)
+        )
+        return list(self.session.scalars(query.order_by(IncidentRow.id)))
+
+    def linked_to(self, notice_id: int) -> list[int]:
+        query = select(IncidentRow.id).where(IncidentRow.notice_id == notice_id)
+        return list(self.session.scalars(query.order_by(IncidentRow.id)))
+
+    def unlinked_on(self, components: Iterable[str]) -> list[int]:
+        """Open incidents of the administration's side on these components, linked to no
+        notice: those a new notice takes in."""
+        query = select(IncidentRow.id).where(
+            IncidentRow.notice_id.is_(None),
+            IncidentRow.state.in_(_OPEN),
+            IncidentRow.side == Side.ADMINISTRATION.value,
+            IncidentRow.component.in_(list(components)),
+        )
+        return list(self.session.scalars(query.order_by(IncidentRow.id)))
+
+    def open_outages(self) -> list[OpenOutage]:
+        """What the status board counts besides notices: open incidents of the administration's
+        side, not recovered, that no notice covers."""
+        query = select(
+            IncidentRow.id, IncidentRow.component, IncidentRow.scope, IncidentRow.started_at
+        ).where(
+            IncidentRow.notice_id.is_(None),
+            IncidentRow.state.in_([s.value for s in OPEN_STATES if s is not State.RECOVERED]),
+            IncidentRow.side == Side.ADMINISTRATION.value,
+        )
+        return [
+            OpenOutage(id_, component, Scope(scope).concerns_everyone, started_at)
+            for id_, component, scope, started_at in self.session.execute(query)
+        ]
 
     def milestones_since(self, since: datetime) -> list[Milestones]:
         """One narrow row per incident declared since `since`, for the figures (no timeline)."""
@@ -225,6 +268,9 @@ class IncidentRepository:
         return [to_domain(row) for row in self.session.scalars(query)]
 
 
+_OPEN = [s.value for s in OPEN_STATES]
+
+
 def _visible(query: Select, actor: Actor) -> Select:
     """The same rule as Incident.visible_to, as SQL."""
     if actor.role is not Role.OPERATOR:
@@ -292,6 +338,7 @@ def to_domain(row: IncidentRow) -> Incident:
         declared_at=row.declared_at,
         declared_by=row.declared_by_id,
         state=State(row.state),
+        notice_id=row.notice_id,
         events=[_event(e) for e in row.events],
         reflex=(
             ReflexChoice(row.reflex_version, row.rule_id, row.procedure_id)

@@ -120,6 +120,8 @@ class IncidentRow(Base):
     # The first acknowledgement and recovery, as the timeline has them (written with the events).
     acknowledged_at: Mapped[datetime | None]
     recovered_at: Mapped[datetime | None]
+    # The desk's notice whose outage this incident is part of (see bcp.domain.notices).
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -127,6 +129,52 @@ class IncidentRow(Base):
     events: Mapped[list[TimelineEventRow]] = relationship(
         order_by="TimelineEventRow.seq", back_populates="incident"
     )
+
+
+class NoticeRow(Base):
+    """An outage notice of the desk. Its current fields are kept here for queries; what was said
+    and when is in its updates, which are append-only (database triggers)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_closed_at_starts_at", "closed_at", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    components: Mapped[list[str]] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime]
+    expected_end: Mapped[datetime | None]
+    messages: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    updates: Mapped[list[NoticeUpdateRow]] = relationship(
+        order_by="NoticeUpdateRow.seq", back_populates="notice"
+    )
+
+
+class NoticeUpdateRow(Base):
+    """Append-only: database triggers refuse UPDATE and DELETE (see its migration)."""
+
+    __tablename__ = "notice_updates"
+    __table_args__ = (UniqueConstraint("notice_id", "seq", name="uq_notice_updates_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    changes: Mapped[dict[str, Any]]
+
+    notice: Mapped[NoticeRow] = relationship(back_populates="updates")
 
 
 class TimelineEventRow(Base):

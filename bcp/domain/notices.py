@@ -1,0 +1,418 @@
+"""Outage notices: what the customs desk tells everyone about an ICS2 component, as other customs
+administrations publish it (see docs/domain.md): scheduled or unscheduled, a reason, the expected
+end, what happens to messages sent meanwhile, and an explicit "fallback allowed" window that the
+desk opens and closes. A notice is never rewritten: every change is an update appended to it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bcp.domain.actors import SCHEDULER, Actor, Role
+from bcp.domain.catalogue import COMPONENTS, Owner
+from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, invalid
+from bcp.domain.fields import (
+    datetime_field,
+    optional_enum,
+    optional_str,
+    required_enum,
+    required_str,
+)
+
+TITLE_MAX = 200
+TEXT_MAX = 5_000
+ANNOUNCE_AHEAD = timedelta(hours=48)
+"""Scheduled maintenance is notified at least this long before it starts (Regulation (EU)
+2016/323, article on unavailability)."""
+CLOCK_SKEW = timedelta(minutes=1)
+HORIZON = timedelta(days=90)
+
+NOTICE_FIELDS = frozenset(
+    {
+        "components",
+        "kind",
+        "reason",
+        "title",
+        "starts_at",
+        "expected_end",
+        "messages",
+        "fallback_allowed",
+        "short_notice_confirmed",
+    }
+)
+UPDATE_FIELDS = frozenset({"text", "expected_end", "messages"})
+
+
+class NoticeKind(StrEnum):
+    SCHEDULED = "scheduled"
+    UNSCHEDULED = "unscheduled"
+
+
+class Reason(StrEnum):
+    """What counts as unavailability (Regulation (EU) 2016/323)."""
+
+    HARDWARE_FAILURE = "hardware_failure"
+    TELECOM_FAILURE = "telecom_failure"
+    NETWORK_PROBLEM = "network_problem"
+    FORCE_MAJEURE = "force_majeure"
+    SCHEDULED_MAINTENANCE = "scheduled_maintenance"
+
+
+class UpdateKind(StrEnum):
+    PUBLISHED = "published"
+    UPDATED = "updated"
+    FALLBACK_OPENED = "fallback_opened"
+    FALLBACK_CLOSED = "fallback_closed"
+    OVERRAN = "overran"
+    CLOSED = "closed"
+
+
+PUBLIC_COMPONENTS = tuple(
+    code for code, spec in COMPONENTS.items() if spec.owner in (Owner.EU, Owner.NATIONAL)
+)
+"""The components a notice may name: those the administrations run. An operator's or a
+provider's own system is that organisation's incident, not a notice for everyone."""
+
+
+@dataclass(frozen=True)
+class NoticeUpdate:
+    seq: int
+    at: datetime
+    kind: UpdateKind
+    actor_user_id: int | None
+    actor_label: str
+    text: str = ""
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A span during which the fallback is allowed; `until` is None while it is open."""
+
+    since: datetime
+    until: datetime | None
+
+    def holds(self, moment: datetime) -> bool:
+        return self.since <= moment and (self.until is None or moment < self.until)
+
+
+@dataclass
+class Notice:
+    id: int | None
+    components: tuple[str, ...]
+    kind: NoticeKind
+    reason: Reason
+    title: str
+    starts_at: datetime
+    expected_end: datetime | None
+    messages: str
+    published_at: datetime
+    published_by: int | None
+    closed_at: datetime | None = None
+    updates: list[NoticeUpdate] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def scheduled(self) -> bool:
+        return self.kind is NoticeKind.SCHEDULED
+
+    @property
+    def announced_as_scheduled(self) -> bool:
+        """Published as scheduled maintenance, even if it has overrun since."""
+        return bool(self.updates) and self.updates[0].changes.get("kind") == "scheduled"
+
+    def started(self, now: datetime) -> bool:
+        return self.starts_at <= now
+
+    def covers(self, component: str, now: datetime) -> bool:
+        """An incident on this component, declared now, is part of this notice's outage."""
+        return self.is_open and self.started(now) and component in self.components
+
+    @property
+    def windows(self) -> list[Window]:
+        windows: list[Window] = []
+        for update in self.updates:
+            if update.kind is UpdateKind.FALLBACK_OPENED:
+                since = datetime.fromisoformat(update.changes.get("since") or update.at.isoformat())
+                windows.append(Window(since, None))
+            elif update.kind is UpdateKind.FALLBACK_CLOSED and windows:
+                windows[-1] = Window(windows[-1].since, update.at)
+        return windows
+
+    @property
+    def window_open(self) -> bool:
+        """The desk has opened the window and not closed it (it may start later)."""
+        windows = self.windows
+        return bool(windows) and windows[-1].until is None
+
+    def fallback_allowed(self, now: datetime) -> bool:
+        return any(w.holds(now) for w in self.windows)
+
+    def add_update(
+        self,
+        actor: Actor,
+        now: datetime,
+        text: str,
+        expected_end: datetime | None = None,
+        messages: str | None = None,
+    ) -> NoticeUpdate:
+        """News of the outage; may move the expected end or say more about messages sent."""
+        self._check_desk(actor)
+        self._check_open()
+        errors = ErrorList()
+        text = _text(text, "text", errors, required=True)
+        changes: dict[str, Any] = {}
+        if expected_end is not None:
+            if expected_end <= self.starts_at:
+                errors.add("expected_end", "the expected end must come after the start")
+            else:
+                changes["expected_end"] = expected_end.isoformat()
+        if messages is not None:
+            changes["messages"] = _text(messages, "messages", errors)
+        errors.raise_if_any()
+        if "expected_end" in changes:
+            self.expected_end = expected_end
+        if "messages" in changes:
+            self.messages = changes["messages"]
+        return self._record(UpdateKind.UPDATED, actor, now, text, changes)
+
+    def open_fallback(self, actor: Actor, now: datetime, text: str = "") -> NoticeUpdate:
+        """From now on, or from the start of a window still to come, operators may use the
+        fallback procedure without asking one by one."""
+        self._check_desk(actor)
+        self._check_open()
+        if self.window_open:
+            raise IllegalTransition("the fallback window of this notice is already open")
+        since = max(now, self.starts_at)
+        return self._record(
+            UpdateKind.FALLBACK_OPENED,
+            actor,
+            now,
+            _text(text, "text") or "the use of the fallback procedure is allowed",
+            {"since": since.isoformat()},
+        )
+
+    def close_fallback(self, actor: Actor, now: datetime, text: str = "") -> NoticeUpdate:
+        self._check_desk(actor)
+        self._check_open()
+        if not self.window_open:
+            raise IllegalTransition("the fallback window of this notice is not open")
+        return self._record(
+            UpdateKind.FALLBACK_CLOSED,
+            actor,
+            now,
+            _text(text, "text")
+            or "the fallback window has concluded; fallback is no longer allowed",
+        )
+
+    def close(self, actor: Actor, now: datetime, text: str = "") -> list[NoticeUpdate]:
+        """The component is back: the window, if open, closes with the notice."""
+        self._check_desk(actor)
+        self._check_open()
+        text = _text(text, "text")
+        updates = []
+        if self.window_open:
+            updates.append(self.close_fallback(actor, now))
+        self.closed_at = now
+        updates.append(self._record(UpdateKind.CLOSED, actor, now, text or "service restored"))
+        return updates
+
+    def overrun(self, now: datetime) -> NoticeUpdate | None:
+        """A scheduled window still open at its expected end becomes an unscheduled outage."""
+        if not (self.is_open and self.scheduled and self.expected_end and now >= self.expected_end):
+            return None
+        self.kind = NoticeKind.UNSCHEDULED
+        return self._record(
+            UpdateKind.OVERRAN,
+            SCHEDULER,
+            now,
+            "the maintenance window has overrun its planned end: the outage is now unscheduled",
+            {"planned_end": self.expected_end.isoformat(), "kind": NoticeKind.UNSCHEDULED.value},
+        )
+
+    def _check_desk(self, actor: Actor) -> None:
+        if actor.role is not Role.DESK:
+            raise NotAllowed("only the customs desk publishes and updates outage notices")
+
+    def _check_open(self) -> None:
+        if not self.is_open:
+            raise IllegalTransition("this notice is closed; publish a new one")
+
+    def _record(
+        self,
+        kind: UpdateKind,
+        actor: Actor,
+        now: datetime,
+        text: str,
+        changes: dict[str, Any] | None = None,
+    ) -> NoticeUpdate:
+        if self.updates and now < self.updates[-1].at:
+            now = self.updates[-1].at
+        update = NoticeUpdate(
+            seq=len(self.updates) + 1,
+            at=now,
+            kind=kind,
+            actor_user_id=actor.user_id,
+            actor_label=actor.label,
+            text=text,
+            changes=changes or {},
+        )
+        self.updates.append(update)
+        return update
+
+
+@dataclass(frozen=True)
+class Publication:
+    notice: Notice
+    warnings: list[str]
+
+
+def short_notice(kind: NoticeKind, starts_at: datetime, now: datetime) -> str | None:
+    """The warning for scheduled maintenance announced less than 48 hours before it starts."""
+    if kind is not NoticeKind.SCHEDULED:
+        return None
+    ahead = starts_at - now
+    if ahead >= ANNOUNCE_AHEAD:
+        return None
+    seconds = max(ahead.total_seconds(), 0)
+    lead = f"{seconds / 3600:.0f} h" if seconds >= 3600 else f"{seconds // 60:.0f} min"
+    return (
+        f"scheduled maintenance announced {lead} before its start: "
+        f"less than the {ANNOUNCE_AHEAD.total_seconds() / 3600:.0f} hours of notice operators "
+        "are owed"
+    )
+
+
+def publish(data: Any, actor: Actor, now: datetime) -> Publication:
+    """Check a notice field by field and publish it. A scheduled maintenance announced less than
+    48 hours ahead is refused until the desk confirms it knowingly (`short_notice_confirmed`)."""
+    if actor.role is not Role.DESK:
+        raise NotAllowed("only the customs desk publishes outage notices")
+    errors = ErrorList()
+    if not isinstance(data, Mapping):
+        errors.add("body", "expected a JSON object")
+        errors.raise_if_any()
+    for name in sorted(set(data) - NOTICE_FIELDS):
+        errors.add(name, "unknown field")
+    components = _components(data.get("components"), errors)
+    kind = required_enum(data, "kind", NoticeKind, errors)
+    reason = optional_enum(data, "reason", Reason, errors)
+    if reason is None and kind is NoticeKind.SCHEDULED:
+        reason = Reason.SCHEDULED_MAINTENANCE
+    elif reason is None and "reason" not in errors.fields:
+        errors.add("reason", "required; one of: " + ", ".join(r.value for r in Reason))
+    title = required_str(data, "title", errors)
+    if title is not None:
+        title = title.strip()
+        if not title or len(title) > TITLE_MAX:
+            errors.add("title", f"between 1 and {TITLE_MAX} characters")
+    messages = _text(optional_str(data, "messages", errors) or "", "messages", errors)
+    starts_at = datetime_field(data, "starts_at", errors, required=kind is NoticeKind.SCHEDULED)
+    starts_at = starts_at or now
+    expected_end = datetime_field(
+        data, "expected_end", errors, required=kind is NoticeKind.SCHEDULED
+    )
+    allowed = _flag(data, "fallback_allowed", errors)
+    confirmed = _flag(data, "short_notice_confirmed", errors)
+    if kind is NoticeKind.SCHEDULED and reason not in (None, Reason.SCHEDULED_MAINTENANCE):
+        errors.add("reason", "a scheduled notice is for scheduled maintenance")
+    if kind is NoticeKind.UNSCHEDULED:
+        if reason is Reason.SCHEDULED_MAINTENANCE:
+            errors.add("reason", "maintenance announced ahead is a scheduled notice")
+        if starts_at > now + CLOCK_SKEW:
+            errors.add("starts_at", "an unscheduled outage cannot start in the future")
+    if starts_at > now + HORIZON:
+        errors.add("starts_at", "a notice is published at most 90 days ahead")
+    if expected_end is not None and expected_end <= starts_at:
+        errors.add("expected_end", "the expected end must come after the start")
+    errors.raise_if_any()
+    warnings = [w for w in [short_notice(kind, starts_at, now)] if w]
+    if warnings and not confirmed:
+        raise invalid(
+            "short_notice_confirmed",
+            f"{warnings[0]}; publish anyway with short_notice_confirmed",
+        )
+    notice = Notice(
+        id=None,
+        components=components,
+        kind=kind,
+        reason=reason,
+        title=title,
+        starts_at=starts_at,
+        expected_end=expected_end,
+        messages=messages,
+        published_at=now,
+        published_by=actor.user_id,
+    )
+    notice._record(
+        UpdateKind.PUBLISHED,
+        actor,
+        now,
+        title,
+        {
+            "components": list(components),
+            "kind": kind.value,
+            "reason": reason.value,
+            "starts_at": starts_at.isoformat(),
+            "expected_end": expected_end.isoformat() if expected_end else None,
+            "short_notice": warnings[0] if warnings else None,
+        },
+    )
+    if allowed:
+        notice.open_fallback(actor, now)
+    return Publication(notice, warnings)
+
+
+def parse_update(data: Any) -> tuple[str, datetime | None, str | None]:
+    errors = ErrorList()
+    if not isinstance(data, Mapping):
+        errors.add("body", "expected a JSON object")
+        errors.raise_if_any()
+    for name in sorted(set(data) - UPDATE_FIELDS):
+        errors.add(name, "unknown field")
+    text = optional_str(data, "text", errors) or ""
+    expected_end = datetime_field(data, "expected_end", errors, required=False)
+    messages = optional_str(data, "messages", errors)
+    errors.raise_if_any()
+    return text, expected_end, messages
+
+
+def _components(value: Any, errors: ErrorList) -> tuple[str, ...]:
+    known = ", ".join(PUBLIC_COMPONENTS)
+    if not isinstance(value, list) or not value:
+        errors.add("components", f"a non-empty list of: {known}")
+        return ()
+    codes: list[str] = []
+    for item in value:
+        code = item.strip().upper() if isinstance(item, str) else None
+        if code not in PUBLIC_COMPONENTS:
+            errors.add("components", f"unknown component {item!r}; a notice names: {known}")
+        elif code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
+def _flag(data: Mapping, name: str, errors: ErrorList) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        errors.add(name, "expected true or false")
+        return False
+    return value
+
+
+def _text(value: str, name: str, errors: ErrorList | None = None, required: bool = False) -> str:
+    own = errors or ErrorList()
+    value = (value or "").strip()
+    if required and not value:
+        own.add(name, "required")
+    if len(value) > TEXT_MAX or "\x00" in value:
+        own.add(name, f"at most {TEXT_MAX} characters, no NUL")
+    if errors is None:
+        own.raise_if_any()
+    return value

@@ -1,0 +1,263 @@
+"""Referrals while the electronic channel is down (DG TAXUD, "EU guidance on air cargo security
+referral protocols", ICS2): a request for information (RFI), a request for screening (RFS) or
+"do not load" (DNL) that the desk passes to the carrier by telephone or e-mail, and that the
+carrier confirms and answers. They live in the incident's timeline; this module reads them back
+from it, checks what is recorded and says when an unconfirmed one must escalate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bcp.domain.errors import ErrorList
+from bcp.domain.fields import datetime_field, optional_str, required_enum, required_str
+from bcp.domain.timeline import EventKind, TimelineEvent
+
+CONSIGNMENT_MAX = 35
+"""An air waybill is 11 digits; a house consignment number up to 35 characters (UN/CEFACT)."""
+TEXT_MAX = 2_000
+CLOCK_SKEW = timedelta(minutes=1)
+
+REFERRAL_FIELDS = frozenset(
+    {"kind", "air_waybill", "house_consignment", "ens_reference", "route", "sent_at", "sent_to"}
+    | {"request"}
+)
+OUTCOME_FIELDS = frozenset({"outcome", "result", "note"})
+
+
+class ReferralKind(StrEnum):
+    RFI = "rfi"
+    RFS = "rfs"
+    DNL = "dnl"
+
+
+class Route(StrEnum):
+    TELEPHONE = "telephone"
+    EMAIL = "email"
+
+
+class Outcome(StrEnum):
+    INFORMATION_GIVEN = "information_given"
+    SCREENING_DONE = "screening_done"
+    CARGO_NOT_LOADED = "cargo_not_loaded"
+
+
+OUTCOME_OF = {
+    ReferralKind.RFI: Outcome.INFORMATION_GIVEN,
+    ReferralKind.RFS: Outcome.SCREENING_DONE,
+    ReferralKind.DNL: Outcome.CARGO_NOT_LOADED,
+}
+
+
+@dataclass(frozen=True)
+class ReferralRequest:
+    kind: ReferralKind
+    air_waybill: str | None
+    house_consignment: str | None
+    ens_reference: str | None
+    route: Route
+    sent_at: datetime
+    sent_to: str
+    request: str
+
+    def changes(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "air_waybill": self.air_waybill,
+            "house_consignment": self.house_consignment,
+            "ens_reference": self.ens_reference,
+            "route": self.route.value,
+            "sent_at": self.sent_at.isoformat(),
+            "sent_to": self.sent_to,
+        }
+
+
+@dataclass(frozen=True)
+class Referral:
+    number: int
+    kind: ReferralKind
+    air_waybill: str | None
+    house_consignment: str | None
+    ens_reference: str | None
+    route: Route
+    sent_at: datetime
+    sent_to: str
+    request: str
+    recorded_at: datetime
+    recorded_by: str
+    confirmed_at: datetime | None = None
+    confirmed_by: str | None = None
+    outcome: Outcome | None = None
+    result: str = ""
+    outcome_at: datetime | None = None
+    outcome_by: str | None = None
+    escalations: int = 0
+
+    @property
+    def consignment(self) -> str:
+        return " / ".join(c for c in (self.air_waybill, self.house_consignment) if c)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def status(self) -> str:
+        return "completed" if self.outcome else "confirmed" if self.confirmed else "sent"
+
+    @property
+    def time_to_confirm(self) -> timedelta | None:
+        return self.confirmed_at - self.sent_at if self.confirmed_at else None
+
+
+def referrals_of(events: Iterable[TimelineEvent]) -> list[Referral]:
+    found: dict[int, Referral] = {}
+    for e in events:
+        number = e.changes.get("referral")
+        if e.kind is EventKind.REFERRAL_SENT:
+            c = e.changes
+            found[number] = Referral(
+                number=number,
+                kind=ReferralKind(c["kind"]),
+                air_waybill=c.get("air_waybill"),
+                house_consignment=c.get("house_consignment"),
+                ens_reference=c.get("ens_reference"),
+                route=Route(c["route"]),
+                sent_at=datetime.fromisoformat(c["sent_at"]),
+                sent_to=c.get("sent_to", ""),
+                request=e.note,
+                recorded_at=e.at,
+                recorded_by=e.actor_label,
+            )
+        elif number in found:
+            r = found[number]
+            if e.kind is EventKind.REFERRAL_CONFIRMED:
+                found[number] = replace(r, confirmed_at=e.at, confirmed_by=e.actor_label)
+            elif e.kind is EventKind.REFERRAL_OUTCOME:
+                found[number] = replace(
+                    r,
+                    outcome=Outcome(e.changes["outcome"]),
+                    result=e.changes.get("result") or "",
+                    outcome_at=e.at,
+                    outcome_by=e.actor_label,
+                )
+            elif e.kind is EventKind.REFERRAL_ESCALATED:
+                found[number] = replace(r, escalations=e.changes.get("level", r.escalations))
+    return list(found.values())
+
+
+def describe(changes: Mapping[str, Any]) -> str:
+    """One line for a notification or a report: "R2 DNL · AWB 02012345675 / HAWB H1 · ..."."""
+    parts = [f"R{changes.get('referral')} {str(changes.get('kind', '')).upper()}"]
+    for label, key in (
+        ("AWB", "air_waybill"),
+        ("HAWB", "house_consignment"),
+        ("ENS", "ens_reference"),
+    ):
+        if changes.get(key):
+            parts.append(f"{label} {changes[key]}")
+    if changes.get("route"):
+        parts.append(f"{changes['route']} → {changes.get('sent_to', '')}")
+    if changes.get("outcome"):
+        parts.append(f"{changes['outcome']} {changes.get('result') or ''}".strip())
+    if changes.get("level"):
+        parts.append(f"unconfirmed after {changes.get('waited_minutes')} min")
+    return " · ".join(parts)
+
+
+def parse_referral(data: Any, now: datetime, not_before: datetime) -> ReferralRequest:
+    errors = ErrorList()
+    if not isinstance(data, Mapping):
+        errors.add("body", "expected a JSON object")
+        errors.raise_if_any()
+    for name in sorted(set(data) - REFERRAL_FIELDS):
+        errors.add(name, "unknown field")
+    kind = required_enum(data, "kind", ReferralKind, errors)
+    route = required_enum(data, "route", Route, errors)
+    awb = _code(data, "air_waybill", errors)
+    house = _code(data, "house_consignment", errors)
+    if not awb and not house and not errors.fields & {"air_waybill", "house_consignment"}:
+        errors.add("air_waybill", "give the air waybill or the house consignment number")
+    ens_reference = _code(data, "ens_reference", errors, limit=60)
+    sent_at = datetime_field(data, "sent_at", errors, required=False) or now
+    if sent_at > now + CLOCK_SKEW:
+        errors.add("sent_at", "a referral sent in the future? give the time it was sent")
+    elif sent_at < not_before:
+        errors.add("sent_at", "sent before the outage started: record it on the right incident")
+    sent_to = (required_str(data, "sent_to", errors) or "").strip()
+    if "sent_to" not in errors.fields and not 1 <= len(sent_to) <= 200:
+        errors.add("sent_to", "who received it: a name, a telephone number or an address")
+    request = (optional_str(data, "request", errors) or "").strip()
+    if len(request) > TEXT_MAX:
+        errors.add("request", f"at most {TEXT_MAX} characters")
+    errors.raise_if_any()
+    return ReferralRequest(kind, awb, house, ens_reference, route, sent_at, sent_to, request)
+
+
+def parse_outcome(data: Any, kind: ReferralKind) -> tuple[Outcome, str, str]:
+    errors = ErrorList()
+    if not isinstance(data, Mapping):
+        errors.add("body", "expected a JSON object")
+        errors.raise_if_any()
+    for name in sorted(set(data) - OUTCOME_FIELDS):
+        errors.add(name, "unknown field")
+    outcome = required_enum(data, "outcome", Outcome, errors)
+    if outcome is not None and outcome is not OUTCOME_OF[kind]:
+        errors.add("outcome", f"the outcome of a {kind.value.upper()} is {OUTCOME_OF[kind].value}")
+    result = (optional_str(data, "result", errors) or "").strip()
+    note = (optional_str(data, "note", errors) or "").strip()
+    if outcome is Outcome.SCREENING_DONE and not result:
+        errors.add("result", "the result of the screening is required")
+    for name, value in (("result", result), ("note", note)):
+        if len(value) > TEXT_MAX:
+            errors.add(name, f"at most {TEXT_MAX} characters")
+    errors.raise_if_any()
+    return outcome, result, note
+
+
+def _code(data: Mapping, name: str, errors: ErrorList, limit: int = CONSIGNMENT_MAX) -> str | None:
+    value = optional_str(data, name, errors)
+    if value is None:
+        return None
+    value = "".join(value.split()).upper()
+    if len(value) > limit or not all(ch.isalnum() or ch in "-/" for ch in value):
+        errors.add(name, f"letters, digits, '-' and '/' only, at most {limit}")
+        return None
+    return value or None
+
+
+@dataclass(frozen=True)
+class ReferralAlert:
+    referral: int
+    level: int
+    waited_minutes: int
+    target_minutes: int
+    kind: ReferralKind
+
+
+def referral_alerts(
+    referrals: Iterable[Referral], now: datetime, targets: Mapping[ReferralKind, timedelta]
+) -> list[ReferralAlert]:
+    """One alert per unconfirmed referral that has reached a new multiple of its kind's target
+    (a DNL: 5 minutes, then every 5 minutes). A scheduler that was down records the level reached
+    once, not every missed one."""
+    alerts = []
+    for r in referrals:
+        if r.confirmed:
+            continue
+        target = targets[r.kind]
+        level = int((now - r.sent_at) / target)
+        if level > r.escalations:
+            alerts.append(
+                ReferralAlert(
+                    r.number,
+                    level,
+                    int((now - r.sent_at).total_seconds() // 60),
+                    int(target.total_seconds() // 60),
+                    r.kind,
+                )
+            )
+    return alerts

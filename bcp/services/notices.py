@@ -1,0 +1,253 @@
+"""Use cases of the desk's outage notices, and the status board they feed.
+
+Each change of a notice is one transaction: the notice's new update, its outbox row, and what the
+change means for every open incident the notice covers (linked, acknowledged, fallback allowed,
+planned or not, recovered), with their timeline events and outbox rows and the rules re-run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bcp.domain.actors import Actor
+from bcp.domain.clock import Clock
+from bcp.domain.errors import NotFound
+from bcp.domain.notices import Notice, NoticeUpdate, parse_update, publish
+from bcp.domain.status import ComponentStatus, FailingProbe, board
+from bcp.services.incidents import attach_procedure, review, save
+from bcp.services.reflexes import ReflexLibrary
+from bcp.services.unit_of_work import UnitOfWork
+from bcp.store.models import ProbeResultRow, ProbeRow
+from bcp.store.outbox import enqueue
+
+HISTORY = timedelta(days=7)
+"""How long a closed notice stays on the status board."""
+CALENDAR_PAST = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Board:
+    components: list[ComponentStatus]
+    notices: list[Notice]
+    now: datetime
+
+    @property
+    def open_notices(self) -> list[Notice]:
+        return [n for n in self.notices if n.is_open]
+
+    @property
+    def closed_notices(self) -> list[Notice]:
+        return [n for n in self.notices if not n.is_open]
+
+    @property
+    def all_operational(self) -> bool:
+        return all(c.health.value == "operational" for c in self.components)
+
+
+@dataclass(frozen=True)
+class Published:
+    notice: Notice
+    warnings: list[str]
+    linked: list[int]
+
+
+def publish_notice(
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, data: Mapping[str, Any]
+) -> Published:
+    now = clock.now()
+    publication = publish(data, actor, now)
+    notice = publication.notice
+    with uow:
+        uow.notices.add(notice)
+        _enqueue(uow, notice, notice.updates)
+        linked = _propagate(uow, library, notice, uow.incidents.unlinked_on(notice.components), now)
+        uow.commit()
+    return Published(notice, publication.warnings, linked)
+
+
+def update_notice(
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    actor: Actor,
+    notice_id: int,
+    data: Mapping[str, Any],
+) -> Notice:
+    text, expected_end, messages = parse_update(data)
+    return _change(
+        uow,
+        clock,
+        library,
+        notice_id,
+        lambda notice, now: [notice.add_update(actor, now, text, expected_end, messages)],
+    )
+
+
+def open_fallback(
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, notice_id: int, text: str
+) -> Notice:
+    return _change(
+        uow,
+        clock,
+        library,
+        notice_id,
+        lambda notice, now: [notice.open_fallback(actor, now, text)],
+    )
+
+
+def close_fallback(
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, notice_id: int, text: str
+) -> Notice:
+    return _change(
+        uow,
+        clock,
+        library,
+        notice_id,
+        lambda notice, now: [notice.close_fallback(actor, now, text)],
+    )
+
+
+def close_notice(
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, notice_id: int, text: str
+) -> Notice:
+    return _change(
+        uow, clock, library, notice_id, lambda notice, now: notice.close(actor, now, text)
+    )
+
+
+def watch_notices(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> list[int]:
+    """The scheduler's part: a maintenance window still open at its planned end becomes an
+    unscheduled outage, and the incidents it covers have their rules re-run."""
+    with uow.reading():
+        overrun = uow.notices.overrun_ids(clock.now())
+    for notice_id in overrun:
+        _change(uow, clock, library, notice_id, lambda notice, now: _overrun(notice, now))
+    return overrun
+
+
+def _overrun(notice: Notice, now: datetime) -> list[NoticeUpdate]:
+    update = notice.overrun(now)
+    return [update] if update else []
+
+
+def get_notice(uow: UnitOfWork, notice_id: int) -> tuple[Notice, list[int]]:
+    with uow.reading():
+        notice = uow.notices.get(notice_id)
+        if notice is None:
+            raise NotFound(f"no notice {notice_id}")
+        return notice, uow.incidents.linked_to(notice_id)
+
+
+def status_board(uow: UnitOfWork, clock: Clock) -> Board:
+    now = clock.now()
+    with uow.reading():
+        notices = uow.notices.current(now, now - HISTORY)
+        outages = uow.incidents.open_outages()
+        probes = _failing_probes(uow)
+    return Board(board(notices, outages, probes, now), notices, now)
+
+
+def maintenance_notices(uow: UnitOfWork, clock: Clock) -> list[Notice]:
+    with uow.reading():
+        return uow.notices.scheduled(clock.now() - CALENDAR_PAST)
+
+
+def _change(
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    notice_id: int,
+    act: Callable[[Notice, datetime], list[NoticeUpdate]],
+) -> Notice:
+    with uow:
+        notice = uow.notices.get(notice_id, for_update=True)
+        if notice is None:
+            raise NotFound(f"no notice {notice_id}")
+        now = clock.now()
+        updates = act(notice, now)
+        if not updates:
+            return notice
+        uow.notices.save(notice)
+        _enqueue(uow, notice, updates)
+        _propagate(uow, library, notice, uow.incidents.following(notice_id), now)
+        uow.commit()
+    return notice
+
+
+def _propagate(
+    uow: UnitOfWork, library: ReflexLibrary, notice: Notice, incident_ids: list[int], now: datetime
+) -> list[int]:
+    """Apply the notice to each incident it covers; returns those that changed."""
+    changed = []
+    for incident_id in incident_ids:
+        incident = uow.incidents.get(incident_id, for_update=True)
+        if incident is None:
+            continue
+        if incident.notice_id is None and not incident.may_follow(notice, now):
+            continue
+        attach_procedure(incident, library)
+        events = incident.follow_notice(notice, now)
+        events += review(incident, library, now)
+        if events:
+            save(uow, incident, events, commit=False)
+            changed.append(incident_id)
+    return changed
+
+
+def _enqueue(uow: UnitOfWork, notice: Notice, updates: list[NoticeUpdate]) -> None:
+    for update in updates:
+        enqueue(
+            uow.session,
+            topic="notice.published" if update.seq == 1 else "notice.updated",
+            idempotency_key=f"notice-{notice.id}-update-{update.seq}",
+            incident_id=None,
+            payload={
+                "notice_id": notice.id,
+                "organisation_id": None,
+                "title": notice.title,
+                "components": list(notice.components),
+                "kind": notice.kind.value,
+                "reason": notice.reason.value,
+                "event": update.kind.value,
+                "note": update.text,
+                "actor": update.actor_label,
+                "at": update.at.isoformat(),
+                "starts_at": notice.starts_at.isoformat(),
+                "expected_end": notice.expected_end.isoformat() if notice.expected_end else None,
+                "fallback_allowed": notice.fallback_allowed(update.at),
+                "messages": notice.messages,
+            },
+            now=update.at,
+        )
+
+
+def _failing_probes(uow: UnitOfWork) -> list[FailingProbe]:
+    """The desk's own probes (no organisation) that say their component is down, since their
+    first failure after the last success."""
+    probes = uow.session.scalars(
+        select(ProbeRow).where(
+            ProbeRow.organisation_id.is_(None),
+            ProbeRow.enabled.is_(True),
+            ProbeRow.health == "down",
+        )
+    ).all()
+    failing = []
+    for probe in probes:
+        last_ok = uow.session.scalar(
+            select(ProbeResultRow.at)
+            .where(ProbeResultRow.probe_id == probe.id, ProbeResultRow.ok.is_(True))
+            .order_by(ProbeResultRow.at.desc())
+            .limit(1)
+        )
+        first_failure = select(ProbeResultRow.at).where(
+            ProbeResultRow.probe_id == probe.id, ProbeResultRow.ok.is_(False)
+        )
+        if last_ok is not None:
+            first_failure = first_failure.where(ProbeResultRow.at > last_ok)
+        since = uow.session.scalar(first_failure.order_by(ProbeResultRow.at).limit(1))
+        failing.append(FailingProbe(probe.id, probe.component, since))
+    return failing
