@@ -192,6 +192,18 @@ class Incident:
         self, request: ReferralRequest, actor: Actor, now: datetime
     ) -> TimelineEvent:
         """The desk passed a referral to the carrier by telephone or e-mail."""
+        self.check_may_refer(actor)
+        number = len(self.referrals) + 1
+        return self._record(
+            EventKind.REFERRAL_SENT,
+            actor,
+            now,
+            self.state,
+            note=request.request,
+            changes={"referral": number, **request.changes()},
+        )
+
+    def check_may_refer(self, actor: Actor) -> None:
         if actor.role is not Role.DESK:
             raise NotAllowed("only the customs desk records referrals")
         if self.organisation is None:
@@ -204,21 +216,12 @@ class Incident:
                 f"referrals are recorded while the fallback is active; the incident is "
                 f"{self.state.value}"
             )
-        number = len(self.referrals) + 1
-        return self._record(
-            EventKind.REFERRAL_SENT,
-            actor,
-            now,
-            self.state,
-            note=request.request,
-            changes={"referral": number, **request.changes()},
-        )
 
     def confirm_referral(
         self, number: int, actor: Actor, now: datetime, note: str = ""
     ) -> TimelineEvent:
         """The carrier confirms it received the referral (or the desk records that it did)."""
-        referral = self._referral(number, actor)
+        referral = self.referral_for(number, actor)
         if referral.confirmed:
             raise IllegalTransition(
                 f"referral R{number} was confirmed already, by {referral.confirmed_by}"
@@ -238,7 +241,7 @@ class Incident:
     ) -> list[TimelineEvent]:
         """What came of it: information given, screening done and its result, cargo not
         loaded. An outcome is also the confirmation of receipt, if none was recorded."""
-        referral = self._referral(number, actor)
+        referral = self.referral_for(number, actor)
         if referral.outcome is not None:
             raise IllegalTransition(f"the outcome of referral R{number} is recorded already")
         events = [] if referral.confirmed else [self.confirm_referral(number, actor, now)]
@@ -255,7 +258,8 @@ class Incident:
         )
         return events
 
-    def _referral(self, number: int, actor: Actor) -> Referral:
+    def referral_for(self, number: int, actor: Actor) -> Referral:
+        """The referral an actor may answer: the carrier concerned, or the desk."""
         if not self.may_contribute(actor):
             raise NotAllowed("only the carrier concerned or the desk answers this referral")
         found = next((r for r in self.referrals if r.number == number), None)

@@ -27,6 +27,7 @@ def record_referral(
     data: Mapping[str, Any],
 ) -> IncidentView:
     def act(incident: Incident, now: datetime) -> list[TimelineEvent]:
+        incident.check_may_refer(actor)
         request = parse_referral(data, now, not_before=incident.facts.started_at)
         return [incident.record_referral(request, actor, now)]
 
@@ -64,9 +65,7 @@ def record_outcome(
     data: Mapping[str, Any],
 ) -> IncidentView:
     def act(incident: Incident, now: datetime) -> list[TimelineEvent]:
-        referral = next((r for r in incident.referrals if r.number == number), None)
-        if referral is None:
-            incident.confirm_referral(number, actor, now)  # raises NotFound, or NotAllowed
+        referral = incident.referral_for(number, actor)
         outcome, result, note = parse_outcome(data, referral.kind)
         return incident.record_referral_outcome(number, outcome, result, note, actor, now)
 

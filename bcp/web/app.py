@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         operator,
         reflexes,
         security,
+        status,
     )
     from bcp.web.api import api
     from bcp.web.context import register as register_context
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         incidents.bp,
         reflexes.bp,
         account.bp,
+        status.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api, url_prefix="/api/v1")

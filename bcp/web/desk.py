@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from bcp.domain.actors import Role
+from bcp.domain.catalogue import COMPONENTS
+from bcp.domain.errors import (
+    Conflict,
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+)
 from bcp.domain.lifecycle import State
+from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
 from bcp.services import incidents as service
+from bcp.services import notices
 from bcp.services.drafts import drafts_for
 from bcp.services.queue import waiting_queue
 from bcp.store.incidents import IncidentFilter
+from bcp.web import forms
 from bcp.web.runtime import runtime
 from bcp.web.security import require
 
@@ -48,3 +61,113 @@ def _queue() -> dict:
         "in_progress": in_progress,
         "refresh_seconds": rt.settings.queue_refresh_seconds,
     }
+
+
+REASONS = {
+    Reason.HARDWARE_FAILURE: "hardware failure",
+    Reason.TELECOM_FAILURE: "telecommunication failure",
+    Reason.NETWORK_PROBLEM: "network problem",
+    Reason.FORCE_MAJEURE: "force majeure",
+    Reason.SCHEDULED_MAINTENANCE: "scheduled maintenance",
+}
+
+
+@bp.route("/notices/new", methods=["GET", "POST"])
+def new_notice():
+    """Publish a notice. Scheduled maintenance less than 48 hours ahead comes back with the
+    warning and a box to tick: the desk publishes it knowingly."""
+    actor = require(Role.DESK)
+    rt = runtime()
+    errors, warning, status = [], None, 200
+    if request.method == "POST":
+        data = forms.notice(request.form)
+        try:
+            published = notices.publish_notice(rt.unit_of_work(), rt.clock, rt.library, actor, data)
+        except InvalidInput as error:
+            if [e.field for e in error.errors] == ["short_notice_confirmed"]:
+                warning = error.errors[0].message
+            else:
+                errors, status = forms.messages(error), 422
+        except DomainError as error:
+            errors, status = forms.messages(error), 422
+        else:
+            notice = published.notice
+            flash(_("Notice %(id)s published.", id=notice.id), "success")
+            if published.linked:
+                flash(
+                    _("Incidents linked to it: %(ids)s", ids=", ".join(map(str, published.linked))),
+                    "success",
+                )
+            return redirect(url_for("status.notice", notice_id=notice.id), 303)
+    return (
+        render_template(
+            "desk/notice_form.html",
+            form=request.form,
+            errors=errors,
+            short_notice=warning,
+            public_components=PUBLIC_COMPONENTS,
+            components=COMPONENTS,
+            reasons=[(r.value, _(label)) for r, label in REASONS.items()],
+        ),
+        status,
+    )
+
+
+@bp.post("/notices/<int:notice_id>/updates")
+def notice_update(notice_id: int):
+    actor = require(Role.DESK)
+    rt = runtime()
+    data = forms.notice_update(request.form)
+    return _notice_change(
+        notice_id,
+        lambda: notices.update_notice(
+            rt.unit_of_work(), rt.clock, rt.library, actor, notice_id, data
+        ),
+        _("Update published."),
+    )
+
+
+@bp.post("/notices/<int:notice_id>/fallback")
+def notice_fallback(notice_id: int):
+    actor = require(Role.DESK)
+    rt = runtime()
+    text = request.form.get("text", "")
+    window = request.form.get("window")
+    change = {"open": notices.open_fallback, "close": notices.close_fallback}.get(window)
+    if change is None:
+        flash(_("Choose to open or to close the fallback window."), "error")
+        return redirect(url_for("status.notice", notice_id=notice_id), 303)
+    return _notice_change(
+        notice_id,
+        lambda: change(rt.unit_of_work(), rt.clock, rt.library, actor, notice_id, text),
+        _("Fallback window opened.") if window == "open" else _("Fallback window closed."),
+    )
+
+
+@bp.post("/notices/<int:notice_id>/close")
+def notice_close(notice_id: int):
+    actor = require(Role.DESK)
+    rt = runtime()
+    text = request.form.get("text", "")
+    return _notice_change(
+        notice_id,
+        lambda: notices.close_notice(
+            rt.unit_of_work(), rt.clock, rt.library, actor, notice_id, text
+        ),
+        _("Notice closed; the incidents linked to it are reported recovered."),
+    )
+
+
+def _notice_change(notice_id: int, work, success: str):
+    try:
+        work()
+    except (NotFound, NotAllowed):
+        raise
+    except (IllegalTransition, Conflict) as error:
+        flash(_("Not applied: %(why)s.", why=error.message), "error")
+    except DomainError as error:
+        for message in forms.messages(error):
+            flash(message, "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("status.notice", notice_id=notice_id), 303)

@@ -68,3 +68,48 @@ def messages(error: DomainError) -> list[str]:
     if isinstance(error, InvalidInput):
         return [f"{e.field}: {e.message}" for e in error.errors]
     return [error.message]
+
+
+def notice(form: MultiDict) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "components": form.getlist("components"),
+        "kind": form.get("kind") or None,
+        "reason": form.get("reason") or None,
+        "title": form.get("title", ""),
+        "starts_at": local_time(form.get("starts_at")),
+        "expected_end": local_time(form.get("expected_end")),
+        "messages": form.get("messages", ""),
+        "fallback_allowed": form.get("fallback_allowed") == "on",
+        "short_notice_confirmed": form.get("short_notice_confirmed") == "on",
+    }
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def notice_update(form: MultiDict) -> dict[str, Any]:
+    data = {
+        "text": form.get("text", ""),
+        "expected_end": local_time(form.get("expected_end")),
+        "messages": form.get("messages") or None,
+    }
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def referral(form: MultiDict) -> dict[str, Any]:
+    data = {
+        name: form.get(name) or None
+        for name in ("kind", "air_waybill", "house_consignment", "ens_reference", "route")
+    }
+    data |= {
+        "sent_at": local_time(form.get("sent_at")),
+        "sent_to": form.get("sent_to", ""),
+        "request": form.get("request", ""),
+    }
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def referral_outcome(form: MultiDict) -> dict[str, Any]:
+    return {
+        "outcome": form.get("outcome") or None,
+        "result": form.get("result", ""),
+        "note": form.get("note", ""),
+    }

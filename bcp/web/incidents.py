@@ -20,12 +20,14 @@ from flask_babel import gettext as _
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS, Scope, Side
 from bcp.domain.errors import Conflict, DomainError, IllegalTransition, NotAllowed, NotFound
+from bcp.domain.referrals import OUTCOME_OF, ReferralKind, Route
 from bcp.domain.reflexes.messages import fill
 from bcp.reports.charts import minutes
 from bcp.reports.documents import check_lang, fallback_pdf, incident_pdf
 from bcp.services import incidents as service
-from bcp.services import reports
+from bcp.services import referrals, reports
 from bcp.services.contacts import effective_contacts
+from bcp.web import forms
 from bcp.web.api.reports import pdf_response
 from bcp.web.forms import messages
 from bcp.web.runtime import runtime
@@ -70,6 +72,10 @@ def page(incident_id: int):
         minutes=minutes,
         settleable={s.step.id for s in view.steps if incident.may_settle(s.step.role, actor)},
         can_reference=incident.may_issue_reference(actor),
+        can_refer=actor.role is Role.DESK and incident.may_issue_reference(actor),
+        referral_kinds=[k.value for k in ReferralKind],
+        routes=[r.value for r in Route],
+        outcome_of={k.value: o.value for k, o in OUTCOME_OF.items()},
         can_record=incident.may_contribute(actor),
     )
 
@@ -164,6 +170,62 @@ def fallback_reference(incident_id: int):
         return redirect(url_for("incidents.page", incident_id=incident_id), 303)
     flash(_("Fallback reference: %(reference)s", reference=reference), "success")
     return redirect(url_for("incidents.page", incident_id=incident_id), 303)
+
+
+@bp.post("/<int:incident_id>/referrals")
+def referral(incident_id: int):
+    actor = require(Role.DESK)
+    rt = runtime()
+    return _attempt(
+        incident_id,
+        lambda: referrals.record_referral(
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            actor,
+            incident_id,
+            forms.referral(request.form),
+        ),
+        _("Referral recorded: the carrier is asked to confirm it."),
+    )
+
+
+@bp.post("/<int:incident_id>/referrals/<int:number>/confirm")
+def referral_confirm(incident_id: int, number: int):
+    actor = require(Role.OPERATOR, Role.DESK)
+    rt = runtime()
+    return _attempt(
+        incident_id,
+        lambda: referrals.confirm_referral(
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            actor,
+            incident_id,
+            number,
+            request.form.get("note", ""),
+        ),
+        _("Receipt confirmed."),
+    )
+
+
+@bp.post("/<int:incident_id>/referrals/<int:number>/outcome")
+def referral_outcome(incident_id: int, number: int):
+    actor = require(Role.OPERATOR, Role.DESK)
+    rt = runtime()
+    return _attempt(
+        incident_id,
+        lambda: referrals.record_outcome(
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            actor,
+            incident_id,
+            number,
+            forms.referral_outcome(request.form),
+        ),
+        _("Outcome recorded."),
+    )
 
 
 @bp.get("/<int:incident_id>/attachments/<int:attachment_id>")

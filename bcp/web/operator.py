@@ -10,6 +10,7 @@ from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode
 from bcp.domain.errors import DomainError
 from bcp.services import incidents as service
 from bcp.services.drafts import drafts_for
+from bcp.services.notices import status_board
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.runtime import runtime
@@ -28,8 +29,11 @@ def home():
     own = [v for v in views if not v.incident.concerns_everyone]
     return render_template(
         "operator/home.html",
+        board=status_board(rt.unit_of_work(), rt.clock),
+        components=COMPONENTS,
         drafts=drafts_for(rt.unit_of_work(), actor),
         open=[v for v in own if v.incident.state.is_open],
+        waiting_referrals=[(v, r) for v in own for r in v.incident.referrals if not r.confirmed],
         history=[v for v in own if not v.incident.state.is_open],
     )
 

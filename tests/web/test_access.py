@@ -18,11 +18,15 @@ import pytest
 from sqlalchemy import select
 
 from bcp.services.drafts import drafts_for, propose
-from bcp.services.incidents import declare_incident, record_work
+from bcp.services.incidents import apply_action, declare_incident, record_work
+from bcp.services.notices import publish_notice
+from bcp.services.referrals import record_referral
 from bcp.store.models import AttachmentRow, DeliveryRow, OutboxRow
 from tests.domain.conftest import facts
 from tests.web.conftest import Browser
 
+DNL = {"kind": "dnl", "air_waybill": "02012345675", "route": "telephone", "sent_to": "duty"}
+NOTICE = {"components": ["STP"], "kind": "unscheduled", "reason": "network_problem", "title": "x"}
 ROLES = ("anonymous", "owner", "other operator", "desk", "manager", "admin")
 
 #  endpoint: (method, path, body, answers for ROLES in that order)
@@ -37,12 +41,16 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     "auth.sign_out": ("POST", "/sign-out", {}, "LLLLLL"),  # always ends on the sign-in page
     "reflexes.table_page": ("GET", "/reflexes", None, "OOOOOO"),
     "api.openapi": ("GET", "/api/v1/openapi.json", None, "OOOOOO"),
+    "api.maintenance_calendar": ("GET", "/api/v1/status/maintenance.ics", None, "OOOOOO"),
     # everyone signed in
     "account.notification_topics": ("GET", "/account/notifications", None, "LOOOOO"),
     "account.component": ("GET", "/components/STI", None, "LOOOOO"),
     "api.get_reflexes": ("GET", "/api/v1/reflexes", None, "LOOOOO"),
     "api.post_evaluate": ("POST", "/api/v1/reflexes/evaluate", {}, "LOOOOO"),
     "api.list_incidents": ("GET", "/api/v1/incidents", None, "LOOOOO"),
+    "api.get_status": ("GET", "/api/v1/status", None, "LOOOOO"),
+    "status.board": ("GET", "/status/", None, "LOOOOO"),
+    "status.notice": ("GET", "/status/notices/{notice}", None, "LOOOOO"),
     # operators
     "operator.home": ("GET", "/operator/", None, "LOODDD"),
     "operator.declare": ("GET", "/operator/declare", None, "LOOODD"),
@@ -124,6 +132,43 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
         {},
         "LOHODD",
     ),
+    # referrals: the desk records them, the carrier concerned (or the desk) answers
+    "incidents.referral": (
+        "POST",
+        "/incidents/{referred}/referrals",
+        {"kind": "rfi", "air_waybill": "02012345675", "route": "email", "sent_to": "ops"},
+        "LDDODD",
+    ),
+    "incidents.referral_confirm": (
+        "POST",
+        "/incidents/{referred}/referrals/1/confirm",
+        {},
+        "LOHODD",
+    ),
+    "incidents.referral_outcome": (
+        "POST",
+        "/incidents/{referred}/referrals/1/outcome",
+        {"outcome": "cargo_not_loaded"},
+        "LOHODD",
+    ),
+    "api.post_referral": (
+        "POST",
+        "/api/v1/incidents/{referred}/referrals",
+        {"kind": "rfi", "air_waybill": "02012345675", "route": "email", "sent_to": "ops"},
+        "LDHODD",
+    ),
+    "api.post_referral_confirmation": (
+        "POST",
+        "/api/v1/incidents/{referred}/referrals/1/confirmation",
+        {},
+        "LOHODD",
+    ),
+    "api.post_referral_outcome": (
+        "POST",
+        "/api/v1/incidents/{referred}/referrals/1/outcome",
+        {"outcome": "cargo_not_loaded"},
+        "LOHODD",
+    ),
     # post-mortems: managers write them, the desk and operators read the finished ones
     "api.get_postmortem": ("GET", "/api/v1/incidents/{incident}/postmortem", None, "LOHOOD"),
     "api.get_postmortem_pdf": (
@@ -138,6 +183,15 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     # the desk
     "desk.queue": ("GET", "/desk/", None, "LDDODD"),
     "desk.queue_rows": ("GET", "/desk/queue/rows", None, "LDDODD"),
+    "desk.new_notice": ("GET", "/desk/notices/new", None, "LDDODD"),
+    "desk.notice_update": ("POST", "/desk/notices/{notice}/updates", {"text": "x"}, "LDDODD"),
+    "desk.notice_fallback": (
+        "POST",
+        "/desk/notices/{notice}/fallback",
+        {"window": "open"},
+        "LDDODD",
+    ),
+    "desk.notice_close": ("POST", "/desk/notices/{notice}/close", {}, "LDDODD"),
     # managers (and the desk and admins, who follow the same figures)
     "manager.dashboard": ("GET", "/manager/", None, "LDDOOO"),
     "manager.search": ("GET", "/manager/incidents", None, "LDDOOO"),
@@ -229,7 +283,16 @@ def world(browser_app, uow, clock, library, people) -> World:
             uow.commit()
         if draft is None:  # the previous one is still open
             draft = drafts_for(uow, people.carrier.actor)[0]
-        return {"incident": incident_id, "attachment": attachment, "draft": draft.id}
+        referred = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+        for action in ("acknowledge", "activate_fallback"):
+            apply_action(uow, clock, library, people.desk.actor, referred, action)
+        record_referral(uow, clock, library, people.desk.actor, referred, DNL)
+        return {
+            "incident": incident_id,
+            "attachment": attachment,
+            "draft": draft.id,
+            "referred": referred,
+        }
 
     with uow:
         outbox = OutboxRow(
@@ -269,6 +332,7 @@ def world(browser_app, uow, clock, library, people) -> World:
             "user": people.provider.actor.user_id,
             "organisation": people.carrier.actor.organisation_id,
             "document": "operator-fallback-filing",
+            "notice": publish_notice(uow, clock, library, people.desk.actor, NOTICE).notice.id,
         },
         browsers={"anonymous": Browser(browser_app)}
         | {role: Browser(browser_app, person) for role, person in cast.items()},

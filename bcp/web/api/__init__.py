@@ -10,7 +10,7 @@ from bcp.web.runtime import runtime
 
 api = Blueprint("api", __name__)
 
-PUBLIC_ENDPOINTS = {"api.openapi"}
+PUBLIC_ENDPOINTS = {"api.openapi", "api.maintenance_calendar"}
 
 
 @api.before_request
@@ -36,4 +36,4 @@ def _unauthenticated(detail: str):
     return response
 
 
-from bcp.web.api import incidents, openapi, reflexes, reports  # noqa: E402, F401  (routes register on import)
+from bcp.web.api import incidents, openapi, referrals, reflexes, reports, status  # noqa: E402, F401  (routes register on import)

@@ -12,8 +12,12 @@ from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode, Scope,
 from bcp.domain.declaration import DESCRIPTION_MAX, ENS_WAITING_MAX, SUMMARY_MAX
 from bcp.domain.incident import NOTE_MAX, REFERENCE_MAX
 from bcp.domain.lifecycle import Action, State
+from bcp.domain.notices import PUBLIC_COMPONENTS, NoticeKind, Reason, UpdateKind
+from bcp.domain.referrals import CONSIGNMENT_MAX, Outcome, ReferralKind, Route
+from bcp.domain.referrals import TEXT_MAX as REFERRAL_TEXT_MAX
 from bcp.domain.reflexes.model import Anchor, Phase, StepRole
 from bcp.domain.reflexes.progress import StepState
+from bcp.domain.status import CauseKind, Health
 from bcp.domain.timeline import EventKind
 from bcp.web.api import api
 
@@ -52,6 +56,14 @@ _COMMON_ERRORS = {
     "401": _problem("No token, or an unknown or revoked one"),
 }
 _INCIDENT_ERRORS = {**_COMMON_ERRORS, "404": _problem("No such incident visible to you")}
+_REFERRAL_ERRORS = {**_COMMON_ERRORS, "404": _problem("No such incident or referral")}
+_NUMBER_PARAM = {
+    "name": "number",
+    "in": "path",
+    "required": True,
+    "description": "The referral's number in its incident (R1, R2...)",
+    "schema": {"type": "integer", "minimum": 1},
+}
 _LANG_PARAM = {
     "name": "lang",
     "in": "query",
@@ -507,6 +519,11 @@ SCHEMAS: dict[str, Any] = {
             "allowed_actions": {"type": "array", "items": _enum(Action)},
             "procedure": _ref("ProcedureChoice"),
             "steps": {"type": "array", "items": _ref("StepStatus")},
+            "notice_id": {
+                "type": ["integer", "null"],
+                "description": "The desk notice whose outage this incident is part of",
+            },
+            "referrals": {"type": "array", "items": _ref("Referral")},
             "links": {"type": "object"},
         },
     },
@@ -519,6 +536,139 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {"timeline": {"type": "array", "items": _ref("TimelineEvent")}},
             },
         ]
+    },
+    "Referral": {
+        "type": "object",
+        "required": ["number", "kind", "route", "sent_at", "sent_to", "status", "escalations"],
+        "properties": {
+            "number": {"type": "integer", "minimum": 1},
+            "kind": _enum(ReferralKind),
+            "air_waybill": {"type": ["string", "null"]},
+            "house_consignment": {"type": ["string", "null"]},
+            "ens_reference": {"type": ["string", "null"]},
+            "route": _enum(Route),
+            "sent_at": _TIME,
+            "sent_to": {"type": "string"},
+            "request": {"type": "string"},
+            "recorded_at": _TIME,
+            "recorded_by": {"type": "string"},
+            "status": {"type": "string", "enum": ["sent", "confirmed", "completed"]},
+            "confirmed_at": _NULLABLE_TIME,
+            "confirmed_by": {"type": ["string", "null"]},
+            "outcome": {"type": ["string", "null"], "enum": [*(o.value for o in Outcome), None]},
+            "result": {"type": ["string", "null"]},
+            "outcome_at": _NULLABLE_TIME,
+            "escalations": {"type": "integer", "minimum": 0},
+        },
+    },
+    "ReferralRequest": {
+        "type": "object",
+        "description": "The air waybill or the house consignment number, or both",
+        "required": ["kind", "route", "sent_to"],
+        "additionalProperties": False,
+        "properties": {
+            "kind": _enum(ReferralKind),
+            "air_waybill": {"type": "string", "maxLength": CONSIGNMENT_MAX},
+            "house_consignment": {"type": "string", "maxLength": CONSIGNMENT_MAX},
+            "ens_reference": {"type": "string", "maxLength": 60},
+            "route": _enum(Route),
+            "sent_at": {**_TIME, "description": "When it was sent; default: now"},
+            "sent_to": {"type": "string", "maxLength": 200},
+            "request": {"type": "string", "maxLength": REFERRAL_TEXT_MAX},
+        },
+    },
+    "ReferralOutcome": {
+        "type": "object",
+        "required": ["outcome"],
+        "additionalProperties": False,
+        "properties": {
+            "outcome": {
+                **_enum(Outcome),
+                "description": "RFI: information_given; RFS: screening_done (with its result); "
+                "DNL: cargo_not_loaded",
+            },
+            "result": {"type": "string", "maxLength": REFERRAL_TEXT_MAX},
+            "note": {"type": "string", "maxLength": REFERRAL_TEXT_MAX},
+        },
+    },
+    "ReferralAnswer": {
+        "type": "object",
+        "required": ["referral", "incident"],
+        "properties": {"referral": _ref("Referral"), "incident": _ref("IncidentSummary")},
+    },
+    "Notice": {
+        "type": "object",
+        "required": ["id", "components", "kind", "reason", "title", "status", "starts_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "components": {"type": "array", "items": {"type": "string"}},
+            "kind": _enum(NoticeKind),
+            "reason": _enum(Reason),
+            "title": {"type": "string"},
+            "status": {"type": "string", "enum": ["open", "closed"]},
+            "starts_at": _TIME,
+            "expected_end": _NULLABLE_TIME,
+            "closed_at": _NULLABLE_TIME,
+            "messages": {"type": "string"},
+            "fallback_allowed": {"type": "boolean"},
+            "fallback_windows": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"since": _TIME, "until": _NULLABLE_TIME},
+                },
+            },
+            "updates": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["seq", "at", "kind", "text"],
+                    "properties": {
+                        "seq": {"type": "integer"},
+                        "at": _TIME,
+                        "kind": _enum(UpdateKind),
+                        "by": {"type": "string"},
+                        "text": {"type": "string"},
+                    },
+                },
+            },
+        },
+    },
+    "Status": {
+        "type": "object",
+        "required": ["as_of", "components", "notices"],
+        "properties": {
+            "as_of": _TIME,
+            "components": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["component", "state", "since", "fallback_allowed", "causes"],
+                    "properties": {
+                        "component": {"type": "string", "enum": list(PUBLIC_COMPONENTS)},
+                        "name": {"type": "object"},
+                        "state": _enum(Health),
+                        "since": _NULLABLE_TIME,
+                        "fallback_allowed": {"type": "boolean"},
+                        "causes": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "kind": _enum(CauseKind),
+                                    "state": _enum(Health),
+                                    "ref": {"type": ["integer", "null"]},
+                                    "count": {"type": "integer"},
+                                    "since": _NULLABLE_TIME,
+                                },
+                            },
+                        },
+                        "upcoming_notices": {"type": "array", "items": {"type": "integer"}},
+                    },
+                },
+            },
+            "notices": {"type": "array", "items": _ref("Notice")},
+        },
     },
     "IncidentList": {
         "type": "object",
@@ -806,6 +956,93 @@ PATHS: dict[str, Any] = {
                 "403": _problem("Your role may not declare this outage"),
                 "422": _problem("Invalid values; `errors` lists each field"),
                 **_COMMON_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/referrals": {
+        "post": {
+            "operationId": "recordReferral",
+            "summary": "Desk: a referral (RFI, RFS, DNL) passed to the carrier by telephone or "
+            "e-mail while the fallback is active",
+            "parameters": [_ID_PARAM],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("ReferralRequest")}},
+            },
+            "responses": {
+                "201": _json("The referral and the incident", "ReferralAnswer"),
+                **_BODY_ERRORS,
+                "403": _problem("Only the desk records referrals"),
+                "409": _problem("The fallback is not active, or the outage concerns everyone"),
+                "422": _problem("Invalid values; `errors` lists each field"),
+                **_INCIDENT_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/referrals/{number}/confirmation": {
+        "post": {
+            "operationId": "confirmReferral",
+            "summary": "The carrier (or the desk for it) confirms receipt of a referral",
+            "parameters": [_ID_PARAM, _NUMBER_PARAM],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {"note": {"type": "string", "maxLength": NOTE_MAX}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json("The referral and the incident", "ReferralAnswer"),
+                **_BODY_ERRORS,
+                "403": _problem("Only the carrier concerned or the desk"),
+                "409": _problem("Already confirmed"),
+                "422": _problem("Invalid note"),
+                **_REFERRAL_ERRORS,
+            },
+        }
+    },
+    "/incidents/{incident_id}/referrals/{number}/outcome": {
+        "post": {
+            "operationId": "recordReferralOutcome",
+            "summary": "The carrier records what came of a referral (confirms it if not yet)",
+            "parameters": [_ID_PARAM, _NUMBER_PARAM],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("ReferralOutcome")}},
+            },
+            "responses": {
+                "200": _json("The referral and the incident", "ReferralAnswer"),
+                **_BODY_ERRORS,
+                "403": _problem("Only the carrier concerned or the desk"),
+                "409": _problem("The outcome is recorded already"),
+                "422": _problem("An outcome that does not answer this kind of referral"),
+                **_REFERRAL_ERRORS,
+            },
+        }
+    },
+    "/status": {
+        "get": {
+            "operationId": "getStatus",
+            "summary": "The status board: each component's state, since when, and open notices",
+            "responses": {"200": _json("The board", "Status"), **_COMMON_ERRORS},
+        }
+    },
+    "/status/maintenance.ics": {
+        "get": {
+            "operationId": "getMaintenanceCalendar",
+            "summary": "Scheduled unavailabilities as an iCalendar feed (RFC 5545), for "
+            "calendar applications; public",
+            "security": [],
+            "responses": {
+                "200": {
+                    "description": "One VEVENT per notice of scheduled maintenance",
+                    "content": {"text/calendar": {"schema": {"type": "string"}}},
+                }
             },
         }
     },

@@ -8,11 +8,14 @@ from typing import Any
 from flask import url_for
 
 from bcp.domain.catalogue import COMPONENTS
+from bcp.domain.notices import Notice
+from bcp.domain.referrals import Referral
 from bcp.domain.reflexes.engine import Decision
 from bcp.domain.reflexes.model import Conditions, ReflexTable, Source, Step, Text
 from bcp.domain.reflexes.progress import StepStatus
 from bcp.domain.timeline import TimelineEvent
 from bcp.services.incidents import IncidentView
+from bcp.services.notices import Board
 
 
 def instant(moment: datetime | None) -> str | None:
@@ -56,6 +59,8 @@ def incident_json(view: IncidentView, *, with_timeline: bool) -> dict[str, Any]:
             "transitions": url_for("api.post_transition", incident_id=incident.id),
         },
     }
+    body["notice_id"] = incident.notice_id
+    body["referrals"] = [referral_json(r) for r in incident.referrals]
     body["procedure"] = procedure_choice_json(view)
     body["steps"] = [step_status_json(s) for s in view.steps]
     if with_timeline:
@@ -219,3 +224,91 @@ def event_json(event: TimelineEvent) -> dict[str, Any]:
         "changes": event.changes,
         "note": event.note,
     }
+
+
+def referral_json(referral: Referral) -> dict[str, Any]:
+    return {
+        "number": referral.number,
+        "kind": referral.kind.value,
+        "air_waybill": referral.air_waybill,
+        "house_consignment": referral.house_consignment,
+        "ens_reference": referral.ens_reference,
+        "route": referral.route.value,
+        "sent_at": instant(referral.sent_at),
+        "sent_to": referral.sent_to,
+        "request": referral.request,
+        "recorded_at": instant(referral.recorded_at),
+        "recorded_by": referral.recorded_by,
+        "status": referral.status,
+        "confirmed_at": instant(referral.confirmed_at),
+        "confirmed_by": referral.confirmed_by,
+        "outcome": referral.outcome.value if referral.outcome else None,
+        "result": referral.result or None,
+        "outcome_at": instant(referral.outcome_at),
+        "escalations": referral.escalations,
+    }
+
+
+def notice_json(notice: Notice, now: datetime) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "components": list(notice.components),
+        "kind": notice.kind.value,
+        "reason": notice.reason.value,
+        "title": notice.title,
+        "status": "open" if notice.is_open else "closed",
+        "starts_at": instant(notice.starts_at),
+        "expected_end": instant(notice.expected_end),
+        "closed_at": instant(notice.closed_at),
+        "messages": notice.messages,
+        "fallback_allowed": notice.fallback_allowed(now),
+        "fallback_windows": [
+            {"since": instant(w.since), "until": instant(w.until)} for w in notice.windows
+        ],
+        "updates": [
+            {
+                "seq": u.seq,
+                "at": instant(u.at),
+                "kind": u.kind.value,
+                "by": u.actor_label,
+                "text": u.text,
+            }
+            for u in notice.updates
+        ],
+    }
+
+
+def status_json(board: Board) -> dict[str, Any]:
+    return {
+        "as_of": instant(board.now),
+        "components": [
+            {
+                "component": c.component,
+                "name": {
+                    "en": COMPONENTS[c.component].name_en,
+                    "fr": COMPONENTS[c.component].name_fr,
+                },
+                "state": c.health.value,
+                "since": instant(c.since),
+                "fallback_allowed": c.fallback_allowed,
+                "causes": [
+                    {
+                        "kind": cause.kind.value,
+                        "state": cause.health.value,
+                        "ref": cause.ref,
+                        "count": cause.count,
+                        "since": instant(cause.since),
+                    }
+                    for cause in c.causes
+                ],
+                "upcoming_notices": list(c.upcoming),
+            }
+            for c in board.components
+        ],
+        "notices": [notice_json(n, board.now) for n in board.open_notices],
+    }
+
+
+def _names(component: str) -> dict[str, str]:
+    spec = COMPONENTS[component]
+    return {"en": spec.name_en, "fr": spec.name_fr}
