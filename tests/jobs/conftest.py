@@ -7,12 +7,17 @@ import json
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import update
+
+from bcp.settings import SmtpSettings
+from bcp.store.models import UserRow
+from bcp.web.app import create_app
 
 
 def free_port() -> int:
@@ -102,3 +107,28 @@ def http_peer():
     peer.json = lambda i: json.loads(peer.received[i][2])
     yield peer
     server.shutdown()
+
+
+@pytest.fixture
+def rt(settings, clock, smtp, people, uow):
+    """The runtime of a scheduler process pointed at the test's SMTP server."""
+    with uow:
+        for login, email in [
+            ("carrier", "ops@aerofret.example"),
+            ("desk", "desk@douane.example"),
+            ("manager", "boss@douane.example"),
+            ("other", "ops@express.example"),
+        ]:
+            uow.session.execute(update(UserRow).where(UserRow.login == login).values(email=email))
+        uow.commit()
+    app = create_app(
+        settings=replace(
+            settings,
+            smtp=SmtpSettings(port=smtp.port),
+            webhook_timeout_seconds=0.5,
+            escalation_email="escalade@douane.example",
+        ),
+        clock=clock,
+    )
+    yield app.extensions["bcp"]
+    app.extensions["bcp"].engine.dispose()

@@ -15,37 +15,11 @@ from bcp.jobs.scheduler import tick
 from bcp.services.incidents import apply_action, declare_incident
 from bcp.services.notifications import add_webhook, failed_deliveries, retry, set_topics
 from bcp.settings import SmtpSettings
-from bcp.store.models import DeliveryRow, UserRow, WebhookRow
-from bcp.web.app import create_app
+from bcp.store.models import DeliveryRow, WebhookRow
 from tests.domain.conftest import facts
 from tests.jobs.conftest import free_port
 
 ADMIN = Actor(None, "admin", Role.ADMIN)
-
-
-@pytest.fixture
-def rt(settings, clock, smtp, people, uow):
-    """The runtime of a scheduler process pointed at the test's SMTP server."""
-    with uow:
-        for login, email in [
-            ("carrier", "ops@aerofret.example"),
-            ("desk", "desk@douane.example"),
-            ("manager", "boss@douane.example"),
-            ("other", "ops@express.example"),
-        ]:
-            uow.session.execute(update(UserRow).where(UserRow.login == login).values(email=email))
-        uow.commit()
-    app = create_app(
-        settings=replace(
-            settings,
-            smtp=SmtpSettings(port=smtp.port),
-            webhook_timeout_seconds=0.5,
-            escalation_email="escalade@douane.example",
-        ),
-        clock=clock,
-    )
-    yield app.extensions["bcp"]
-    app.extensions["bcp"].engine.dispose()
 
 
 def deliveries(uow) -> list[tuple[str, str, str, int]]:

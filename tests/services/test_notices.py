@@ -1,0 +1,123 @@
+"""The desk's notices in one transaction with everything they decide for the incidents they
+cover: link, acknowledgement, fallback window, planned or not, recovery; and the outbox."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from bcp.domain.errors import InvalidInput, NotAllowed
+from bcp.domain.lifecycle import State
+from bcp.domain.timeline import EventKind
+from bcp.services.incidents import declare_incident, get_incident
+from bcp.services.notices import (
+    close_fallback,
+    close_notice,
+    open_fallback,
+    publish_notice,
+    status_board,
+    update_notice,
+    watch_notices,
+)
+from bcp.store.models import NoticeUpdateRow, OutboxRow
+from tests.domain.conftest import facts
+from tests.domain.test_notices import maintenance, notice_data
+
+
+def state_of(uow, clock, library, people, incident_id):
+    return get_incident(uow, clock, library, people.desk.actor, incident_id).incident
+
+
+def component(board, code):
+    return next(c for c in board.components if c.component == code)
+
+
+def test_a_notice_takes_in_the_open_incidents_of_its_components(uow, clock, library, people):
+    sti = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    cr = declare_incident(uow, clock, library, people.carrier.actor, facts(component="CR"))
+    published = publish_notice(uow, clock, library, people.desk.actor, notice_data())
+    assert published.linked == [sti]
+    incident = state_of(uow, clock, library, people, sti)
+    assert incident.notice_id == published.notice.id and incident.state is State.ACKNOWLEDGED
+    assert state_of(uow, clock, library, people, cr.incident.id).notice_id is None
+
+
+def test_an_incident_declared_under_an_open_window_is_linked_and_in_fallback(
+    uow, clock, library, people
+):
+    notice = publish_notice(
+        uow, clock, library, people.desk.actor, notice_data(fallback_allowed=True)
+    ).notice
+    clock.advance(minutes=5)
+    view = declare_incident(uow, clock, library, people.forwarder.actor, facts())
+    assert view.incident.notice_id == notice.id
+    assert view.incident.state is State.FALLBACK_ACTIVE
+    kinds = [e.kind for e in view.incident.events]
+    assert kinds.count(EventKind.DECLARED) == 1 and EventKind.NOTICE_LINKED in kinds
+
+
+def test_opening_then_closing_the_window_and_closing_the_notice(uow, clock, library, people):
+    desk = people.desk.actor
+    notice_id = publish_notice(uow, clock, library, desk, notice_data()).notice.id
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    clock.advance(minutes=2)
+    open_fallback(uow, clock, library, desk, notice_id, "")
+    assert state_of(uow, clock, library, people, incident_id).state is State.FALLBACK_ACTIVE
+    assert component(status_board(uow, clock), "STI").fallback_allowed
+    clock.advance(minutes=30)
+    close_fallback(uow, clock, library, desk, notice_id, "")
+    clock.advance(minutes=1)
+    close_notice(uow, clock, library, desk, notice_id, "STI is back")
+    incident = state_of(uow, clock, library, people, incident_id)
+    assert incident.state is State.RECOVERED
+    assert incident.events[-1].note == f"service restored: desk notice {notice_id} closed"
+    board = status_board(uow, clock)
+    assert board.all_operational and board.closed_notices[0].id == notice_id
+
+
+def test_each_update_is_notified_through_the_outbox(uow, clock, library, people):
+    desk = people.desk.actor
+    notice_id = publish_notice(uow, clock, library, desk, notice_data()).notice.id
+    update_notice(uow, clock, library, desk, notice_id, {"text": "Root cause: a router"})
+    with uow:
+        topics = uow.session.scalars(
+            select(OutboxRow.topic).where(OutboxRow.topic.like("notice.%")).order_by(OutboxRow.id)
+        ).all()
+    assert topics == ["notice.published", "notice.updated"]
+
+
+def test_notice_updates_are_append_only_in_the_database(uow, clock, library, people):
+    publish_notice(uow, clock, library, people.desk.actor, notice_data())
+    with uow, pytest.raises(Exception, match="append-only"):
+        uow.session.execute(text("UPDATE notice_updates SET text = 'rewritten'"))
+    with uow:
+        assert uow.session.scalars(select(NoticeUpdateRow.text)).all() == ["STI indisponible"]
+
+
+def test_operators_do_not_publish_and_bad_input_writes_nothing(uow, clock, library, people):
+    with pytest.raises(NotAllowed):
+        publish_notice(uow, clock, library, people.carrier.actor, notice_data())
+    with pytest.raises(InvalidInput):
+        publish_notice(uow, clock, library, people.desk.actor, notice_data(kind="sometimes"))
+    assert status_board(uow, clock).notices == []
+
+
+def test_the_scheduler_turns_an_overrun_maintenance_unscheduled_and_re_runs_the_rules(
+    uow, clock, library, people
+):
+    data = maintenance(hours_ahead=0.5, length=1, short_notice_confirmed=True)
+    notice_id = publish_notice(uow, clock, library, people.desk.actor, data).notice.id
+    clock.advance(minutes=40)  # the window has begun
+    during = facts(component="CR", started_at=clock.now().isoformat())
+    incident_id = declare_incident(uow, clock, library, people.carrier.actor, during).incident.id
+    incident = state_of(uow, clock, library, people, incident_id)
+    assert incident.notice_id == notice_id and incident.reflex.rule_id == "administration-planned"
+    assert watch_notices(uow, clock, library) == []
+    clock.advance(minutes=51)  # past the planned end at +90 min
+    assert watch_notices(uow, clock, library) == [notice_id]
+    incident = state_of(uow, clock, library, people, incident_id)
+    assert not incident.facts.planned
+    assert incident.reflex.rule_id == "administration-unplanned"
+    assert incident.events[-1].kind is EventKind.PROCEDURE_SWITCHED
+    assert watch_notices(uow, clock, library) == []  # once
+    assert component(status_board(uow, clock), "CR").health.value == "down"

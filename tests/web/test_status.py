@@ -1,0 +1,172 @@
+"""The status board, the desk's notices and the iCalendar feed, as people and programs see them;
+referrals through the incident page and the API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from icalendar import Calendar
+
+from bcp.domain.clock import in_paris
+from bcp.services.notices import publish_notice, update_notice
+from tests.conftest import T0
+from tests.domain.test_notices import maintenance, notice_data
+from tests.web.test_openapi import conforms, document  # noqa: F401  (the OpenAPI fixture)
+
+DNL = {"kind": "dnl", "air_waybill": "020-12345675", "route": "telephone", "sent_to": "Duty"}
+
+
+def local(moment) -> str:
+    """What a datetime-local field sends: Paris time without offset."""
+    return in_paris(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def publish(desk, **fields):
+    form = {
+        "components": ["STI"],
+        "kind": "unscheduled",
+        "reason": "hardware_failure",
+        "title": "STI indisponible",
+        "messages": "Queued by TAPAS",
+    } | fields
+    return desk.post("/desk/notices/new", data=form)
+
+
+def test_the_desk_publishes_and_every_operator_sees_the_board(as_person, people):
+    desk = as_person(people.desk)
+    response = publish(desk, fallback_allowed="on")
+    assert response.status_code == 303
+    notice_page = response.headers["Location"]
+    assert "Fallback procedure" in desk.page(notice_page)
+    home = as_person(people.other_carrier).page("/operator/")
+    assert 'id="status-STI" data-health="down"' in home
+    assert "STI indisponible" in home and "Fallback procedure allowed" in home
+    board = as_person(people.manager).page("/status/")
+    assert 'id="status-CR" data-health="operational"' in board
+
+
+def test_bad_notices_are_explained_on_the_form(as_person, people, uow):
+    desk = as_person(people.desk)
+    response = publish(desk, components=["EO_SYSTEM"], kind="sometimes", title="")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "components: unknown component" in page and "kind: unknown value" in page
+    assert as_person(people.carrier).page("/status/").count('data-health="operational"') == 6
+
+
+def test_maintenance_less_than_48_hours_ahead_asks_to_publish_knowingly(as_person, people, clock):
+    desk = as_person(people.desk)
+    start = clock.now() + timedelta(hours=20)
+    form = {
+        "kind": "scheduled",
+        "reason": "scheduled_maintenance",
+        "components": ["CR"],
+        "starts_at": local(start),
+        "expected_end": local(start + timedelta(hours=2)),
+    }
+    response = publish(desk, **form)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="short-notice"' in page and "20 h before its start" in page
+    assert publish(desk, **form, short_notice_confirmed="on").status_code == 303
+
+
+def test_only_the_desk_publishes_and_an_operator_cannot_post_to_it(as_person, people):
+    assert as_person(people.carrier).get("/desk/notices/new").status_code == 403
+    response = as_person(people.carrier).post("/desk/notices/new", data={"title": "x"})
+    assert response.status_code == 403
+
+
+def test_the_status_api_matches_its_schema(
+    client,
+    document,  # noqa: F811
+    uow,
+    clock,
+    library,
+    people,
+):
+    publish_notice(uow, clock, library, people.desk.actor, notice_data(fallback_allowed=True))
+    response = client.get("/api/v1/status", headers=people.carrier.auth)
+    conforms(document, "/status", "get", response)
+    body = response.get_json()
+    states = {c["component"]: c["state"] for c in body["components"]}
+    assert states["STI"] == "down" and states["CR"] == "operational"
+    assert body["notices"][0]["fallback_allowed"] is True
+    assert client.get("/api/v1/status").status_code == 401
+
+
+def test_the_maintenance_feed_parses_back_and_follows_updates(client, uow, clock, library, people):
+    notice = publish_notice(uow, clock, library, people.desk.actor, maintenance()).notice
+    publish_notice(uow, clock, library, people.desk.actor, notice_data())  # not scheduled
+    response = client.get("/api/v1/status/maintenance.ics")  # public: no token
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    [event] = Calendar.from_ical(response.data).walk("VEVENT")
+    assert str(event["UID"]).startswith(f"notice-{notice.id}@")
+    assert event.decoded("DTSTART") == T0 + timedelta(hours=72)
+    assert event.decoded("DTEND") == T0 + timedelta(hours=76)
+    assert "CR" in str(event["SUMMARY"]) and "STI" in str(event["SUMMARY"])
+    later = T0 + timedelta(hours=78)
+    update_notice(
+        uow,
+        clock,
+        library,
+        people.desk.actor,
+        notice.id,
+        {"text": "longer", "expected_end": later.isoformat()},
+    )
+    [event] = Calendar.from_ical(client.get("/api/v1/status/maintenance.ics").data).walk("VEVENT")
+    assert event.decoded("DTEND") == later and int(event["SEQUENCE"]) == 2
+
+
+def test_referrals_through_the_api(client, document, api, people):  # noqa: F811
+    incident_id = api.declare(people.carrier).get_json()["id"]
+    for action in ("acknowledge", "activate_fallback"):
+        api.act(people.desk, incident_id, action)
+    base = f"/api/v1/incidents/{incident_id}/referrals"
+    refused = client.post(base, json=DNL, headers=people.carrier.auth)
+    assert refused.status_code == 403
+    bad = client.post(base, json={**DNL, "kind": "maybe", "sent_to": ""}, headers=people.desk.auth)
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.get_json()["errors"]} == {"kind", "sent_to"}
+    created = client.post(base, json=DNL, headers=people.desk.auth)
+    conforms(document, "/incidents/{incident_id}/referrals", "post", created)
+    assert created.status_code == 201 and created.get_json()["referral"]["status"] == "sent"
+    hidden = client.post(f"{base}/1/confirmation", headers=people.other_carrier.auth)
+    assert hidden.status_code == 404
+    confirmed = client.post(f"{base}/1/confirmation", headers=people.carrier.auth)
+    path = "/incidents/{incident_id}/referrals/{number}"
+    conforms(document, f"{path}/confirmation", "post", confirmed)
+    again = client.post(f"{base}/1/confirmation", headers=people.carrier.auth)
+    assert again.status_code == 409
+    wrong = client.post(
+        f"{base}/1/outcome", json={"outcome": "information_given"}, headers=people.carrier.auth
+    )
+    assert wrong.status_code == 422
+    done = client.post(
+        f"{base}/1/outcome", json={"outcome": "cargo_not_loaded"}, headers=people.carrier.auth
+    )
+    conforms(document, f"{path}/outcome", "post", done)
+    assert done.get_json()["referral"]["status"] == "completed"
+    incident = api.get(people.carrier, f"/incidents/{incident_id}").get_json()
+    assert [r["outcome"] for r in incident["referrals"]] == ["cargo_not_loaded"]
+
+
+def test_referrals_on_the_incident_page(as_person, people, api):
+    incident_id = api.declare(people.carrier).get_json()["id"]
+    for action in ("acknowledge", "activate_fallback"):
+        api.act(people.desk, incident_id, action)
+    desk, carrier = as_person(people.desk), as_person(people.carrier)
+    page = f"/incidents/{incident_id}"
+    response = desk.post(f"{page}/referrals", data={**DNL, "kind": "rfs", "request": "screen it"})
+    assert response.status_code == 303
+    assert "Referral recorded" in desk.page(page)
+    assert "Referrals to confirm" in carrier.page("/operator/")
+    carrier.post(f"{page}/referrals/1/outcome", data={"outcome": "screening_done"})
+    assert "result: the result of the screening is required" in carrier.page(page)
+    carrier.post(
+        f"{page}/referrals/1/outcome", data={"outcome": "screening_done", "result": "clear"}
+    )
+    shown = carrier.page(page)
+    assert "screening done: clear" in shown and "Referrals to confirm" not in carrier.page(
+        "/operator/"
+    )
