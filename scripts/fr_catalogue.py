@@ -457,6 +457,14 @@ FRENCH = {
     "to": "au",
     "unscheduled": "non programmée",
     "update": "mise à jour",
+    "Referrals in fallback": "Demandes de la douane pendant le secours",
+    "Unconfirmed": "Non confirmées",
+    "Escalated": "Escaladées",
+    "Time to confirm: median": "Délai de confirmation : médiane",
+    "Confirmed": "Confirmée",
+    "Outcome": "Suite",
+    "not confirmed": "non confirmée",
+    "Desk notice": "Avis du desk",
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from bcp.domain.errors import ErrorList
 from bcp.domain.fields import datetime_field, optional_str, required_enum, required_str
+from bcp.domain.statistics import Summary, summarise
 from bcp.domain.timeline import EventKind, TimelineEvent
 
 CONSIGNMENT_MAX = 35
@@ -261,3 +262,31 @@ def referral_alerts(
                 )
             )
     return alerts
+
+
+@dataclass(frozen=True)
+class KindFigures:
+    """For one kind of referral over a period: how many, how many still unconfirmed, how many
+    escalated, and the time the carriers took to confirm."""
+
+    kind: ReferralKind
+    count: int
+    unconfirmed: int
+    escalated: int
+    to_confirm: Summary
+
+
+def figures(referrals: Iterable[Referral]) -> list[KindFigures]:
+    by_kind: dict[ReferralKind, list[Referral]] = {k: [] for k in ReferralKind}
+    for r in referrals:
+        by_kind[r.kind].append(r)
+    return [
+        KindFigures(
+            kind=kind,
+            count=len(items),
+            unconfirmed=sum(1 for r in items if not r.confirmed),
+            escalated=sum(1 for r in items if r.escalations),
+            to_confirm=summarise(r.time_to_confirm for r in items),
+        )
+        for kind, items in by_kind.items()
+    ]

@@ -16,6 +16,7 @@ from bcp.domain.errors import NotAllowed, invalid
 from bcp.domain.incident import Incident
 from bcp.domain.lifecycle import State
 from bcp.domain.postmortem import PostMortem, edit, finalise, timeline_digest, verify
+from bcp.domain.referrals import KindFigures, figures
 from bcp.domain.reflexes.progress import StepStatus
 from bcp.domain.statistics import group
 from bcp.services.dashboard import Row, summary_rows
@@ -158,6 +159,7 @@ class PeriodReport:
     acknowledged_in_time: int
     acknowledged: int
     longest: list[IncidentView]
+    referrals: list[KindFigures]
 
 
 PERIOD_EARLIEST, PERIOD_LATEST = date(EARLIEST_YEAR, 1, 1), date(LATEST_YEAR, 12, 31)
@@ -222,6 +224,7 @@ def summarise_period(
         acknowledged_in_time=len(in_time),
         acknowledged=len(acknowledged),
         longest=longest,
+        referrals=figures(r for v in views for r in v.incident.referrals),
     )
 
 

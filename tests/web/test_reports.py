@@ -14,7 +14,10 @@ from bcp.services.incidents import (
     issue_fallback_reference,
     settle_step,
 )
+from bcp.services.referrals import record_outcome, record_referral
 from tests.domain.conftest import facts
+
+DNL = {"kind": "dnl", "air_waybill": "02012345675", "route": "telephone", "sent_to": "Duty"}
 
 
 def text_of(pdf: bytes) -> str:
@@ -36,6 +39,9 @@ def closed(uow, clock, library, people):
     apply_action(uow, clock, library, desk, incident_id, "acknowledge", "Pris en compte")
     clock.advance(minutes=5)
     apply_action(uow, clock, library, desk, incident_id, "activate_fallback", "Secours autorisé")
+    record_referral(uow, clock, library, desk, incident_id, DNL)
+    clock.advance(minutes=3)
+    record_outcome(uow, clock, library, carrier, incident_id, 1, {"outcome": "cargo_not_loaded"})
     issue_fallback_reference(uow, clock, library, carrier, incident_id)
     settle_step(
         uow,
@@ -115,6 +121,8 @@ def test_the_incident_report_says_everything(client, people, closed, lang, words
         "Pris en compte",
         "Secours autorisé",
         "22/11/2026 08:10",
+        "R1 DNL AWB 02012345675",
+        "cargo_not_loaded",
         "Page 1 /",
     ]:
         assert field in text, field
@@ -215,7 +223,8 @@ def test_the_period_report(client, people, closed):
     assert "Period report 01/11/2026 – 30/11/2026" in text
     assert "1 incidents" in text and "acknowledged within target: 1 / 1" in text
     assert "Longest outages" in text and "STI refuses our ENS" in text
-    assert "Aérofret" in text and "2 h 32" in text  # from 20 min before declaration to recovery
+    assert "Aérofret" in text and "2 h 35" in text  # from 20 min before declaration to recovery
+    assert "Referrals in fallback" in text and "DNL 1 0 0 3 min 3 min" in text
     french = flat(text_of(client.get(path + "&lang=fr", headers=people.manager.auth).data))
     assert "Rapport de période" in french and "Par organisation" in french
     assert client.get(path, headers=people.carrier.auth).status_code == 403
