@@ -151,6 +151,13 @@ def status_board(uow: UnitOfWork, clock: Clock) -> Board:
     return Board(board(notices, outages, probes, now), notices, now)
 
 
+def notices_in_force(uow: UnitOfWork, clock: Clock) -> list[Notice]:
+    """Open notices whose outage has begun: the banner of every page."""
+    now = clock.now()
+    with uow.reading():
+        return [n for n in uow.notices.current(now, now) if n.is_open and n.started(now)]
+
+
 def maintenance_notices(uow: UnitOfWork, clock: Clock) -> list[Notice]:
     with uow.reading():
         return uow.notices.scheduled(clock.now() - CALENDAR_PAST)

@@ -10,6 +10,7 @@ from bcp.domain.actors import Role
 from bcp.domain.catalogue import Scope
 from bcp.domain.lifecycle import State
 from bcp.services.incidents import list_incidents
+from bcp.services.notices import notices_in_force
 from bcp.store.incidents import IncidentFilter
 from bcp.web.runtime import runtime
 
@@ -27,8 +28,17 @@ def register(app: Flask) -> None:
             "me": current_user.actor if signed_in else None,
             "Role": Role,
             "lang": str(get_locale() or "fr"),
-            "banner": _banner() if signed_in and not request.path.startswith("/api/") else [],
+            **(_banners() if signed_in and not request.path.startswith("/api/") else {}),
         }
+
+
+def _banners() -> dict:
+    rt = runtime()
+    return {
+        "banner": _banner(),
+        "notice_banner": notices_in_force(rt.unit_of_work(), rt.clock),
+        "banner_now": rt.clock.now(),
+    }
 
 
 def _banner():

@@ -32,7 +32,13 @@ bp = Blueprint("desk", __name__, url_prefix="/desk")
 @bp.get("/")
 def queue():
     require(Role.DESK)
-    return render_template("desk/queue.html", **_queue())
+    rt = runtime()
+    return render_template(
+        "desk/queue.html",
+        board=notices.status_board(rt.unit_of_work(), rt.clock),
+        components=COMPONENTS,
+        **_queue(),
+    )
 
 
 @bp.get("/queue/rows")
