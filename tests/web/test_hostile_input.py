@@ -13,6 +13,7 @@ import json
 import os
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
@@ -20,7 +21,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bcp.domain.declaration import FIELDS
-from bcp.store.models import AttachmentRow, IncidentRow
+from bcp.domain.notices import NOTICE_FIELDS
+from bcp.domain.referrals import REFERRAL_FIELDS
+from bcp.store.models import AttachmentRow, IncidentRow, NoticeRow
 from tests.conftest import T0
 from tests.domain.conftest import facts
 
@@ -277,3 +280,75 @@ def test_markup_in_an_incident_is_plain_text_in_its_pdf(api, people):
     flat = " ".join(text.split())
     assert "<b>STI</b> <script>alert('x')</script> & co" in flat
     assert "<h1>titre</h1>" in flat
+
+
+NOTICE = {
+    "components": ["STI"],
+    "kind": "unscheduled",
+    "reason": "hardware_failure",
+    "title": "STI indisponible",
+    "messages": "",
+}
+
+
+@given(
+    fields=st.dictionaries(
+        st.sampled_from([*sorted(NOTICE_FIELDS), "window", "text"]),
+        st.one_of(hostile_text, st.sampled_from(DATES), st.sampled_from([str(n) for n in NUMBERS])),
+        max_size=5,
+    )
+)
+@FUZZ
+def test_the_notice_forms_take_anything_without_breaking(fields, as_person, people, uow):
+    desk = as_person(people.desk)
+    before = count(uow, NoticeRow)
+    response = desk.post("/desk/notices/new", data={**NOTICE, **fields})
+    assert response.status_code in (200, 303, 400, 422), response.status_code
+    event(f"published: {response.status_code}")
+    if response.status_code != 303:
+        assert count(uow, NoticeRow) == before, "a refused notice left rows behind"
+        return
+    page = response.headers["Location"]
+    for action in ("updates", "fallback", "close"):
+        answer = desk.post(f"{page.replace('/status/', '/desk/')}/{action}", data=fields)
+        assert answer.status_code in (303, 400), answer.status_code
+    shown = desk.page(page)
+    for value in fields.values():
+        if "<" in value and len(value) > 3:
+            assert value not in shown
+
+
+REFERRAL = {"kind": "dnl", "air_waybill": "02012345675", "route": "telephone", "sent_to": "x"}
+
+
+@given(
+    body=st.dictionaries(
+        st.sampled_from([*sorted(REFERRAL_FIELDS), "outcome", "result"]),
+        any_value,
+        max_size=4,
+    )
+)
+@FUZZ
+def test_hostile_referrals_are_refused_clearly(body, api, people, referrable):
+    base = f"/api/v1/incidents/{referrable}/referrals"
+    response = api.client.post(
+        base,
+        data=json_bytes({**REFERRAL, **body}),
+        headers={**people.desk.auth, "Content-Type": "application/json"},
+    )
+    assert response.status_code in (201, 400, 413, 422), response.get_data(as_text=True)
+    event(f"referral: {response.status_code}")
+    outcome = api.client.post(
+        f"{base}/1/outcome",
+        data=json_bytes(body),
+        headers={**people.carrier.auth, "Content-Type": "application/json"},
+    )
+    assert outcome.status_code in (200, 400, 404, 409, 413, 422), outcome.get_data(as_text=True)
+
+
+@pytest.fixture
+def referrable(api, people) -> int:
+    incident_id = api.declare(people.carrier).get_json()["id"]
+    for action in ("acknowledge", "activate_fallback"):
+        api.act(people.desk, incident_id, action)
+    return incident_id
