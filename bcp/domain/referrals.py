@@ -77,16 +77,10 @@ class ReferralRequest:
 
 
 @dataclass(frozen=True)
-class Referral:
+class Referral(ReferralRequest):
+    """A referral as the timeline tells it: what was sent, then its confirmation and outcome."""
+
     number: int
-    kind: ReferralKind
-    air_waybill: str | None
-    house_consignment: str | None
-    ens_reference: str | None
-    route: Route
-    sent_at: datetime
-    sent_to: str
-    request: str
     recorded_at: datetime
     recorded_by: str
     confirmed_at: datetime | None = None

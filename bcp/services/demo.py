@@ -1,17 +1,19 @@
-"""Demo data for `make run`: one organisation per actor kind, one user per role, two incidents.
+"""Demo data for `make run`: one organisation per actor kind, one user per role, two incidents,
+a scheduled maintenance notice.
 
 The credentials are documented in README.md; `load_demo` refuses to run in production.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from bcp.domain.clock import Clock, FrozenClock
+from bcp.domain.clock import PARIS, Clock, FrozenClock, in_paris
 from bcp.services.accounts import actor_for_token, add_organisation, add_user
 from bcp.services.incidents import apply_action, declare_incident, settle_step
+from bcp.services.notices import publish_notice
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.models import OrganisationRow
@@ -77,6 +79,7 @@ def load_demo(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> bool:
             token=token,
         )
     _demo_incidents(uow, clock, library)
+    _demo_notice(uow, clock, library)
     return True
 
 
@@ -135,5 +138,28 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
             "ens_waiting": 42,
             "summary": "Point d'accès AS4 hors service / AS4 access point down",
             "description": "Demo: our AS4 access point stopped sending after a certificate update.",
+        },
+    )
+
+
+def _demo_notice(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> None:
+    """A maintenance of the common repository announced five days ahead, from 22:00 Paris."""
+    desk = actor_for_token(uow, "demo-desk-token")
+    day = in_paris(clock.now()).date() + timedelta(days=5)
+    start = datetime.combine(day, time(22, 0), tzinfo=PARIS)
+    publish_notice(
+        uow,
+        clock,
+        library,
+        desk,
+        {
+            "components": ["CR", "STI"],
+            "kind": "scheduled",
+            "reason": "scheduled_maintenance",
+            "title": "Maintenance du CR / CR maintenance",
+            "starts_at": start.isoformat(),
+            "expected_end": (start + timedelta(hours=4)).isoformat(),
+            "messages": "Messages sent during the window are rejected: send them again after it.",
+            "fallback_allowed": True,
         },
     )

@@ -87,28 +87,23 @@ def update_notice(
     )
 
 
-def open_fallback(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, notice_id: int, text: str
+def set_fallback(
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    actor: Actor,
+    notice_id: int,
+    allowed: bool,
+    text: str = "",
 ) -> Notice:
-    return _change(
-        uow,
-        clock,
-        library,
-        notice_id,
-        lambda notice, now: [notice.open_fallback(actor, now, text)],
-    )
+    """Open the notice's fallback window (`allowed`) or close it."""
 
+    def act(notice: Notice, now: datetime) -> list[NoticeUpdate]:
+        if allowed:
+            return [notice.open_fallback(actor, now, text)]
+        return [notice.close_fallback(actor, now, text)]
 
-def close_fallback(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, notice_id: int, text: str
-) -> Notice:
-    return _change(
-        uow,
-        clock,
-        library,
-        notice_id,
-        lambda notice, now: [notice.close_fallback(actor, now, text)],
-    )
+    return _change(uow, clock, library, notice_id, act)
 
 
 def close_notice(

@@ -8,12 +8,8 @@ from flask_babel import gettext as _
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.errors import (
-    Conflict,
     DomainError,
-    IllegalTransition,
     InvalidInput,
-    NotAllowed,
-    NotFound,
 )
 from bcp.domain.lifecycle import State
 from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
@@ -23,6 +19,7 @@ from bcp.services.drafts import drafts_for
 from bcp.services.queue import waiting_queue
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
+from bcp.web.incidents import attempt
 from bcp.web.runtime import runtime
 from bcp.web.security import require
 
@@ -139,13 +136,14 @@ def notice_fallback(notice_id: int):
     rt = runtime()
     text = request.form.get("text", "")
     window = request.form.get("window")
-    change = {"open": notices.open_fallback, "close": notices.close_fallback}.get(window)
-    if change is None:
+    if window not in ("open", "close"):
         flash(_("Choose to open or to close the fallback window."), "error")
         return redirect(url_for("status.notice", notice_id=notice_id), 303)
     return _notice_change(
         notice_id,
-        lambda: change(rt.unit_of_work(), rt.clock, rt.library, actor, notice_id, text),
+        lambda: notices.set_fallback(
+            rt.unit_of_work(), rt.clock, rt.library, actor, notice_id, window == "open", text
+        ),
         _("Fallback window opened.") if window == "open" else _("Fallback window closed."),
     )
 
@@ -165,15 +163,4 @@ def notice_close(notice_id: int):
 
 
 def _notice_change(notice_id: int, work, success: str):
-    try:
-        work()
-    except (NotFound, NotAllowed):
-        raise
-    except (IllegalTransition, Conflict) as error:
-        flash(_("Not applied: %(why)s.", why=error.message), "error")
-    except DomainError as error:
-        for message in forms.messages(error):
-            flash(message, "error")
-    else:
-        flash(success, "success")
-    return redirect(url_for("status.notice", notice_id=notice_id), 303)
+    return attempt(url_for("status.notice", notice_id=notice_id), work, success)

@@ -274,21 +274,24 @@ def fallback_document(incident_id: int, step_id: str):
 
 
 def _attempt(incident_id: int, work, success: str):
-    """Run a change; a refusal is told on the page, never as a stack trace. When someone else
-    acted first, the page shows what the incident has become. What the person's role may not do
-    is refused with a 403 page, as a URL they may not open."""
+    return attempt(url_for("incidents.page", incident_id=incident_id), work, success)
+
+
+def attempt(page: str, work, success: str):
+    """Run a change, then go back to `page`; a refusal is told on the page, never as a stack
+    trace. When someone else acted first, the page shows what the thing has become. What the
+    person's role may not do is refused with a 403 page, as a URL they may not open."""
     try:
         work()
     except (NotFound, NotAllowed):
         raise
     except (IllegalTransition, Conflict) as error:
         flash(
-            _("Not applied: %(why)s. The page shows the incident as it is now.", why=error.message),
-            "error",
+            _("Not applied: %(why)s. The page shows it as it is now.", why=error.message), "error"
         )
     except DomainError as error:
         for message in messages(error):
             flash(message, "error")
     else:
         flash(success, "success")
-    return redirect(url_for("incidents.page", incident_id=incident_id), 303)
+    return redirect(page, 303)

@@ -37,12 +37,7 @@ def escalations_sent(smtp) -> list[tuple[str, str]]:
 
 
 def test_an_unconfirmed_dnl_escalates_every_5_minutes_until_confirmed(
-    rt,
-    uow,
-    clock,
-    library,
-    people,
-    smtp,
+    rt, uow, clock, library, people, smtp
 ):
     incident_id = in_fallback(uow, clock, library, people)
     record_referral(uow, clock, library, people.desk.actor, incident_id, DNL)
@@ -74,12 +69,7 @@ def test_an_unconfirmed_dnl_escalates_every_5_minutes_until_confirmed(
 
 
 def test_a_scheduler_that_was_down_escalates_once_for_the_level_reached(
-    rt,
-    uow,
-    clock,
-    library,
-    people,
-    smtp,
+    rt, uow, clock, library, people, smtp
 ):
     incident_id = in_fallback(uow, clock, library, people)
     record_referral(uow, clock, library, people.desk.actor, incident_id, DNL)
@@ -90,12 +80,7 @@ def test_a_scheduler_that_was_down_escalates_once_for_the_level_reached(
 
 
 def test_the_tick_turns_an_overrun_window_unscheduled_and_tells_everyone(
-    rt,
-    uow,
-    clock,
-    library,
-    people,
-    smtp,
+    rt, uow, clock, library, people, smtp
 ):
     data = maintenance(hours_ahead=1, length=2, short_notice_confirmed=True)
     notice_id = publish_notice(uow, clock, library, people.desk.actor, data).notice.id

@@ -11,10 +11,9 @@ from bcp.domain.lifecycle import State
 from bcp.domain.timeline import EventKind
 from bcp.services.incidents import declare_incident, get_incident
 from bcp.services.notices import (
-    close_fallback,
     close_notice,
-    open_fallback,
     publish_notice,
+    set_fallback,
     status_board,
     update_notice,
     watch_notices,
@@ -61,11 +60,11 @@ def test_opening_then_closing_the_window_and_closing_the_notice(uow, clock, libr
     notice_id = publish_notice(uow, clock, library, desk, notice_data()).notice.id
     incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
     clock.advance(minutes=2)
-    open_fallback(uow, clock, library, desk, notice_id, "")
+    set_fallback(uow, clock, library, desk, notice_id, allowed=True)
     assert state_of(uow, clock, library, people, incident_id).state is State.FALLBACK_ACTIVE
     assert component(status_board(uow, clock), "STI").fallback_allowed
     clock.advance(minutes=30)
-    close_fallback(uow, clock, library, desk, notice_id, "")
+    set_fallback(uow, clock, library, desk, notice_id, allowed=False)
     clock.advance(minutes=1)
     close_notice(uow, clock, library, desk, notice_id, "STI is back")
     incident = state_of(uow, clock, library, people, incident_id)

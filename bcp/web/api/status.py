@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from urllib.parse import urlsplit
+
+from flask import Response, jsonify
 
 from bcp.reports.calendar import maintenance_calendar as calendar_of
 from bcp.services import notices
@@ -23,7 +25,8 @@ def maintenance_calendar():
     send a token. It says only what the notices say to every operator."""
     rt = runtime()
     now = rt.clock.now()
-    body = calendar_of(notices.maintenance_notices(rt.unit_of_work(), rt.clock), now, request.host)
+    host = urlsplit(rt.settings.public_url).hostname or "bcp"  # stable UIDs, whatever the Host
+    body = calendar_of(notices.maintenance_notices(rt.unit_of_work(), rt.clock), now, host)
     return Response(
         body,
         mimetype="text/calendar",
