@@ -464,6 +464,7 @@ FRENCH = {
     "Outcome": "Suite",
     "not confirmed": "non confirmée",
     "Desk notice": "Avis du desk",
+    "Referrals awaiting the carrier's confirmation": "Demandes en attente de confirmation du transporteur",
 }
 
 

@@ -62,6 +62,9 @@ def _queue() -> dict:
         "drafts": drafts_for(rt.unit_of_work(), actor),
         "waiting": waiting,
         "in_progress": in_progress,
+        "unconfirmed": [
+            (v, r) for v in in_progress for r in v.incident.referrals if not r.confirmed
+        ],
         "refresh_seconds": rt.settings.queue_refresh_seconds,
     }
 

@@ -160,6 +160,7 @@ def test_referrals_on_the_incident_page(as_person, people, api):
     response = desk.post(f"{page}/referrals", data={**DNL, "kind": "rfs", "request": "screen it"})
     assert response.status_code == 303
     assert "Referral recorded" in desk.page(page)
+    assert 'id="unconfirmed-referrals"' in desk.page("/desk/queue/rows")
     assert "Referrals to confirm" in carrier.page("/operator/")
     carrier.post(f"{page}/referrals/1/outcome", data={"outcome": "screening_done"})
     assert "result: the result of the screening is required" in carrier.page(page)
