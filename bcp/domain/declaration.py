@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode, Scope, Side
-from bcp.domain.errors import ErrorList
 from bcp.domain.fields import (
     EARLIEST_YEAR,
     LATEST_YEAR,
     datetime_field,
     enum_list,
+    object_errors,
     optional_enum,
     optional_str,
     required_enum,
@@ -66,12 +65,7 @@ class Declaration:
 
 def parse_declaration(data: Any, now: datetime) -> Declaration:
     """Turn a JSON-like mapping into a Declaration, or raise InvalidInput naming every fault."""
-    errors = ErrorList()
-    if not isinstance(data, Mapping):
-        errors.add("body", "expected a JSON object")
-        errors.raise_if_any()
-    for name in sorted(set(data) - FIELDS):
-        errors.add(name, "unknown field")
+    errors = object_errors(data, FIELDS)
 
     component = required_str(data, "component", errors)
     if component is not None and component not in COMPONENTS:

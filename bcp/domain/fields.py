@@ -5,8 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from bcp.domain.errors import ErrorList
+
+
+def object_errors(data: Any, allowed: frozenset[str]) -> ErrorList:
+    """Start checking a submitted object: refuse anything but a mapping at once, and name every
+    field it has that is not `allowed`. The caller adds the faults of each field."""
+    errors = ErrorList()
+    if not isinstance(data, Mapping):
+        errors.add("body", "expected a JSON object")
+        errors.raise_if_any()
+    for name in sorted(set(data) - allowed):
+        errors.add(name, "unknown field")
+    return errors
 
 
 def required_str(data: Mapping, name: str, errors: ErrorList) -> str | None:

@@ -16,6 +16,7 @@ from bcp.domain.catalogue import COMPONENTS, Owner
 from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, invalid
 from bcp.domain.fields import (
     datetime_field,
+    object_errors,
     optional_enum,
     optional_str,
     required_enum,
@@ -294,12 +295,7 @@ def publish(data: Any, actor: Actor, now: datetime) -> Publication:
     48 hours ahead is refused until the desk confirms it knowingly (`short_notice_confirmed`)."""
     if actor.role is not Role.DESK:
         raise NotAllowed("only the customs desk publishes outage notices")
-    errors = ErrorList()
-    if not isinstance(data, Mapping):
-        errors.add("body", "expected a JSON object")
-        errors.raise_if_any()
-    for name in sorted(set(data) - NOTICE_FIELDS):
-        errors.add(name, "unknown field")
+    errors = object_errors(data, NOTICE_FIELDS)
     components = _components(data.get("components"), errors)
     kind = required_enum(data, "kind", NoticeKind, errors)
     reason = optional_enum(data, "reason", Reason, errors)
@@ -370,12 +366,7 @@ def publish(data: Any, actor: Actor, now: datetime) -> Publication:
 
 
 def parse_update(data: Any) -> tuple[str, datetime | None, str | None]:
-    errors = ErrorList()
-    if not isinstance(data, Mapping):
-        errors.add("body", "expected a JSON object")
-        errors.raise_if_any()
-    for name in sorted(set(data) - UPDATE_FIELDS):
-        errors.add(name, "unknown field")
+    errors = object_errors(data, UPDATE_FIELDS)
     text = optional_str(data, "text", errors) or ""
     expected_end = datetime_field(data, "expected_end", errors, required=False)
     messages = optional_str(data, "messages", errors)

@@ -13,7 +13,13 @@ from enum import StrEnum
 from typing import Any
 
 from bcp.domain.errors import ErrorList
-from bcp.domain.fields import datetime_field, optional_str, required_enum, required_str
+from bcp.domain.fields import (
+    datetime_field,
+    object_errors,
+    optional_str,
+    required_enum,
+    required_str,
+)
 from bcp.domain.statistics import Summary, summarise
 from bcp.domain.timeline import EventKind, TimelineEvent
 
@@ -164,12 +170,7 @@ def describe(changes: Mapping[str, Any]) -> str:
 
 
 def parse_referral(data: Any, now: datetime, not_before: datetime) -> ReferralRequest:
-    errors = ErrorList()
-    if not isinstance(data, Mapping):
-        errors.add("body", "expected a JSON object")
-        errors.raise_if_any()
-    for name in sorted(set(data) - REFERRAL_FIELDS):
-        errors.add(name, "unknown field")
+    errors = object_errors(data, REFERRAL_FIELDS)
     kind = required_enum(data, "kind", ReferralKind, errors)
     route = required_enum(data, "route", Route, errors)
     awb = _code(data, "air_waybill", errors)
@@ -193,12 +194,7 @@ def parse_referral(data: Any, now: datetime, not_before: datetime) -> ReferralRe
 
 
 def parse_outcome(data: Any, kind: ReferralKind) -> tuple[Outcome, str, str]:
-    errors = ErrorList()
-    if not isinstance(data, Mapping):
-        errors.add("body", "expected a JSON object")
-        errors.raise_if_any()
-    for name in sorted(set(data) - OUTCOME_FIELDS):
-        errors.add(name, "unknown field")
+    errors = object_errors(data, OUTCOME_FIELDS)
     outcome = required_enum(data, "outcome", Outcome, errors)
     if outcome is not None and outcome is not OUTCOME_OF[kind]:
         errors.add("outcome", f"the outcome of a {kind.value.upper()} is {OUTCOME_OF[kind].value}")
