@@ -4,14 +4,17 @@ becomes unscheduled at its end; notices reach every operator by e-mail."""
 
 from __future__ import annotations
 
+from bcp.domain.actors import Actor, Role
 from bcp.domain.timeline import EventKind
 from bcp.jobs.scheduler import tick
 from bcp.services.incidents import apply_action, declare_incident, get_incident
-from bcp.services.notices import publish_notice
+from bcp.services.notices import publish_notice, set_fallback
+from bcp.services.notifications import add_webhook
 from bcp.services.referrals import confirm_referral, record_referral
 from tests.domain.conftest import facts
-from tests.domain.test_notices import maintenance
+from tests.domain.test_notices import maintenance, notice_data
 
+ADMIN = Actor(None, "admin", Role.ADMIN)
 DNL = {
     "kind": "dnl",
     "air_waybill": "020-12345675",
@@ -96,3 +99,19 @@ def test_the_tick_turns_an_overrun_window_unscheduled_and_tells_everyone(
     assert tick(rt).notices == [notice_id]
     overrun = [m for _, m in smtp.messages if m["X-BCP-Topic"] == "notice.updated"]
     assert overrun and "overran" in overrun[0]["Subject"]
+
+
+def test_each_notice_update_reaches_a_webhook(rt, uow, clock, library, people, http_peer):
+    add_webhook(
+        uow, clock, ADMIN, http_peer.base + "/ok", "", ["notice.published", "notice.updated"]
+    )
+    notice_id = publish_notice(uow, clock, library, people.desk.actor, notice_data()).notice.id
+    clock.advance(minutes=3)
+    set_fallback(uow, clock, library, people.desk.actor, notice_id, allowed=True)
+    tick(rt)
+    bodies = [http_peer.json(i) for i in range(len(http_peer.received))]
+    assert [(b["topic"], b["event"], b["fallback_allowed"]) for b in bodies] == [
+        ("notice.published", "published", False),
+        ("notice.updated", "fallback_opened", True),
+    ]
+    assert {b["notice_id"] for b in bodies} == {notice_id}
