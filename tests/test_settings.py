@@ -71,3 +71,18 @@ def test_a_production_start_with_the_default_secret_stops_with_a_clear_message(t
     )
     assert result.returncode != 0
     assert "refusing to start in production" in result.stderr
+
+
+def test_referral_targets_come_from_config_and_are_at_least_a_minute(tmp_path):
+    defaults = load_settings({})
+    assert (
+        defaults.referral_dnl_minutes,
+        defaults.referral_rfs_minutes,
+        defaults.referral_rfi_minutes,
+    ) == (5, 30, 60)
+    extra = tmp_path / "site.toml"
+    extra.write_text("[referrals]\nrfi_minutes = 45\n")
+    assert load_settings({"BCP_CONFIG": str(extra)}).referral_rfi_minutes == 45
+    extra.write_text("[referrals]\ndnl_minutes = 0\n")
+    with pytest.raises(ConfigError, match="referrals"):
+        load_settings({"BCP_CONFIG": str(extra)})
