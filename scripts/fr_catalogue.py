@@ -465,6 +465,8 @@ FRENCH = {
     "not confirmed": "non confirmée",
     "Desk notice": "Avis du desk",
     "Referrals awaiting the carrier's confirmation": "Demandes en attente de confirmation du transporteur",
+    "The desk has announced this outage": "Le desk a annoncé cette indisponibilité",
+    "your incident will be linked to it, acknowledged at once, and follow its fallback window.": "votre incident lui sera rattaché, pris en compte aussitôt, et suivra sa fenêtre de secours.",
 }
 
 

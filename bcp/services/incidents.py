@@ -63,14 +63,32 @@ def declare_incident(
     return view_of(incident, actor, now)
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What a declaration would become: its procedure and why, and the desk notice it would
+    join (None when no notice covers it)."""
+
+    decision: Decision
+    notice_id: int | None
+
+
 def preview_declaration(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, data: Mapping[str, Any]
-) -> Decision:
-    """The procedure a declaration would get, and why, without saving anything."""
+    uow: UnitOfWork,
+    clock: Clock,
+    library: ReflexLibrary,
+    actor: Actor,
+    data: Mapping[str, Any],
+    *,
+    with_notices: bool = True,
+) -> Preview:
+    """The procedure a declaration would get, and why, without saving anything; with the desk's
+    notices in force, unless the question is about the rules table alone (`with_notices`)."""
     now = clock.now()
     with uow:
         incident = _prepare(uow, library, actor, data, now)
-        return incident.decision(library.active(uow), now)
+        if with_notices:
+            _follow_covering_notice(uow, library, incident, now)
+        return Preview(incident.decision(library.active(uow), now), incident.notice_id)
 
 
 def _prepare(

@@ -43,7 +43,7 @@ def declare():
     actor = require(Role.OPERATOR, Role.DESK)
     rt = runtime()
     everyone = actor.role is Role.DESK
-    decision, errors, status = None, [], 200
+    decision, notice_id, errors, status = None, None, [], 200
     form = request.form if request.method == "POST" else request.args  # a draft fills the form
     if request.method == "POST":
         data = forms.declaration(request.form)
@@ -54,9 +54,10 @@ def declare():
                 )
                 flash(_("Outage declared: incident %(id)s.", id=view.incident.id), "success")
                 return redirect(url_for("incidents.page", incident_id=view.incident.id), 303)
-            decision = service.preview_declaration(
+            preview = service.preview_declaration(
                 rt.unit_of_work(), rt.clock, rt.library, actor, data
             )
+            decision, notice_id = preview.decision, preview.notice_id
         except DomainError as error:
             errors, status = forms.messages(error), 422
     provider = (
@@ -67,6 +68,7 @@ def declare():
             "operator/declare.html",
             form=form,
             decision=decision,
+            notice_id=notice_id,
             errors=errors,
             everyone=everyone,
             provider=provider,

@@ -61,9 +61,10 @@ def _dry_run(args):
         "summary": "dry run",
     }
     try:
-        return preview_declaration(
-            rt.unit_of_work(), rt.clock, rt.library, _dry_run_actor(data), data
-        ), []
+        preview = preview_declaration(
+            rt.unit_of_work(), rt.clock, rt.library, _dry_run_actor(data), data, with_notices=False
+        )
+        return preview.decision, []
     except DomainError as error:
         fields = getattr(error, "errors", None)
         return None, [f"{e.field}: {e.message}" for e in fields] if fields else [error.message]

@@ -51,6 +51,7 @@ def test_a_desk_notice_a_linked_declaration_and_a_dnl(live_server, chromium, scr
         operator.check("input[name=ens_operations][value=lodge]")
         operator.fill("#summary", "Our ENS are refused by STI")
         operator.click("button[name=confirm][value=no]")  # the procedure is shown first
+        expect(operator.locator("#covered-by-notice")).to_contain_text("announced this outage")
         operator.click("button[name=confirm][value=yes]")
         expect(operator.locator("#notice-link")).to_be_visible()
         expect(operator.locator(".state").first).to_have_text("fallback active")

@@ -21,7 +21,7 @@ def get_reflexes():
 @api.post("/reflexes/evaluate")
 def post_evaluate():
     rt = runtime()
-    decision = service.preview_declaration(
+    preview = service.preview_declaration(
         rt.unit_of_work(), rt.clock, rt.library, g.actor, json_object()
     )
-    return jsonify(decision_json(decision))
+    return jsonify(decision_json(preview.decision))
