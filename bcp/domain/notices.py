@@ -46,6 +46,21 @@ NOTICE_FIELDS = frozenset(
 )
 UPDATE_FIELDS = frozenset({"text", "expected_end", "messages"})
 
+# What an update says when the desk writes nothing: read by French and other operators alike.
+FALLBACK_ALLOWED = (
+    "L'utilisation de la procédure de secours est autorisée / "
+    "the use of the fallback procedure is allowed"
+)
+FALLBACK_ENDED = (
+    "La fenêtre de secours est close : la procédure de secours n'est plus autorisée / "
+    "the fallback window has concluded; fallback is no longer allowed"
+)
+RESTORED = "Service rétabli / service restored"
+OVERRAN = (
+    "La maintenance a dépassé sa fin prévue : l'indisponibilité n'est plus programmée / "
+    "the maintenance window has overrun its planned end: the outage is now unscheduled"
+)
+
 
 class NoticeKind(StrEnum):
     SCHEDULED = "scheduled"
@@ -195,7 +210,7 @@ class Notice:
             UpdateKind.FALLBACK_OPENED,
             actor,
             now,
-            _text(text, "text") or "the use of the fallback procedure is allowed",
+            _text(text, "text") or FALLBACK_ALLOWED,
             {"since": since.isoformat()},
         )
 
@@ -208,8 +223,7 @@ class Notice:
             UpdateKind.FALLBACK_CLOSED,
             actor,
             now,
-            _text(text, "text")
-            or "the fallback window has concluded; fallback is no longer allowed",
+            _text(text, "text") or FALLBACK_ENDED,
         )
 
     def close(self, actor: Actor, now: datetime, text: str = "") -> list[NoticeUpdate]:
@@ -221,7 +235,7 @@ class Notice:
         if self.window_open:
             updates.append(self.close_fallback(actor, now))
         self.closed_at = now
-        updates.append(self._record(UpdateKind.CLOSED, actor, now, text or "service restored"))
+        updates.append(self._record(UpdateKind.CLOSED, actor, now, text or RESTORED))
         return updates
 
     def overrun(self, now: datetime) -> NoticeUpdate | None:
@@ -233,7 +247,7 @@ class Notice:
             UpdateKind.OVERRAN,
             SCHEDULER,
             now,
-            "the maintenance window has overrun its planned end: the outage is now unscheduled",
+            OVERRAN,
             {"planned_end": self.expected_end.isoformat(), "kind": NoticeKind.UNSCHEDULED.value},
         )
 

@@ -129,12 +129,14 @@ def _overrun(notice: Notice, now: datetime) -> list[NoticeUpdate]:
     return [update] if update else []
 
 
-def get_notice(uow: UnitOfWork, notice_id: int) -> tuple[Notice, list[int]]:
+def get_notice(uow: UnitOfWork, actor: Actor, notice_id: int) -> tuple[Notice, list[int]]:
+    """A notice is public to everyone signed in; of the incidents linked to it, each person sees
+    those they may open."""
     with uow.reading():
         notice = uow.notices.get(notice_id)
         if notice is None:
             raise NotFound(f"no notice {notice_id}")
-        return notice, uow.incidents.linked_to(notice_id)
+        return notice, uow.incidents.linked_to(notice_id, actor)
 
 
 def status_board(uow: UnitOfWork, clock: Clock) -> Board:

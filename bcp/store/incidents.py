@@ -150,8 +150,9 @@ class IncidentRepository:
         )
         return list(self.session.scalars(query.order_by(IncidentRow.id)))
 
-    def linked_to(self, notice_id: int) -> list[int]:
-        query = select(IncidentRow.id).where(IncidentRow.notice_id == notice_id)
+    def linked_to(self, notice_id: int, actor: Actor) -> list[int]:
+        """The incidents linked to a notice that this actor may see."""
+        query = _visible(select(IncidentRow.id).where(IncidentRow.notice_id == notice_id), actor)
         return list(self.session.scalars(query.order_by(IncidentRow.id)))
 
     def unlinked_on(self, components: Iterable[str]) -> list[int]:

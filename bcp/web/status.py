@@ -25,9 +25,9 @@ def board():
 
 @bp.get("/notices/<int:notice_id>")
 def notice(notice_id: int):
-    require()
+    actor = require()
     rt = runtime()
-    found, linked = service.get_notice(rt.unit_of_work(), notice_id)
+    found, linked = service.get_notice(rt.unit_of_work(), actor, notice_id)
     return render_template(
         "status/notice.html",
         notice=found,

@@ -12,7 +12,7 @@ from bcp.domain.declaration import parse_declaration
 from bcp.domain.errors import IllegalTransition, InvalidInput, NotAllowed
 from bcp.domain.incident import declare
 from bcp.domain.lifecycle import Action, State
-from bcp.domain.notices import NoticeKind, UpdateKind, publish, short_notice
+from bcp.domain.notices import FALLBACK_ENDED, NoticeKind, UpdateKind, publish, short_notice
 from bcp.domain.timeline import EventKind
 from tests.conftest import T0
 from tests.domain.conftest import DESK, OPERATOR, TABLE, declared, facts
@@ -109,7 +109,8 @@ def test_the_fallback_window_is_opened_and_closed_explicitly():
     notice.close_fallback(DESK, T0 + timedelta(minutes=50))
     assert not notice.fallback_allowed(T0 + timedelta(minutes=51))
     assert notice.fallback_allowed(T0 + timedelta(minutes=30))  # the past stays as it was
-    assert notice.updates[-1].text.startswith("the fallback window has concluded")
+    assert notice.updates[-1].text == FALLBACK_ENDED  # in French and in English
+    assert "fallback is no longer allowed" in FALLBACK_ENDED
 
 
 def test_a_window_opened_ahead_of_maintenance_allows_the_fallback_from_its_start():

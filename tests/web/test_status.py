@@ -171,3 +171,16 @@ def test_referrals_on_the_incident_page(as_person, people, api):
     assert "screening done: clear" in shown and "Referrals to confirm" not in carrier.page(
         "/operator/"
     )
+
+
+def test_a_notice_shows_each_person_only_the_linked_incidents_they_may_open(
+    as_person, people, api, uow, clock, library
+):
+    own = api.declare(people.carrier).get_json()["id"]
+    other = api.declare(people.other_carrier).get_json()["id"]
+    notice = publish_notice(uow, clock, library, people.desk.actor, notice_data()).notice
+    page = f"/status/notices/{notice.id}"
+    carrier = as_person(people.carrier).page(page)
+    assert f'href="/incidents/{own}"' in carrier and f'href="/incidents/{other}"' not in carrier
+    desk = as_person(people.desk).page(page)
+    assert f'href="/incidents/{own}"' in desk and f'href="/incidents/{other}"' in desk
