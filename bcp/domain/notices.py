@@ -252,8 +252,7 @@ class Notice:
         )
 
     def _check_desk(self, actor: Actor) -> None:
-        if actor.role is not Role.DESK:
-            raise NotAllowed("only the customs desk publishes and updates outage notices")
+        check_desk(actor)
 
     def _check_open(self) -> None:
         if not self.is_open:
@@ -282,6 +281,11 @@ class Notice:
         return update
 
 
+def check_desk(actor: Actor) -> None:
+    if actor.role is not Role.DESK:
+        raise NotAllowed("only the customs desk publishes and updates outage notices")
+
+
 @dataclass(frozen=True)
 class Publication:
     notice: Notice
@@ -307,8 +311,7 @@ def short_notice(kind: NoticeKind, starts_at: datetime, now: datetime) -> str | 
 def publish(data: Any, actor: Actor, now: datetime) -> Publication:
     """Check a notice field by field and publish it. A scheduled maintenance announced less than
     48 hours ahead is refused until the desk confirms it knowingly (`short_notice_confirmed`)."""
-    if actor.role is not Role.DESK:
-        raise NotAllowed("only the customs desk publishes outage notices")
+    check_desk(actor)
     errors = object_errors(data, NOTICE_FIELDS)
     components = _components(data.get("components"), errors)
     kind = required_enum(data, "kind", NoticeKind, errors)
@@ -411,8 +414,11 @@ def _flag(data: Mapping, name: str, errors: ErrorList) -> bool:
     return value
 
 
-def _text(value: str, name: str, errors: ErrorList | None = None, required: bool = False) -> str:
+def _text(value: Any, name: str, errors: ErrorList | None = None, required: bool = False) -> str:
     own = errors or ErrorList()
+    if value is not None and not isinstance(value, str):
+        own.add(name, "expected a string")
+        value = ""
     value = (value or "").strip()
     if required and not value:
         own.add(name, "required")

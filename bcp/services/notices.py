@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bcp.domain.actors import Actor
 from bcp.domain.clock import Clock
 from bcp.domain.errors import NotFound
-from bcp.domain.notices import Notice, NoticeUpdate, parse_update, publish
+from bcp.domain.notices import Notice, NoticeUpdate, check_desk, parse_update, publish
 from bcp.domain.status import ComponentStatus, FailingProbe, board
 from bcp.services.incidents import attach_procedure, review, save
 from bcp.services.reflexes import ReflexLibrary
@@ -77,6 +77,7 @@ def update_notice(
     notice_id: int,
     data: Mapping[str, Any],
 ) -> Notice:
+    check_desk(actor)
     text, expected_end, messages = parse_update(data)
     return _change(
         uow,
@@ -97,6 +98,7 @@ def set_fallback(
     text: str = "",
 ) -> Notice:
     """Open the notice's fallback window (`allowed`) or close it."""
+    check_desk(actor)
 
     def act(notice: Notice, now: datetime) -> list[NoticeUpdate]:
         if allowed:
@@ -109,6 +111,7 @@ def set_fallback(
 def close_notice(
     uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, notice_id: int, text: str
 ) -> Notice:
+    check_desk(actor)
     return _change(
         uow, clock, library, notice_id, lambda notice, now: notice.close(actor, now, text)
     )

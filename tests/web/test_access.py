@@ -51,6 +51,7 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     "api.get_status": ("GET", "/api/v1/status", None, "LOOOOO"),
     "status.board": ("GET", "/status/", None, "LOOOOO"),
     "status.notice": ("GET", "/status/notices/{notice}", None, "LOOOOO"),
+    "api.get_notice": ("GET", "/api/v1/notices/{notice}", None, "LOOOOO"),
     # operators
     "operator.home": ("GET", "/operator/", None, "LOODDD"),
     "operator.declare": ("GET", "/operator/declare", None, "LOOODD"),
@@ -192,6 +193,20 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
         "LDDODD",
     ),
     "desk.notice_close": ("POST", "/desk/notices/{notice}/close", {}, "LDDODD"),
+    "api.post_notice": ("POST", "/api/v1/notices", NOTICE, "LDDODD"),
+    "api.post_notice_update": (
+        "POST",
+        "/api/v1/notices/{notice}/updates",
+        {"text": "x"},
+        "LDDODD",
+    ),
+    "api.post_notice_fallback": (
+        "POST",
+        "/api/v1/notices/{notice}/fallback",
+        {"allowed": True},
+        "LDDODD",
+    ),
+    "api.post_notice_close": ("POST", "/api/v1/notices/{notice}/close", {}, "LDDODD"),
     # managers (and the desk and admins, who follow the same figures)
     "manager.dashboard": ("GET", "/manager/", None, "LDDOOO"),
     "manager.search": ("GET", "/manager/incidents", None, "LDDOOO"),

@@ -18,7 +18,10 @@ from schemathesis.checks import (
 )
 
 from bcp.services.incidents import apply_action, declare_incident
+from bcp.services.notices import publish_notice
+from bcp.services.referrals import record_referral
 from tests.domain.conftest import facts
+from tests.domain.test_notices import notice_data
 
 EXAMPLES = int(os.environ.get("BCP_FUZZ_EXAMPLES", "40"))  # more: BCP_FUZZ_EXAMPLES=500
 CHECKS = [
@@ -32,18 +35,27 @@ CHECKS = [
 
 @pytest.fixture
 def api_app(app, people, uow, clock, library):
-    """The app with a few incidents to find (ids 1 to 3), one of them acknowledged."""
+    """The app with a few incidents to find (ids 1 to 3), one of them in fallback with a DNL
+    to answer, and a notice (id 1)."""
     for _ in range(3):
         declare_incident(uow, clock, library, people.carrier.actor, facts())
-    apply_action(uow, clock, library, people.desk.actor, 1, "acknowledge")
+    for action in ("acknowledge", "activate_fallback"):
+        apply_action(uow, clock, library, people.desk.actor, 1, action)
+    record_referral(uow, clock, library, people.desk.actor, 1, DNL)
+    publish_notice(uow, clock, library, people.desk.actor, notice_data(components=["STP"]))
     return app
+
+
+DNL = {"kind": "dnl", "air_waybill": "02012345675", "route": "telephone", "sent_to": "duty"}
 
 
 def person_for(case, people):
     """Requests go as the role each operation is for, so that they reach the rules."""
     if "postmortem" in case.path or "reports" in case.path:
         return people.manager
-    if case.path.endswith("/transitions") or case.path.endswith("/reclassify"):
+    if case.path.endswith(("/transitions", "/reclassify", "/referrals")):
+        return people.desk
+    if case.path.startswith("/notices") and case.method == "POST":
         return people.desk
     return people.carrier
 

@@ -184,3 +184,46 @@ def test_a_notice_shows_each_person_only_the_linked_incidents_they_may_open(
     assert f'href="/incidents/{own}"' in carrier and f'href="/incidents/{other}"' not in carrier
     desk = as_person(people.desk).page(page)
     assert f'href="/incidents/{own}"' in desk and f'href="/incidents/{other}"' in desk
+
+
+def test_the_desk_runs_a_notice_through_the_api(client, document, api, people):  # noqa: F811
+    desk, carrier = people.desk.auth, people.carrier.auth
+    incident_id = api.declare(people.carrier).get_json()["id"]
+    assert client.post("/api/v1/notices", json=notice_data(), headers=carrier).status_code == 403
+    bad = client.post("/api/v1/notices", json=notice_data(kind="often"), headers=desk)
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "kind"
+    created = client.post("/api/v1/notices", json=notice_data(), headers=desk)
+    conforms(document, "/notices", "post", created)
+    assert created.get_json()["linked_incidents"] == [incident_id]
+    location = created.headers["Location"]
+    notice_id = created.get_json()["notice"]["id"]
+    assert location == f"/api/v1/notices/{notice_id}"
+    opened = client.post(f"{location}/fallback", json={"allowed": True}, headers=desk)
+    conforms(document, "/notices/{notice_id}/fallback", "post", opened)
+    assert opened.get_json()["fallback_allowed"] is True
+    again = client.post(f"{location}/fallback", json={"allowed": True}, headers=desk)
+    assert again.status_code == 409
+    assert client.post(f"{location}/fallback", json={}, headers=desk).status_code == 422
+    later = (T0 + timedelta(hours=5)).isoformat()
+    updated = client.post(
+        f"{location}/updates", json={"text": "a router", "expected_end": later}, headers=desk
+    )
+    conforms(document, "/notices/{notice_id}/updates", "post", updated)
+    assert updated.get_json()["expected_end"] == "2026-11-22T12:30:00Z"
+    assert api.get(people.carrier, f"/incidents/{incident_id}").get_json()["state"] == (
+        "fallback_active"
+    )
+    closed = client.post(f"{location}/close", headers=desk)
+    conforms(document, "/notices/{notice_id}/close", "post", closed)
+    shown = client.get(location, headers=carrier)
+    conforms(document, "/notices/{notice_id}", "get", shown)
+    body = shown.get_json()
+    assert body["status"] == "closed" and body["linked_incidents"] == [incident_id]
+    assert [u["kind"] for u in body["updates"]] == [
+        "published",
+        "fallback_opened",
+        "updated",
+        "fallback_closed",
+        "closed",
+    ]
+    assert client.get("/api/v1/notices/999", headers=carrier).status_code == 404

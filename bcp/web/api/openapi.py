@@ -12,7 +12,8 @@ from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode, Scope,
 from bcp.domain.declaration import DESCRIPTION_MAX, ENS_WAITING_MAX, SUMMARY_MAX
 from bcp.domain.incident import NOTE_MAX, REFERENCE_MAX
 from bcp.domain.lifecycle import Action, State
-from bcp.domain.notices import PUBLIC_COMPONENTS, NoticeKind, Reason, UpdateKind
+from bcp.domain.notices import PUBLIC_COMPONENTS, TITLE_MAX, NoticeKind, Reason, UpdateKind
+from bcp.domain.notices import TEXT_MAX as NOTICE_TEXT_MAX
 from bcp.domain.referrals import CONSIGNMENT_MAX, Outcome, ReferralKind, Route
 from bcp.domain.referrals import TEXT_MAX as REFERRAL_TEXT_MAX
 from bcp.domain.reflexes.model import Anchor, Phase, StepRole
@@ -57,6 +58,17 @@ _COMMON_ERRORS = {
 }
 _INCIDENT_ERRORS = {**_COMMON_ERRORS, "404": _problem("No such incident visible to you")}
 _REFERRAL_ERRORS = {**_COMMON_ERRORS, "404": _problem("No such incident or referral")}
+_NOTICE_PARAM = {
+    "name": "notice_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+_NOTICE_ERRORS = {
+    **_COMMON_ERRORS,
+    "403": _problem("Only the customs desk publishes and updates notices"),
+    "404": _problem("No such notice"),
+}
 _NUMBER_PARAM = {
     "name": "number",
     "in": "path",
@@ -634,6 +646,48 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "NoticeRequest": {
+        "type": "object",
+        "required": ["components", "kind", "title"],
+        "additionalProperties": False,
+        "properties": {
+            "components": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": "string", "enum": list(PUBLIC_COMPONENTS)},
+            },
+            "kind": _enum(NoticeKind),
+            "reason": {**_enum(Reason), "description": "Required for an unscheduled notice"},
+            "title": {"type": "string", "maxLength": TITLE_MAX},
+            "starts_at": {**_TIME, "description": "Required when scheduled; default now"},
+            "expected_end": {**_TIME, "description": "Required when scheduled"},
+            "messages": {"type": "string", "maxLength": NOTICE_TEXT_MAX},
+            "fallback_allowed": {"type": "boolean"},
+            "short_notice_confirmed": {
+                "type": "boolean",
+                "description": "Publish scheduled maintenance less than 48 hours ahead knowingly",
+            },
+        },
+    },
+    "NoticeUpdateRequest": {
+        "type": "object",
+        "required": ["text"],
+        "additionalProperties": False,
+        "properties": {
+            "text": {"type": "string", "maxLength": NOTICE_TEXT_MAX},
+            "expected_end": _TIME,
+            "messages": {"type": "string", "maxLength": NOTICE_TEXT_MAX},
+        },
+    },
+    "PublishedNotice": {
+        "type": "object",
+        "required": ["notice", "warnings", "linked_incidents"],
+        "properties": {
+            "notice": _ref("Notice"),
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "linked_incidents": {"type": "array", "items": {"type": "integer"}},
+        },
+    },
     "Status": {
         "type": "object",
         "required": ["as_of", "components", "notices"],
@@ -1022,6 +1076,134 @@ PATHS: dict[str, Any] = {
                 "409": _problem("The outcome is recorded already"),
                 "422": _problem("An outcome that does not answer this kind of referral"),
                 **_REFERRAL_ERRORS,
+            },
+        }
+    },
+    "/notices": {
+        "post": {
+            "operationId": "publishNotice",
+            "summary": "Desk: publish an outage notice; open incidents it covers are linked",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("NoticeRequest")}},
+            },
+            "responses": {
+                "201": _json("The notice, warnings, and the incidents linked", "PublishedNotice"),
+                **_BODY_ERRORS,
+                "403": _problem("Only the customs desk publishes notices"),
+                "422": _problem(
+                    "Invalid values; `short_notice_confirmed` when maintenance is announced "
+                    "less than 48 hours ahead"
+                ),
+                **_COMMON_ERRORS,
+            },
+        }
+    },
+    "/notices/{notice_id}": {
+        "get": {
+            "operationId": "getNotice",
+            "summary": "One notice with its updates and the linked incidents you may open",
+            "parameters": [_NOTICE_PARAM],
+            "responses": {
+                "200": {
+                    "description": "The notice",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "allOf": [
+                                    _ref("Notice"),
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "linked_incidents": {
+                                                "type": "array",
+                                                "items": {"type": "integer"},
+                                            }
+                                        },
+                                    },
+                                ]
+                            }
+                        }
+                    },
+                },
+                **_COMMON_ERRORS,
+                "404": _problem("No such notice"),
+            },
+        }
+    },
+    "/notices/{notice_id}/updates": {
+        "post": {
+            "operationId": "updateNotice",
+            "summary": "Desk: append an update (news, a new expected end, messages)",
+            "parameters": [_NOTICE_PARAM],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("NoticeUpdateRequest")}},
+            },
+            "responses": {
+                "200": _json("The notice", "Notice"),
+                **_BODY_ERRORS,
+                "409": _problem("The notice is closed"),
+                "422": _problem("Invalid values"),
+                **_NOTICE_ERRORS,
+            },
+        }
+    },
+    "/notices/{notice_id}/fallback": {
+        "post": {
+            "operationId": "setNoticeFallback",
+            "summary": "Desk: open (allowed: true) or close the fallback window",
+            "parameters": [_NOTICE_PARAM],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["allowed"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "allowed": {"type": "boolean"},
+                                "text": {"type": "string", "maxLength": NOTICE_TEXT_MAX},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json("The notice", "Notice"),
+                **_BODY_ERRORS,
+                "409": _problem("The window is already so, or the notice is closed"),
+                "422": _problem("Invalid values"),
+                **_NOTICE_ERRORS,
+            },
+        }
+    },
+    "/notices/{notice_id}/close": {
+        "post": {
+            "operationId": "closeNotice",
+            "summary": "Desk: service restored; closes the window, recovers the linked incidents",
+            "parameters": [_NOTICE_PARAM],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {
+                                "text": {"type": "string", "maxLength": NOTICE_TEXT_MAX}
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json("The notice", "Notice"),
+                **_BODY_ERRORS,
+                "409": _problem("The notice is closed already"),
+                "422": _problem("Invalid values"),
+                **_NOTICE_ERRORS,
             },
         }
     },

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from bcp.domain.errors import invalid
+from bcp.domain.fields import object_errors
 from bcp.services import referrals
 from bcp.web.api import api
 from bcp.web.api.parsing import json_object
@@ -33,9 +33,7 @@ def post_referral(incident_id: int):
 def post_referral_confirmation(incident_id: int, number: int):
     rt = runtime()
     body = json_object() if request.get_data(cache=True) else {}
-    unknown = sorted(set(body) - {"note"})
-    if unknown:
-        raise invalid(unknown[0], "unknown field; send 'note' or nothing")
+    object_errors(body, frozenset({"note"})).raise_if_any()
     view = referrals.confirm_referral(
         rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, number, body.get("note", "")
     )
