@@ -28,6 +28,18 @@ WORDS = {
 }
 
 
+def fill_sti_declaration(page: Page, base: str, summary: str, ens_waiting: int = 0) -> None:
+    """The declaration form of an STI outage that began 10 minutes ago, air, lodging."""
+    page.goto(f"{base}/operator/declare")
+    started = in_paris(SystemClock().now() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+    page.select_option("#component", "STI")
+    page.fill("#started_at", started)
+    page.check("input[name=modes][value=air]")
+    page.check("input[name=ens_operations][value=lodge]")
+    page.fill("#ens_waiting", str(ens_waiting))
+    page.fill("#summary", summary)
+
+
 def sign_in(page: Page, base: str, login: str) -> None:
     page.goto(f"{base}/sign-in")
     page.fill("#login", login)
@@ -50,14 +62,7 @@ def test_an_sti_outage_from_declaration_to_the_dashboard(live_server, chromium, 
         desk.screenshot(path=screenshots / f"{lang}-desk-queue-empty.png", full_page=True)
 
         sign_in(operator, live_server, "carrier")
-        operator.goto(f"{live_server}/operator/declare")
-        started = in_paris(SystemClock().now() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
-        operator.select_option("#component", "STI")
-        operator.fill("#started_at", started)
-        operator.check("input[name=modes][value=air]")
-        operator.check("input[name=ens_operations][value=lodge]")
-        operator.fill("#ens_waiting", "12")
-        operator.fill("#summary", "STI refuse nos ENS")
+        fill_sti_declaration(operator, live_server, "STI refuse nos ENS", ens_waiting=12)
         operator.click("button[name=confirm][value=no]")
         expect(operator.locator(".decision h2")).to_contain_text(words["procedure"])
         operator.screenshot(path=screenshots / f"{lang}-operator-declare.png", full_page=True)

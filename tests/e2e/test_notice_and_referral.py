@@ -6,12 +6,9 @@ notice, and the board turns back to operational."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from playwright.sync_api import expect
 
-from bcp.domain.clock import SystemClock, in_paris
-from tests.e2e.test_journey import sign_in
+from tests.e2e.test_journey import fill_sti_declaration, sign_in
 
 
 def test_a_desk_notice_a_linked_declaration_and_a_dnl(live_server, chromium, screenshots):
@@ -43,13 +40,7 @@ def test_a_desk_notice_a_linked_declaration_and_a_dnl(live_server, chromium, scr
         expect(board).to_contain_text("STI unavailable")
         operator.screenshot(path=screenshots / "en-operator-status-board.png", full_page=True)
 
-        operator.goto(f"{live_server}/operator/declare")
-        started = in_paris(SystemClock().now() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
-        operator.select_option("#component", "STI")
-        operator.fill("#started_at", started)
-        operator.check("input[name=modes][value=air]")
-        operator.check("input[name=ens_operations][value=lodge]")
-        operator.fill("#summary", "Our ENS are refused by STI")
+        fill_sti_declaration(operator, live_server, "Our ENS are refused by STI")
         operator.click("button[name=confirm][value=no]")  # the procedure is shown first
         expect(operator.locator("#covered-by-notice")).to_contain_text("announced this outage")
         operator.click("button[name=confirm][value=yes]")

@@ -47,35 +47,26 @@ def _json(description: str, schema: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
 
 
-_ID_PARAM = {
-    "name": "incident_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 1},
-}
+def _path_id(name: str, description: str = "") -> dict[str, Any]:
+    param = {"name": name, "in": "path", "required": True}
+    if description:
+        param["description"] = description
+    return {**param, "schema": {"type": "integer", "minimum": 1}}
+
+
+_ID_PARAM = _path_id("incident_id")
 _COMMON_ERRORS = {
     "401": _problem("No token, or an unknown or revoked one"),
 }
 _INCIDENT_ERRORS = {**_COMMON_ERRORS, "404": _problem("No such incident visible to you")}
 _REFERRAL_ERRORS = {**_COMMON_ERRORS, "404": _problem("No such incident or referral")}
-_NOTICE_PARAM = {
-    "name": "notice_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 1},
-}
+_NOTICE_PARAM = _path_id("notice_id")
 _NOTICE_ERRORS = {
     **_COMMON_ERRORS,
     "403": _problem("Only the customs desk publishes and updates notices"),
     "404": _problem("No such notice"),
 }
-_NUMBER_PARAM = {
-    "name": "number",
-    "in": "path",
-    "required": True,
-    "description": "The referral's number in its incident (R1, R2...)",
-    "schema": {"type": "integer", "minimum": 1},
-}
+_NUMBER_PARAM = _path_id("number", "The referral's number in its incident (R1, R2...)")
 _LANG_PARAM = {
     "name": "lang",
     "in": "query",
