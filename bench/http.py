@@ -4,10 +4,10 @@ against a database of 100,000 past incidents and 2,000,000 timeline events.
     python -m bench.http --database sqlite|postgresql [--incidents N] [--seconds S]
 
 Measured in the same run: a bare endpoint of the same app (`/ping`, a constant) as the
-baseline; the desk queue, an incident page, the manager dashboard and the declaration API, each
-closed-loop with 50 users; the "national outage" burst (500 operators declaring within a minute
-while 20 desk agents poll their queue); peak resident memory of the web workers and of the
-scheduler. Prints JSON on stdout for `bench` to put in its table.
+baseline; the desk queue, an incident page, the manager dashboard, the status board and the
+declaration API, each closed-loop with 50 users; the "national outage" burst (500 operators
+declaring within a minute while 20 desk agents poll their queue); peak resident memory of the
+web workers and of the scheduler. Prints JSON on stdout for `bench` to put in its table.
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
             ),
             ("desk queue", {"kind": "get", "path": "/desk/", "as": "desk"}),
             ("manager dashboard", {"kind": "get", "path": "/manager/", "as": "manager"}),
+            ("status board", {"kind": "get", "path": "/status/", "as": "desk"}),
         ]
         for name, scenario in pages:
             spec["scenarios"].append(
