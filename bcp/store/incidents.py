@@ -169,12 +169,16 @@ class IncidentRepository:
     def open_outages(self) -> list[OpenOutage]:
         """What the status board counts besides notices: open incidents of the administration's
         side, not recovered, that no notice covers."""
-        query = select(
-            IncidentRow.id, IncidentRow.component, IncidentRow.scope, IncidentRow.started_at
-        ).where(
-            IncidentRow.notice_id.is_(None),
-            IncidentRow.state.in_([s.value for s in OPEN_STATES if s is not State.RECOVERED]),
-            IncidentRow.side == Side.ADMINISTRATION.value,
+        query = (
+            select(IncidentRow.id, IncidentRow.component, IncidentRow.scope, IncidentRow.started_at)
+            .where(
+                IncidentRow.state.in_([s.value for s in OPEN_STATES if s is not State.RECOVERED]),
+                IncidentRow.notice_id.is_(None),
+                IncidentRow.side == Side.ADMINISTRATION.value,
+            )
+            # In the order of the state index: with statistics taken when nearly every incident
+            # is closed, SQLite's planner would otherwise scan the table (`make bench`).
+            .order_by(IncidentRow.state, IncidentRow.declared_at)
         )
         return [
             OpenOutage(id_, component, Scope(scope).concerns_everyone, started_at)
