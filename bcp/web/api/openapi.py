@@ -47,6 +47,16 @@ def _json(description: str, schema: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
 
 
+def _optional_text_body(name: str, max_length: int) -> dict[str, Any]:
+    """A body that may be left out, or carry one text field."""
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {name: {"type": "string", "maxLength": max_length}},
+    }
+    return {"required": False, "content": {"application/json": {"schema": schema}}}
+
+
 def _path_id(name: str, description: str = "") -> dict[str, Any]:
     param = {"name": name, "in": "path", "required": True}
     if description:
@@ -1029,18 +1039,7 @@ PATHS: dict[str, Any] = {
             "operationId": "confirmReferral",
             "summary": "The carrier (or the desk for it) confirms receipt of a referral",
             "parameters": [_ID_PARAM, _NUMBER_PARAM],
-            "requestBody": {
-                "required": False,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "properties": {"note": {"type": "string", "maxLength": NOTE_MAX}},
-                        }
-                    }
-                },
-            },
+            "requestBody": _optional_text_body("note", NOTE_MAX),
             "responses": {
                 "200": _json("The referral and the incident", "ReferralAnswer"),
                 **_BODY_ERRORS,
@@ -1175,20 +1174,7 @@ PATHS: dict[str, Any] = {
             "operationId": "closeNotice",
             "summary": "Desk: service restored; closes the window, recovers the linked incidents",
             "parameters": [_NOTICE_PARAM],
-            "requestBody": {
-                "required": False,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "properties": {
-                                "text": {"type": "string", "maxLength": NOTICE_TEXT_MAX}
-                            },
-                        }
-                    }
-                },
-            },
+            "requestBody": _optional_text_body("text", NOTICE_TEXT_MAX),
             "responses": {
                 "200": _json("The notice", "Notice"),
                 **_BODY_ERRORS,
