@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -9,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from bcp.domain.addresses import DestinationPolicy, IpNetwork, email_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "config" / "default.toml"
@@ -56,6 +59,19 @@ class Settings:
     referral_dnl_minutes: int = 5
     referral_rfs_minutes: int = 30
     referral_rfi_minutes: int = 60
+    allowed_networks: tuple[str, ...] = ()
+    token_days: int = 365
+    webhook_secret_grace_hours: int = 24
+    proxy_trusted_hops: int = 0
+    sign_in_failures_per_login_and_address: int = 5
+    sign_in_attempts_per_address: str = "30 per minute"
+    api_requests_per_token: str = "600 per minute"  # noqa: S105 (a rate, not a secret)
+    limits_storage_uri: str = "memory://"
+    attachments_per_incident: int = 50
+    attachments_total_bytes: int = 50 * 1024 * 1024
+    pdf_concurrent_renders: int = 2
+    pdf_cache_entries: int = 64
+    idempotency_hours: int = 24
 
     def acknowledgement_target(self, component: str) -> timedelta:
         minutes = dict(self.acknowledgement_minutes_by_component).get(
@@ -66,6 +82,15 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def networks(self) -> tuple[IpNetwork, ...]:
+        """`[network] allowed_networks`, read (checked when the settings are loaded)."""
+        return tuple(ipaddress.ip_network(n, strict=False) for n in self.allowed_networks)
+
+    @property
+    def destinations(self) -> DestinationPolicy:
+        return DestinationPolicy(self.is_production, self.networks)
 
 
 def load_settings(
@@ -81,6 +106,8 @@ def load_settings(
     smtp, notes = data.get("smtp", {}), data.get("notifications", {})
     scheduler, watch = data.get("scheduler", {}), data.get("watch", {})
     referrals = data.get("referrals", {})
+    network, limits = data.get("network", {}), data.get("limits", {})
+    proxy, reports = data.get("proxy", {}), data.get("reports", {})
     instance_dir = instance_dir or ROOT / "instance"
     url = (
         environ.get("BCP_DATABASE_URL")
@@ -122,6 +149,23 @@ def load_settings(
         referral_dnl_minutes=int(referrals.get("dnl_minutes", 5)),
         referral_rfs_minutes=int(referrals.get("rfs_minutes", 30)),
         referral_rfi_minutes=int(referrals.get("rfi_minutes", 60)),
+        allowed_networks=tuple(str(n) for n in network.get("allowed_networks", [])),
+        token_days=int(api.get("token_days", 365)),
+        webhook_secret_grace_hours=int(notes.get("webhook_secret_grace_hours", 24)),
+        proxy_trusted_hops=int(proxy.get("trusted_hops", 0)),
+        sign_in_failures_per_login_and_address=int(
+            limits.get("sign_in_failures_per_login_and_address", 5)
+        ),
+        sign_in_attempts_per_address=str(
+            limits.get("sign_in_attempts_per_address", "30 per minute")
+        ),
+        api_requests_per_token=str(limits.get("api_requests_per_token", "600 per minute")),
+        limits_storage_uri=str(limits.get("storage_uri", "memory://")),
+        attachments_per_incident=int(data.get("attachments", {}).get("per_incident", 50)),
+        attachments_total_bytes=int(data.get("attachments", {}).get("total_mib", 50)) * 1024 * 1024,
+        pdf_concurrent_renders=int(reports.get("concurrent_renders", 2)),
+        pdf_cache_entries=int(reports.get("cache_entries", 64)),
+        idempotency_hours=int(api.get("idempotency_hours", 24)),
     )
     check(settings)
     return settings
@@ -135,6 +179,21 @@ def check(settings: Settings) -> None:
     )
     if min(targets) < 1:
         raise ConfigError("[referrals] targets are whole minutes, at least 1")
+    if settings.escalation_email and (problem := email_problem(settings.escalation_email)):
+        raise ConfigError(f"[notifications] escalation_email: {problem}")
+    for network in settings.allowed_networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"[network] allowed_networks: {network!r} is not a network, e.g. 10.1.2.0/24"
+            ) from None
+    if settings.token_days < 1 or settings.idempotency_hours < 1:
+        raise ConfigError("[api] token_days and idempotency_hours are at least 1")
+    if settings.pdf_concurrent_renders < 1 or settings.pdf_cache_entries < 0:
+        raise ConfigError("[reports] concurrent_renders is at least 1, cache_entries at least 0")
+    if settings.proxy_trusted_hops < 0:
+        raise ConfigError("[proxy] trusted_hops is 0 (no proxy) or the number of proxies")
     if settings.env not in ENVIRONMENTS:
         raise ConfigError(f"BCP_ENV={settings.env!r}: expected one of {', '.join(ENVIRONMENTS)}")
     if settings.is_production and (

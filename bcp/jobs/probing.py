@@ -8,8 +8,23 @@ import time
 import httpx
 
 from bcp.domain.probes import Outcome, judge
+from bcp.jobs.destinations import destination_refused
+from bcp.settings import Settings
 
 MAX_BODY = 256 * 1024
+
+
+def guarded(settings: Settings):
+    """`fetch`, refusing the destinations the settings do not allow (bcp.jobs.destinations)."""
+
+    def fetch_allowed(
+        url: str, method: str, timeout: float, expected_status: int, expected_text: str | None
+    ) -> Outcome:
+        if refused := destination_refused(url, settings):
+            return Outcome(False, None, 0, refused)
+        return fetch(url, method, timeout, expected_status, expected_text)
+
+    return fetch_allowed
 
 
 def fetch(

@@ -15,7 +15,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bcp.jobs.lock import SchedulerLock
-from bcp.jobs.probing import fetch
+from bcp.jobs.probing import guarded
 from bcp.jobs.senders import send
 from bcp.services.certificates import watch_certificates
 from bcp.services.notices import watch_notices
@@ -38,25 +38,30 @@ class TickReport:
     failed: int = 0
 
 
-def tick(rt) -> TickReport:
+def tick(rt, still_leader=lambda: True) -> TickReport:
+    """One look at the clock. `still_leader` is asked before each batch of deliveries, so that a
+    scheduler that lost its lock (the database restarted) stops sending at once."""
     report = TickReport()
     report.notices = watch_notices(rt.unit_of_work(), rt.clock, rt.library)
     report.events = len(watch_all(rt.unit_of_work(), rt.clock, rt.library, rt.settings))
     report.certificates = watch_certificates(rt.unit_of_work(), rt.clock)
-    report.probes = run_due_probes(rt.unit_of_work(), rt.clock, fetch)
+    report.probes = run_due_probes(rt.unit_of_work(), rt.clock, guarded(rt.settings))
     report.dispatched = dispatch(rt.unit_of_work(), rt.clock, rt.settings)
-    while batch := claim(rt.unit_of_work(), rt.clock, lease=rt.settings.lease_seconds):
+    while still_leader() and (
+        batch := claim(rt.unit_of_work(), rt.clock, lease=rt.settings.lease_seconds)
+    ):
         for outgoing in batch:
-            error = send(
-                outgoing,
-                rt.settings.smtp,
-                rt.settings.public_url,
-                rt.settings.webhook_timeout_seconds,
+            failure = send(outgoing, rt.settings, rt.clock.now())
+            settle(
+                rt.unit_of_work(),
+                rt.clock,
+                outgoing.id,
+                failure.reason if failure else None,
+                permanent=bool(failure and failure.permanent),
             )
-            settle(rt.unit_of_work(), rt.clock, outgoing.id, error)
-            if error:
+            if failure:
                 report.failed += 1
-                log.warning("delivery %s failed: %s", outgoing.idempotency_key, error)
+                log.warning("delivery %s failed: %s", outgoing.idempotency_key, failure.reason)
             else:
                 report.sent += 1
     return report

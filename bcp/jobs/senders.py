@@ -1,56 +1,90 @@
-"""Sending one delivery: an e-mail over SMTP, or a JSON POST to a webhook, signed with HMAC.
+"""Sending one delivery: an e-mail over SMTP, or a JSON POST to a webhook signed as Standard
+Webhooks says (bcp.domain.webhook_signing).
 
-Both carry the delivery's idempotency key (Message-ID and X-BCP-Idempotency-Key), so that a
-receiver that sees a notification twice, after a crash, applies it once.
+Whatever goes wrong with one delivery is its own failure, never the batch's: `send` returns a
+`Failure` for every exception, permanent when trying again cannot help (an address that is not
+one, a destination that is refused), and the caller settles that delivery and goes on.
+
+Both carry the delivery's idempotency key (Message-ID, webhook-id), so that a receiver that
+sees a notification twice, after a crash, applies it once.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
+import logging
 import smtplib
+from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 
 import httpx
 
+from bcp.domain.addresses import email_problem, url_problem
+from bcp.domain.webhook_signing import headers as signed_headers
+from bcp.jobs.destinations import Resolve, destination_refused, resolve
 from bcp.services.notifications import Outgoing
-from bcp.settings import SmtpSettings
+from bcp.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Failure:
+    reason: str
+    permanent: bool = False
 
 
 def send(
-    outgoing: Outgoing, smtp: SmtpSettings, public_url: str, webhook_timeout: float = 10.0
-) -> str | None:
-    """Return None when delivered, or the reason it was not, in plain words."""
+    outgoing: Outgoing, settings: Settings, now: datetime, resolver: Resolve = resolve
+) -> Failure | None:
+    """None when delivered; otherwise why not, in plain words. Never raises."""
     try:
         if outgoing.channel == "email":
-            _email(outgoing, smtp, public_url)
-        else:
-            _webhook(outgoing, webhook_timeout)
+            return _email(outgoing, settings, now)
+        if outgoing.channel == "webhook":
+            return _webhook(outgoing, settings, now, resolver)
+        return Failure(f"unknown channel {outgoing.channel!r}", permanent=True)
     except (OSError, smtplib.SMTPException) as error:
-        return f"{type(error).__name__}: {error}"
+        return Failure(f"{type(error).__name__}: {error}")
     except httpx.HTTPError as error:
-        return _http_words(error)
-    return None
+        return Failure(_http_words(error))
+    except Exception as error:  # one bad delivery must never stop the others
+        log.exception("delivery %s could not be sent", outgoing.idempotency_key)
+        return Failure(f"{type(error).__name__}: {error}")
 
 
-def _email(outgoing: Outgoing, smtp: SmtpSettings, public_url: str) -> None:
-    payload = outgoing.payload
+def _email(outgoing: Outgoing, settings: Settings, now: datetime) -> Failure | None:
+    if problem := email_problem(outgoing.target):
+        return Failure(f"the address {outgoing.target!r} is refused: {problem}", permanent=True)
+    smtp, payload = settings.smtp, outgoing.payload
     message = EmailMessage()
     message["From"] = smtp.sender
     message["To"] = outgoing.target
-    subject, lines = (_notice if "notice_id" in payload else _incident)(payload, public_url)
-    message["Subject"] = subject
+    subject, lines = (_notice if "notice_id" in payload else _incident)(
+        payload, settings.public_url
+    )
+    message["Subject"] = _one_line(subject)
     message["Message-ID"] = f"<{hashlib.sha256(outgoing.idempotency_key.encode()).hexdigest()}@bcp>"
+    message["Date"] = now
+    # RFC 3834: out-of-office replies and other automatic answers are not sent back to us.
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
     message["X-BCP-Idempotency-Key"] = outgoing.idempotency_key
     message["X-BCP-Topic"] = outgoing.topic
-    message.set_content("\n".join(line for line in lines if line))
+    message.set_content("\n".join(str(line) for line in lines if line))
     with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds) as client:
         if smtp.starttls:
             client.starttls()
         if smtp.username:
             client.login(smtp.username, smtp.password)
         client.send_message(message)
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())[:250]
 
 
 def _incident(payload: dict, public_url: str) -> tuple[str, list[str]]:
@@ -72,7 +106,7 @@ def _incident(payload: dict, public_url: str) -> tuple[str, list[str]]:
 
 
 def _notice(payload: dict, public_url: str) -> tuple[str, list[str]]:
-    components = ", ".join(payload.get("components", []))
+    components = ", ".join(str(c) for c in payload.get("components", []))
     allowed = payload.get("fallback_allowed")
     subject = (
         f"[bcp] Avis / notice {payload['notice_id']} — {components} — {payload.get('event', '')}"
@@ -92,7 +126,13 @@ def _notice(payload: dict, public_url: str) -> tuple[str, list[str]]:
     ]
 
 
-def _webhook(outgoing: Outgoing, timeout: float) -> None:
+def _webhook(
+    outgoing: Outgoing, settings: Settings, now: datetime, resolver: Resolve
+) -> Failure | None:
+    if problem := url_problem(outgoing.target):
+        return Failure(f"the webhook's address is refused: {problem}", permanent=True)
+    if refused := destination_refused(outgoing.target, settings, resolver):
+        return Failure(refused, permanent="DNS" not in refused)
     body = json.dumps(
         {"idempotency_key": outgoing.idempotency_key, "topic": outgoing.topic, **outgoing.payload},
         ensure_ascii=False,
@@ -100,19 +140,24 @@ def _webhook(outgoing: Outgoing, timeout: float) -> None:
     ).encode()
     headers = {
         "Content-Type": "application/json",
+        "User-Agent": "bcp-webhooks",
         "X-BCP-Idempotency-Key": outgoing.idempotency_key,
         "X-BCP-Topic": outgoing.topic,
     }
-    if outgoing.secret:
-        digest = hmac.new(outgoing.secret.encode(), body, hashlib.sha256).hexdigest()
-        headers["X-BCP-Signature"] = f"sha256={digest}"
+    if outgoing.secrets:
+        headers |= signed_headers(
+            outgoing.secrets, outgoing.idempotency_key, int(now.timestamp()), body
+        )
     response = httpx.post(
-        outgoing.target, content=body, headers=headers, timeout=httpx.Timeout(timeout)
+        outgoing.target,
+        content=body,
+        headers=headers,
+        timeout=httpx.Timeout(settings.webhook_timeout_seconds),
+        follow_redirects=False,
     )
     if response.status_code >= 300:
-        raise httpx.HTTPStatusError(
-            f"answered {response.status_code}", request=response.request, response=response
-        )
+        return Failure(f"answered {response.status_code}")
+    return None
 
 
 def _http_words(error: httpx.HTTPError) -> str:
@@ -122,6 +167,4 @@ def _http_words(error: httpx.HTTPError) -> str:
         return f"could not connect: {error}"
     if isinstance(error, httpx.RemoteProtocolError):
         return "the connection was dropped before an answer"
-    if isinstance(error, httpx.HTTPStatusError):
-        return str(error)
     return f"{type(error).__name__}: {error}"

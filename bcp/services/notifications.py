@@ -4,10 +4,16 @@ The outbox row is written in the same transaction as the event that causes it (s
 incidents.py). `dispatch` turns each new outbox row into deliveries in one transaction; `claim`
 leases a delivery before it is sent and `settle` records the result, so that a crash between the
 two leaves the delivery to be sent again with the same idempotency key, never lost.
+
+One bad row never stops the others: an outbox row that cannot be expanded, or a delivery that
+cannot be prepared or sent, fails alone, with its reason kept for the admins; a failure that
+trying again cannot mend (an address that is not one) is dead-lettered at once, others are
+tried again with backoff and dead-lettered after MAX_ATTEMPTS.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,8 +21,9 @@ from typing import Any
 from sqlalchemy import or_, select, update
 
 from bcp.domain.actors import Actor, Role
+from bcp.domain.addresses import DestinationPolicy
 from bcp.domain.clock import Clock
-from bcp.domain.errors import NotAllowed, NotFound, invalid
+from bcp.domain.errors import ErrorList, NotAllowed, NotFound, invalid
 from bcp.domain.notifications import (
     ESCALATIONS,
     MAX_ATTEMPTS,
@@ -26,10 +33,20 @@ from bcp.domain.notifications import (
     backoff,
     recipients,
 )
+from bcp.domain.webhook_signing import new_secret
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
 from bcp.store.audit import audit
-from bcp.store.models import DeliveryRow, IncidentRow, OutboxRow, UserRow, WebhookRow
+from bcp.store.models import (
+    DeliveryRow,
+    IncidentRow,
+    OrganisationRow,
+    OutboxRow,
+    UserRow,
+    WebhookRow,
+)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,7 +59,7 @@ class Outgoing:
     idempotency_key: str
     topic: str
     payload: dict[str, Any]
-    secret: str | None
+    secrets: tuple[str, ...] = ()  # the webhook's secrets in force: each signs the delivery
 
 
 def dispatch(uow: UnitOfWork, clock: Clock, settings: Settings) -> int:
@@ -61,33 +78,44 @@ def dispatch(uow: UnitOfWork, clock: Clock, settings: Settings) -> int:
         people = _people(uow)
         hooks = uow.session.scalars(select(WebhookRow).where(WebhookRow.active.is_(True))).all()
         for row in rows:
-            subject = _subject(uow, row)
-            targets = [("email", p.email) for p in recipients(subject, people)]
-            if row.topic in ESCALATIONS and settings.escalation_email:
-                targets.append(("email", settings.escalation_email))
-            targets += [
-                ("webhook", str(h.id))
-                for h in hooks
-                if row.topic in h.topics
-                and (h.organisation_id is None or h.organisation_id == subject.organisation_id)
-            ]
-            for channel, target in dict.fromkeys(targets):
-                uow.session.add(
-                    DeliveryRow(
-                        outbox_id=row.id,
-                        channel=channel,
-                        target=target,
-                        idempotency_key=f"{row.idempotency_key}:{channel}:{target}"[:200],
-                        status="pending",
-                        attempts=0,
-                        next_attempt_at=now,
-                    )
-                )
-                created += 1
-            row.status = "dispatched"
-            row.sent_at = now
+            try:
+                with uow.session.begin_nested():
+                    created += _expand(uow, row, people, hooks, settings, now)
+            except Exception as error:  # a row an older version wrote badly fails alone
+                log.exception("outbox row %s could not be dispatched", row.id)
+                row.status, row.last_error = "failed", f"{type(error).__name__}: {error}"[:2000]
+            else:
+                row.status, row.sent_at = "dispatched", now
         uow.commit()
     return created
+
+
+def _expand(uow: UnitOfWork, row: OutboxRow, people, hooks, settings: Settings, now) -> int:
+    subject = _subject(uow, row)
+    targets = [("email", p.email) for p in recipients(subject, people)]
+    if row.topic in ESCALATIONS and settings.escalation_email:
+        targets.append(("email", settings.escalation_email))
+    targets += [
+        ("webhook", str(h.id))
+        for h in hooks
+        if row.topic in h.topics
+        and (h.organisation_id is None or h.organisation_id == subject.organisation_id)
+    ]
+    unique = dict.fromkeys(targets)
+    for channel, target in unique:
+        uow.session.add(
+            DeliveryRow(
+                outbox_id=row.id,
+                channel=channel,
+                target=str(target)[:500],
+                idempotency_key=f"{row.idempotency_key}:{channel}:{target}"[:200],
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+            )
+        )
+    uow.session.flush()
+    return len(unique)
 
 
 def claim(uow: UnitOfWork, clock: Clock, limit: int = 50, lease: int = 120) -> list[Outgoing]:
@@ -108,53 +136,99 @@ def claim(uow: UnitOfWork, clock: Clock, limit: int = 50, lease: int = 120) -> l
         ).all()
         claimed = []
         for row in rows:
+            try:
+                outgoing = _outgoing(uow, row, now)
+            except Exception as error:  # e.g. a row an older version wrote: it fails alone
+                log.exception("delivery %s could not be prepared", row.id)
+                _dead_letter(row, f"could not be prepared: {type(error).__name__}: {error}")
+                continue
             row.leased_until = now + timedelta(seconds=lease)
-            outbox = uow.session.get(OutboxRow, row.outbox_id)
-            secret = None
-            target = row.target
-            if row.channel == "webhook":
-                hook = uow.session.get(WebhookRow, int(row.target))
-                target, secret = (hook.url, hook.secret) if hook else ("", None)
-            claimed.append(
-                Outgoing(
-                    row.id,
-                    row.channel,
-                    target,
-                    row.idempotency_key,
-                    outbox.topic,
-                    dict(outbox.payload),
-                    secret,
-                )
-            )
+            claimed.append(outgoing)
         uow.commit()
         return claimed
 
 
-def settle(uow: UnitOfWork, clock: Clock, delivery_id: int, error: str | None) -> None:
+def _outgoing(uow: UnitOfWork, row: DeliveryRow, now) -> Outgoing:
+    outbox = uow.session.get(OutboxRow, row.outbox_id)
+    if outbox is None:
+        raise LookupError(f"no outbox row {row.outbox_id}")
+    target, in_force = row.target, ()
+    if row.channel == "webhook":
+        hook = uow.session.get(WebhookRow, int(row.target))
+        if hook is None:
+            raise LookupError(f"no webhook {row.target}")
+        target, in_force = hook.url, secrets_in_force(hook, now)
+    return Outgoing(
+        row.id,
+        row.channel,
+        target,
+        row.idempotency_key,
+        outbox.topic,
+        dict(outbox.payload),
+        in_force,
+    )
+
+
+def secrets_in_force(hook: WebhookRow, now) -> tuple[str, ...]:
+    """The current secret, and the previous one during its grace period after a rotation."""
+    found = [hook.secret] if hook.secret else []
+    if hook.previous_secret and hook.previous_secret_until and hook.previous_secret_until > now:
+        found.append(hook.previous_secret)
+    return tuple(found)
+
+
+def _dead_letter(row: DeliveryRow, reason: str) -> None:
+    row.status, row.leased_until, row.last_error = "failed", None, reason[:2000]
+
+
+def settle(
+    uow: UnitOfWork,
+    clock: Clock,
+    delivery_id: int,
+    error: str | None,
+    *,
+    permanent: bool = False,
+) -> None:
+    """Record one attempt: sent, to be tried again after the backoff, or dead-lettered (after
+    MAX_ATTEMPTS, or at once when `permanent`)."""
     now = clock.now()
     with uow:
         row = uow.session.get(DeliveryRow, delivery_id)
+        if row is None:
+            return
         row.attempts += 1
         row.leased_until = None
         if error is None:
             row.status, row.sent_at, row.last_error = "sent", now, None
+        elif permanent or row.attempts >= MAX_ATTEMPTS:
+            _dead_letter(row, error)
         else:
             row.last_error = error[:2000]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = "failed"
-            else:
-                row.next_attempt_at = now + backoff(row.attempts)
+            row.next_attempt_at = now + backoff(row.attempts)
         uow.commit()
 
 
 def failed_deliveries(uow: UnitOfWork) -> list[DeliveryRow]:
+    """Deliveries that failed for good (dead letters), and those failing and to be tried again,
+    with their last error: what an admin looks at when notifications do not arrive."""
     with uow:
         query = (
             select(DeliveryRow)
-            .where(DeliveryRow.status == "failed")
+            .where(
+                or_(
+                    DeliveryRow.status == "failed",
+                    (DeliveryRow.status == "pending") & DeliveryRow.last_error.is_not(None),
+                )
+            )
             .order_by(DeliveryRow.id.desc())
         )
         return list(uow.session.scalars(query.limit(500)))
+
+
+def failed_outbox_rows(uow: UnitOfWork) -> list[OutboxRow]:
+    with uow:
+        query = select(OutboxRow).where(OutboxRow.status == "failed").order_by(OutboxRow.id.desc())
+        return list(uow.session.scalars(query.limit(100)))
 
 
 def retry(uow: UnitOfWork, clock: Clock, admin: Actor, delivery_id: int) -> None:
@@ -195,26 +269,45 @@ def topics_of(uow: UnitOfWork, actor: Actor) -> list[str]:
         return list(TOPICS) if user is None or user.notify_topics is None else user.notify_topics
 
 
+@dataclass(frozen=True)
+class NewWebhook:
+    """A webhook just created or whose secret was just rotated: the secret is shown this once."""
+
+    id: int
+    url: str
+    secret: str
+
+
 def add_webhook(
     uow: UnitOfWork,
     clock: Clock,
     admin: Actor,
     url: str,
-    secret: str,
     topics: list[str],
     organisation_id: int | None = None,
-) -> int:
+    *,
+    destinations: DestinationPolicy,
+) -> NewWebhook:
+    """Create a webhook with a new Standard Webhooks secret, returned once."""
     if admin.role is not Role.ADMIN:
         raise NotAllowed("only an admin adds webhooks")
-    if not url.startswith(("http://", "https://")) or len(url) > 500:
-        raise invalid("url", "an http:// or https:// address")
+    errors = ErrorList()
+    if problem := destinations.url_problem(url):
+        errors.add("url", problem)
     if not topics or set(topics) - set(TOPICS):
-        raise invalid("topics", "choose at least one known topic")
+        errors.add("topics", "choose at least one known topic")
+    errors.raise_if_any()
+    secret = new_secret()
     with uow:
+        if (
+            organisation_id is not None
+            and uow.session.get(OrganisationRow, organisation_id) is None
+        ):
+            raise invalid("organisation_id", f"no organisation {organisation_id}")
         row = WebhookRow(
             organisation_id=organisation_id,
             url=url,
-            secret=secret or None,
+            secret=secret,
             topics=sorted(topics),
             active=True,
             created_at=clock.now(),
@@ -223,7 +316,34 @@ def add_webhook(
         uow.session.flush()
         audit(uow.session, admin, "webhook_added", url, clock.now(), topics=sorted(topics))
         uow.commit()
-        return row.id
+        return NewWebhook(row.id, url, secret)
+
+
+def rotate_webhook_secret(
+    uow: UnitOfWork, clock: Clock, admin: Actor, webhook_id: int, grace: timedelta
+) -> NewWebhook:
+    """A new secret, returned once; the old one keeps signing for `grace`, so that the
+    receiver can switch to the new one without refusing any delivery meanwhile."""
+    if admin.role is not Role.ADMIN:
+        raise NotAllowed("only an admin rotates webhook secrets")
+    now = clock.now()
+    with uow:
+        row = uow.session.get(WebhookRow, webhook_id)
+        if row is None:
+            raise NotFound(f"no webhook {webhook_id}")
+        secret = new_secret()
+        row.previous_secret, row.previous_secret_until = row.secret, now + grace
+        row.secret = secret
+        audit(
+            uow.session,
+            admin,
+            "webhook_secret_rotated",
+            row.url,
+            now,
+            grace_hours=grace / timedelta(hours=1),
+        )
+        uow.commit()
+        return NewWebhook(row.id, row.url, secret)
 
 
 def list_webhooks(uow: UnitOfWork) -> list[WebhookRow]:

@@ -9,14 +9,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bcp.domain.actors import Actor, Role
+from bcp.domain.addresses import DestinationPolicy
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.clock import Clock
-from bcp.domain.errors import ErrorList, NotAllowed
+from bcp.domain.errors import ErrorList, NotAllowed, invalid
 from bcp.domain.probes import Health, Outcome, ProbeState, availability, step
 from bcp.services.drafts import propose
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
-from bcp.store.models import ProbeResultRow, ProbeRow
+from bcp.store.models import OrganisationRow, ProbeResultRow, ProbeRow
 
 Fetch = Callable[[str, str, float, int, str | None], Outcome]
 
@@ -37,6 +38,7 @@ def add_probe(
     interval_seconds: int = 60,
     failures_to_down: int = 3,
     successes_to_up: int = 2,
+    destinations: DestinationPolicy,
 ) -> int:
     if admin.role is not Role.ADMIN:
         raise NotAllowed("only an admin configures probes")
@@ -45,8 +47,8 @@ def add_probe(
         errors.add("name", "required, at most 200 characters")
     if component not in COMPONENTS:
         errors.add("component", f"one of {', '.join(COMPONENTS)}")
-    if not url.startswith(("http://", "https://")) or len(url) > 500:
-        errors.add("url", "an http:// or https:// address")
+    if problem := destinations.url_problem(url):
+        errors.add("url", problem)
     if method not in ("GET", "HEAD"):
         errors.add("method", "GET or HEAD")
     if not 100 <= expected_status <= 599:
@@ -60,6 +62,11 @@ def add_probe(
     errors.raise_if_any()
     now = clock.now()
     with uow:
+        if (
+            organisation_id is not None
+            and uow.session.get(OrganisationRow, organisation_id) is None
+        ):
+            raise invalid("organisation_id", f"no organisation {organisation_id}")
         row = ProbeRow(
             name=name.strip(),
             component=component,

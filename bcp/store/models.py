@@ -67,6 +67,10 @@ class UserRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notify_topics: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
+    # Part of every browser session's identity: raised when the user signs out, a password is
+    # set, the role or organisation changes or the account is deactivated, which ends every
+    # session opened before.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[OrganisationRow | None] = relationship()
 
@@ -82,6 +86,8 @@ class ApiTokenRow(Base):
     label: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
 
     user: Mapped[UserRow] = relationship()
 
@@ -344,7 +350,11 @@ class WebhookRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     url: Mapped[str] = mapped_column(String(500))
-    secret: Mapped[str | None] = mapped_column(String(200))
+    # Standard Webhooks secrets ("whsec_" + base64): the current one, and the one it replaced,
+    # still used to sign until `previous_secret_until` so that receivers can switch.
+    secret: Mapped[str | None] = mapped_column(String(400))
+    previous_secret: Mapped[str | None] = mapped_column(String(400))
+    previous_secret_until: Mapped[datetime | None]
     topics: Mapped[list[str]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime]
@@ -440,3 +450,24 @@ class SchedulerLockRow(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     heartbeat_at: Mapped[datetime]
+
+
+class IdempotencyRow(Base):
+    """The first answer to a POST of the API sent with an Idempotency-Key, replayed when the same
+    key and body come again (a client retrying after a lost response) within the retention."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),
+        Index("ix_idempotency_keys_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    request: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path and body
+    status: Mapped[int | None] = mapped_column(Integer)  # None while the first is being served
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    location: Mapped[str | None] = mapped_column(String(500))
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]

@@ -17,7 +17,7 @@ from bcp.domain.errors import DomainError, NotFound, invalid
 from bcp.domain.notifications import TOPICS
 from bcp.reports.charts import Bar, bar_chart
 from bcp.services import certificates, drafts, notifications, probes
-from bcp.web.forms import messages
+from bcp.web.forms import form_int, messages
 from bcp.web.runtime import runtime
 from bcp.web.security import require
 
@@ -83,7 +83,7 @@ def organisation_certificates():
                 label=request.form.get("label", ""),
                 valid_from=_date(request.form.get("valid_from"), "valid_from"),
                 valid_until=_date(request.form.get("valid_until"), "valid_until"),
-                process=int(request.form.get("process") or 0),
+                process=form_int(request.form, "process", default=0),
                 status=request.form.get("status", "active"),
             )
             flash(_("Certificate recorded."), "success")

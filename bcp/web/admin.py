@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +14,7 @@ from bcp.domain.notifications import TOPICS
 from bcp.services import accounts, certificates, notifications, probes
 from bcp.services.contacts import effective_contacts, update_contact
 from bcp.services.reflexes import activate, active_table
-from bcp.web.forms import messages
+from bcp.web.forms import form_id, form_int, messages
 from bcp.web.runtime import runtime
 from bcp.web.security import require
 
@@ -207,14 +207,15 @@ def probe_list():
                 name=form.get("name", ""),
                 component=form.get("component", ""),
                 url=form.get("url", "").strip(),
-                organisation_id=_int(form.get("organisation_id")),
+                organisation_id=form_id(form, "organisation_id"),
                 method=form.get("method", "GET"),
-                expected_status=_int(form.get("expected_status")) or 200,
+                expected_status=form_int(form, "expected_status", default=200, high=999),
                 expected_text=form.get("expected_text") or None,
                 timeout_seconds=_float(form.get("timeout_seconds"), 5.0),
-                interval_seconds=_int(form.get("interval_seconds")) or 60,
-                failures_to_down=_int(form.get("failures_to_down")) or 3,
-                successes_to_up=_int(form.get("successes_to_up")) or 2,
+                interval_seconds=form_int(form, "interval_seconds", default=60),
+                failures_to_down=form_int(form, "failures_to_down", default=3),
+                successes_to_up=form_int(form, "successes_to_up", default=2),
+                destinations=rt.settings.destinations,
             ),
             _("Probe added."),
         )
@@ -228,29 +229,58 @@ def probe_list():
 
 @bp.route("/webhooks", methods=["GET", "POST"])
 def webhook_list():
+    """Webhooks and failing deliveries. A new webhook's secret is shown on the answer to its
+    creation (or rotation) and never again: the page is rendered, not redirected to."""
     admin = require(Role.ADMIN)
     rt = runtime()
     if request.method == "POST":
         form = request.form
-        return _do(
-            "admin.webhook_list",
-            lambda: notifications.add_webhook(
+        try:
+            created = notifications.add_webhook(
                 rt.unit_of_work(),
                 rt.clock,
                 admin,
                 form.get("url", "").strip(),
-                form.get("secret", ""),
                 form.getlist("topics"),
-                _int(form.get("organisation_id")),
-            ),
-            _("Webhook added."),
-        )
+                form_id(form, "organisation_id"),
+                destinations=rt.settings.destinations,
+            )
+        except DomainError as error:
+            for message in messages(error):
+                flash(message, "error")
+            return redirect(url_for("admin.webhook_list"), 303)
+        flash(_("Webhook added."), "success")
+        return _webhooks_page(rt, created), 201
+    return _webhooks_page(rt)
+
+
+@bp.post("/webhooks/<int:webhook_id>/rotate")
+def rotate_webhook(webhook_id: int):
+    admin = require(Role.ADMIN)
+    rt = runtime()
+    grace = timedelta(hours=rt.settings.webhook_secret_grace_hours)
+    rotated = notifications.rotate_webhook_secret(
+        rt.unit_of_work(), rt.clock, admin, webhook_id, grace
+    )
+    flash(
+        _(
+            "New secret issued; the old one still signs for %(hours)d hours.",
+            hours=grace // timedelta(hours=1),
+        ),
+        "success",
+    )
+    return _webhooks_page(rt, rotated)
+
+
+def _webhooks_page(rt, new_secret=None):
     return render_template(
         "admin/webhooks.html",
         webhooks=notifications.list_webhooks(rt.unit_of_work()),
         failed=notifications.failed_deliveries(rt.unit_of_work()),
+        failed_outbox=notifications.failed_outbox_rows(rt.unit_of_work()),
         organisations=accounts.list_organisations(rt.unit_of_work()),
         topics=TOPICS,
+        new_secret=new_secret,
     )
 
 
@@ -277,11 +307,11 @@ def certificate_list():
                 rt.unit_of_work(),
                 rt.clock,
                 admin,
-                _int(form.get("organisation_id")) or 0,
+                form_id(form, "organisation_id") or 0,
                 label=form.get("label", ""),
                 valid_from=_date(form.get("valid_from"), "valid_from"),
                 valid_until=_date(form.get("valid_until"), "valid_until"),
-                process=_int(form.get("process")) or 0,
+                process=form_int(form, "process", default=0),
                 status=form.get("status", "active"),
             )
 
@@ -319,15 +349,12 @@ def reflex_versions():
     )
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
-
-
 def _float(value: str | None, default: float) -> float:
     try:
-        return float(value) if value else default
+        number = float(value) if value else default
     except ValueError:
         return -1.0  # refused by the service with its message
+    return number if number == number else -1.0  # NaN is no duration
 
 
 def _date(value: str | None, name: str) -> date:

@@ -8,7 +8,36 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from bcp.domain.clock import PARIS
-from bcp.domain.errors import DomainError, InvalidInput
+from bcp.domain.errors import DomainError, InvalidInput, invalid
+
+MAX_ID = 2**31 - 1
+"""The largest row id (the databases' integer): a larger number names nothing."""
+
+
+def whole_number(raw: str) -> int | str:
+    """A form's number, when it is written in the digits 0-9 (not "²" nor "١٢", which Python's
+    int() also reads); otherwise the text itself, for the domain to refuse with its message."""
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else raw
+
+
+def form_int(
+    form: MultiDict, name: str, *, default: int | None = None, low: int = 0, high: int = MAX_ID
+) -> int | None:
+    """A whole number from a form field, or `default` when it is empty; anything else is
+    refused with a message naming the field."""
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return default
+    value = whole_number(raw)
+    if not isinstance(value, int) or not low <= value <= high:
+        raise invalid(name, f"a whole number from {low} to {high}, in digits")
+    return value
+
+
+def form_id(form: MultiDict, name: str) -> int | None:
+    """The id of a row chosen in a form (a select), or None when none is chosen."""
+    return form_int(form, name, low=1)
 
 
 def local_time(value: str | None) -> str | None:
@@ -40,8 +69,7 @@ def declaration(form: MultiDict) -> dict[str, Any]:
         "summary": form.get("summary", ""),
         "description": form.get("description", ""),
     }
-    waiting = (form.get("ens_waiting") or "0").strip()
-    data["ens_waiting"] = int(waiting) if waiting.isdigit() else waiting
+    data["ens_waiting"] = whole_number(form.get("ens_waiting") or "0")
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -52,8 +80,7 @@ def postmortem(form: MultiDict) -> dict[str, Any]:
         for name in ("summary", "impact", "root_cause", "went_well", "to_change")
     }
     for name in ("ens_delayed", "consignments_delayed"):
-        raw = (form.get(name) or "0").strip()
-        data[name] = int(raw) if raw.isdigit() else raw
+        data[name] = whole_number(form.get(name) or "0")
     items = []
     for line in (form.get("action_items") or "").splitlines():
         if line.strip():

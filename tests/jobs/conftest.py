@@ -15,9 +15,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import update
 
+from bcp.domain.addresses import DestinationPolicy
 from bcp.settings import SmtpSettings
 from bcp.store.models import UserRow
 from bcp.web.app import create_app
+
+ANYWHERE = DestinationPolicy(production=False)
+"""Outside production, webhooks and probes may go to 127.0.0.1, where the tests' peers are."""
 
 
 def free_port() -> int:

@@ -2,24 +2,49 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import json
+from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 from sqlalchemy import select, update
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from bcp.domain.actors import Actor, Role
 from bcp.domain.notifications import MAX_ATTEMPTS
+from bcp.domain.webhook_signing import new_secret
 from bcp.jobs.scheduler import tick
+from bcp.services.accounts import add_user
 from bcp.services.incidents import apply_action, declare_incident
-from bcp.services.notifications import add_webhook, failed_deliveries, retry, set_topics
+from bcp.services.notifications import (
+    add_webhook,
+    failed_deliveries,
+    failed_outbox_rows,
+    retry,
+    rotate_webhook_secret,
+    set_topics,
+)
 from bcp.settings import SmtpSettings
-from bcp.store.models import DeliveryRow, WebhookRow
+from bcp.store.models import DeliveryRow, OutboxRow, UserRow, WebhookRow
 from tests.domain.conftest import facts
-from tests.jobs.conftest import free_port
+from tests.jobs.conftest import ANYWHERE, free_port
 
 ADMIN = Actor(None, "admin", Role.ADMIN)
+
+
+@contextmanager
+def freeze_receiver(at: datetime):
+    """The receiver's clock at `at`, a day from now: the library reads the time of the machine."""
+
+    class Moved(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return at.astimezone(tz) if tz else at
+
+    with mock.patch("standardwebhooks.webhooks.datetime", Moved):
+        yield
 
 
 def deliveries(uow) -> list[tuple[str, str, str, int]]:
@@ -65,15 +90,148 @@ def test_an_escalation_reaches_the_desks_escalation_contact(rt, uow, clock, libr
     ]
 
 
-def test_a_signed_webhook(rt, uow, clock, library, people, http_peer):
-    add_webhook(uow, clock, ADMIN, http_peer.base + "/ok", "s3cret", ["incident.declared"])
+def webhook(uow, clock, url: str, topics=("incident.declared",)):
+    return add_webhook(uow, clock, ADMIN, url, list(topics), destinations=ANYWHERE)
+
+
+def test_a_webhook_is_verified_by_a_standard_webhooks_receiver(
+    rt, uow, clock, library, people, http_peer
+):
+    clock.set(datetime.now(UTC))  # the receiver checks the timestamp against its own clock
+    created = webhook(uow, clock, http_peer.base + "/ok")
+    assert created.secret.startswith("whsec_")
     incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
     tick(rt)
     [(_, headers, body)] = http_peer.received
-    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert headers["X-BCP-Signature"] == f"sha256={expected}"
-    assert http_peer.json(0)["incident_id"] == incident_id
-    assert http_peer.json(0)["idempotency_key"] == headers["X-BCP-Idempotency-Key"]
+    payload = Webhook(created.secret).verify(body, headers)
+    assert payload["incident_id"] == incident_id
+    assert headers["webhook-id"] == payload["idempotency_key"]
+    with pytest.raises(WebhookVerificationError):
+        Webhook(new_secret()).verify(body, headers)  # another secret: refused
+    with pytest.raises(WebhookVerificationError):
+        Webhook(created.secret).verify(body.replace(b"STI", b"CR"), headers)  # altered: refused
+
+
+def test_a_captured_delivery_replayed_later_is_refused(rt, uow, clock, library, people, http_peer):
+    clock.set(datetime.now(UTC) - timedelta(minutes=10))  # sent ten minutes ago
+    created = webhook(uow, clock, http_peer.base + "/ok")
+    declare_incident(uow, clock, library, people.carrier.actor, facts())
+    tick(rt)
+    [(_, headers, body)] = http_peer.received
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        Webhook(created.secret).verify(body, headers)
+
+
+def test_after_a_rotation_both_secrets_sign_until_the_grace_period_ends(
+    rt, uow, clock, library, people, http_peer
+):
+    clock.set(datetime.now(UTC))
+    old = webhook(uow, clock, http_peer.base + "/ok")
+    new = rotate_webhook_secret(uow, clock, ADMIN, old.id, timedelta(hours=24))
+    assert new.secret != old.secret
+    declare_incident(uow, clock, library, people.carrier.actor, facts())
+    tick(rt)
+    _, headers, body = http_peer.received[-1]
+    assert len(headers["webhook-signature"].split(" ")) == 2
+    Webhook(old.secret).verify(body, headers)  # a receiver not yet switched
+    Webhook(new.secret).verify(body, headers)  # a receiver already switched
+    clock.advance(hours=24, seconds=1)
+    clock_now = clock.now()
+    with uow:
+        uow.session.execute(update(DeliveryRow).values(status="sent"))
+        uow.commit()
+    declare_incident(uow, clock, library, people.carrier.actor, facts(summary="encore"))
+    with freeze_receiver(clock_now):
+        tick(rt)
+        _, headers, body = http_peer.received[-1]
+        assert len(headers["webhook-signature"].split(" ")) == 1
+        Webhook(new.secret).verify(body, headers)
+        with pytest.raises(WebhookVerificationError):
+            Webhook(old.secret).verify(body, headers)
+
+
+def test_e_mails_say_they_are_automatic(rt, uow, clock, library, people, smtp):
+    declare_incident(uow, clock, library, people.carrier.actor, facts())
+    tick(rt)
+    _, message = smtp.messages[0]
+    assert message["Auto-Submitted"] == "auto-generated"  # RFC 3834: no out-of-office loops
+
+
+def test_poisoned_rows_fail_alone_and_every_other_delivery_arrives(
+    rt, uow, clock, library, people, smtp, http_peer
+):
+    """Rows written directly in the database, as an older version could have: an address list,
+    a header smuggled in an address and in a URL, a delivery to a webhook that is not one, an
+    outbox row whose payload is not an object. None of them stops the others."""
+    webhook(uow, clock, http_peer.base + "/ok")
+    add_user(uow, clock, login="desk2", role="desk")
+    with uow:
+        uow.session.execute(
+            update(UserRow)
+            .where(UserRow.login == "manager")
+            .values(email="x@a.example, y@b.example")
+        )
+        uow.session.execute(
+            update(UserRow)
+            .where(UserRow.login == "desk2")
+            .values(email="ops@express.example\r\nBcc: all@evil.example")
+        )
+        now = clock.now()
+        uow.session.add(
+            WebhookRow(
+                url="http://127.0.0.1:9/\r\nX-Evil: 1",
+                secret=new_secret(),
+                topics=["incident.declared", "incident.escalated"],
+                active=True,
+                created_at=now,
+            )
+        )
+        poisoned = OutboxRow(
+            idempotency_key="poison:1",
+            topic="incident.declared",
+            payload=["not", "an", "object"],
+            status="pending",
+            created_at=now,
+            next_attempt_at=now,
+        )
+        uow.session.add(poisoned)
+        uow.session.flush()
+        uow.session.add(
+            DeliveryRow(
+                outbox_id=poisoned.id,
+                channel="webhook",
+                target="not-a-webhook-id",
+                idempotency_key="poison:1:webhook:x",
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+            )
+        )
+        uow.commit()
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, facts(component="EO_SYSTEM")
+    ).incident.id
+    clock.advance(minutes=16)  # not acknowledged in time: an escalation to the manager too
+    report = tick(rt)
+    received = sorted(to[0] for to, _ in smtp.messages)
+    assert "desk@douane.example" in received and "escalade@douane.example" in received
+    assert not any("evil" in to or "," in to for to in received)
+    good_hook = [b for path, _, b in http_peer.received if path == "/ok"]
+    assert {json.loads(b)["incident_id"] for b in good_hook} == {incident_id}
+    assert report.sent >= 4
+    failed = {d.target: d for d in failed_deliveries(uow)}
+    assert failed["x@a.example, y@b.example"].status == "failed"  # dead-lettered at once
+    assert "one e-mail address only" in failed["x@a.example, y@b.example"].last_error
+    assert "line breaks" in failed["ops@express.example\r\nBcc: all@evil.example"].last_error
+    assert "could not be prepared" in failed["not-a-webhook-id"].last_error
+    bad_hook = [d for d in failed.values() if d.channel == "webhook" and d.target.isdigit()]
+    assert bad_hook and all("address is refused" in d.last_error for d in bad_hook)
+    [outbox] = failed_outbox_rows(uow)
+    assert outbox.idempotency_key == "poison:1" and "AttributeError" in outbox.last_error
+    # the next tick sends what comes next, the poisoned rows stay where they are
+    apply_action(uow, clock, library, people.desk.actor, incident_id, "acknowledge")
+    assert tick(rt).sent >= 1
+    assert {d.status for d in failed_deliveries(uow)} == {"failed"}
 
 
 @pytest.mark.parametrize(
@@ -84,7 +242,7 @@ def test_failing_webhooks_are_retried_with_backoff_then_shown_and_retried_by_han
     rt, uow, clock, library, people, http_peer, path, words
 ):
     http_peer.hang_seconds = 2
-    add_webhook(uow, clock, ADMIN, http_peer.base + path, "", ["incident.declared"])
+    webhook(uow, clock, http_peer.base + path)
     declare_incident(uow, clock, library, people.carrier.actor, facts())
     tick(rt)
     [(_, _, status, attempts)] = [d for d in deliveries(uow) if d[0] == "webhook"]

@@ -15,7 +15,7 @@ from bcp.services.incidents import declare_incident
 from bcp.services.probes import add_probe, component_availability, list_probes, run_due_probes
 from bcp.store.models import ProbeRow
 from tests.domain.conftest import facts
-from tests.jobs.conftest import free_port
+from tests.jobs.conftest import ANYWHERE, free_port
 
 ADMIN = Actor(None, "admin", Role.ADMIN)
 
@@ -58,6 +58,7 @@ def test_a_probe_that_sees_a_component_go_down_proposes_a_draft_once(
         interval_seconds=60,
         failures_to_down=2,
         successes_to_up=2,
+        destinations=ANYWHERE,
     )
     assert run_due_probes(uow, clock, fetch) == []  # one failure: not yet down
     clock.advance(seconds=61)
@@ -86,6 +87,7 @@ def test_no_draft_when_an_incident_is_already_open_and_recovery_is_proposed(
         interval_seconds=10,
         failures_to_down=1,
         successes_to_up=1,
+        destinations=ANYWHERE,
     )
     run_due_probes(uow, clock, fetch)
     assert drafts_for(uow, carrier) == []  # the open incident is the answer
@@ -108,6 +110,7 @@ def test_history_and_availability(uow, clock, people, http_peer):
         component="STI",
         url=http_peer.base + "/ok",
         interval_seconds=600,
+        destinations=ANYWHERE,
     )
     for minute in range(6):
         if minute == 3:
@@ -133,6 +136,7 @@ def test_a_bad_probe_configuration_is_refused(uow, clock):
             method="PUT",
             timeout_seconds=0,
             interval_seconds=1,
+            destinations=ANYWHERE,
         )
     assert {e.field for e in excinfo.value.errors} >= {
         "name",

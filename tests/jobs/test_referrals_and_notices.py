@@ -13,6 +13,7 @@ from bcp.services.notifications import add_webhook
 from bcp.services.referrals import confirm_referral, record_referral
 from tests.domain.conftest import facts
 from tests.domain.test_notices import maintenance, notice_data
+from tests.jobs.conftest import ANYWHERE
 
 ADMIN = Actor(None, "admin", Role.ADMIN)
 DNL = {
@@ -103,7 +104,12 @@ def test_the_tick_turns_an_overrun_window_unscheduled_and_tells_everyone(
 
 def test_each_notice_update_reaches_a_webhook(rt, uow, clock, library, people, http_peer):
     add_webhook(
-        uow, clock, ADMIN, http_peer.base + "/ok", "", ["notice.published", "notice.updated"]
+        uow,
+        clock,
+        ADMIN,
+        http_peer.base + "/ok",
+        ["notice.published", "notice.updated"],
+        destinations=ANYWHERE,
     )
     notice_id = publish_notice(uow, clock, library, people.desk.actor, notice_data()).notice.id
     clock.advance(minutes=3)

@@ -17,11 +17,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bcp.domain.webhook_signing import new_secret
 from bcp.services.drafts import drafts_for, propose
 from bcp.services.incidents import apply_action, declare_incident, record_work
 from bcp.services.notices import publish_notice
 from bcp.services.referrals import record_referral
-from bcp.store.models import AttachmentRow, DeliveryRow, OutboxRow
+from bcp.store.models import AttachmentRow, DeliveryRow, OutboxRow, WebhookRow
 from tests.domain.conftest import facts
 from tests.web.conftest import Browser
 
@@ -238,6 +239,7 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     "admin.probe_list": ("GET", "/admin/probes", None, "LDDDDO"),
     "admin.webhook_list": ("GET", "/admin/webhooks", None, "LDDDDO"),
     "admin.retry_delivery": ("POST", "/admin/deliveries/{delivery}/retry", {}, "LDDDDO"),
+    "admin.rotate_webhook": ("POST", "/admin/webhooks/{webhook}/rotate", {}, "LDDDDO"),
     "admin.certificate_list": ("GET", "/admin/certificates", None, "LDDDDO"),
     "admin.audit": ("GET", "/admin/audit", None, "LDDDDO"),
 }
@@ -332,6 +334,14 @@ def world(browser_app, uow, clock, library, people) -> World:
             next_attempt_at=clock.now(),
         )
         uow.session.add(delivery)
+        hook = WebhookRow(
+            url="http://127.0.0.1:9/hook",
+            secret=new_secret(),
+            topics=["incident.declared"],
+            active=True,
+            created_at=clock.now(),
+        )
+        uow.session.add(hook)
         uow.commit()
     cast = {
         "owner": people.carrier,
@@ -344,6 +354,7 @@ def world(browser_app, uow, clock, library, people) -> World:
         fresh=fresh,
         ids={
             "delivery": delivery.id,
+            "webhook": hook.id,
             "user": people.provider.actor.user_id,
             "organisation": people.carrier.actor.organisation_id,
             "document": "operator-fallback-filing",
