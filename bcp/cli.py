@@ -27,9 +27,11 @@ bcp_commands = AppGroup("bcp", help="ICS2 continuity desk commands.")
 db = AppGroup("db", help="Database schema (Alembic migrations).")
 user = AppGroup("user", help="Users and their API tokens.")
 org = AppGroup("org", help="Organisations (operators, EDI providers, customs).")
+token = AppGroup("token", help="API tokens: list, revoke, rotate.")
 bcp_commands.add_command(db)
 bcp_commands.add_command(user)
 bcp_commands.add_command(org)
+bcp_commands.add_command(token)
 
 
 @db.command("upgrade")
@@ -113,12 +115,67 @@ def user_add(login, role, org_eori, display_name, email, password, token) -> Non
             email=email,
             password=secret,
             with_token=token,
+            token_days=rt.settings.token_days,
         )
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"user {created.login} ({created.role.value}) created")
     if created.token:
         click.echo(created.token)
+
+
+@token.command("list")
+@click.option("--user", "login", help="Only this user's tokens")
+def token_list(login: str | None) -> None:
+    """Tokens: id, user, name, created, last used, expiry, state (never the token itself)."""
+    rt = runtime()
+    now = rt.clock.now()
+    for row in accounts.list_tokens(rt.unit_of_work()):
+        if login and row.user.login != login:
+            continue
+        state = (
+            "revoked"
+            if row.revoked_at
+            else "expired"
+            if row.expires_at and row.expires_at <= now
+            else "in force"
+        )
+        used = row.last_used_at.isoformat(timespec="minutes") if row.last_used_at else "never"
+        expires = row.expires_at.isoformat(timespec="minutes") if row.expires_at else "never"
+        click.echo(
+            f"{row.id}\t{row.user.login}\t{row.label}\t"
+            f"{row.created_at.isoformat(timespec='minutes')}\tused {used}\t"
+            f"expires {expires}\t{state}"
+        )
+
+
+@token.command("revoke")
+@click.argument("token_id", type=click.IntRange(1, 2**31 - 1))
+def token_revoke(token_id: int) -> None:
+    """Revoke a token: it gets 401 from now on."""
+    rt = runtime()
+    try:
+        accounts.revoke_token(rt.unit_of_work(), rt.clock, None, token_id)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"token {token_id} revoked")
+
+
+@token.command("rotate")
+@click.argument("token_id", type=click.IntRange(1, 2**31 - 1))
+def token_rotate(token_id: int) -> None:
+    """Revoke a token and print its successor (same user and name), shown once."""
+    rt = runtime()
+    try:
+        issued = accounts.rotate_token(
+            rt.unit_of_work(), rt.clock, None, token_id, rt.settings.token_days
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"token {token_id} revoked; its successor {issued.id} expires {issued.expires_at:%Y-%m-%d}:"
+    )
+    click.echo(issued.token)
 
 
 @org.command("add")

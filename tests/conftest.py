@@ -92,6 +92,10 @@ def settings(database_url) -> Settings:
         page_size=50,
         max_page_size=500,
         timezone="Europe/Paris",
+        # The tests sign in and call the API far more often than a person: the limits
+        # themselves are tested with their own settings (tests/web/test_security.py).
+        sign_in_attempts_per_address="100000 per minute",
+        api_requests_per_token="100000 per minute",
     )
 
 

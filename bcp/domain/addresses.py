@@ -91,7 +91,7 @@ def destination_problem(
         address = address.ipv4_mapped
     if address.is_link_local or address.is_unspecified or address.is_multicast:
         return f"{address} is a link-local, unspecified or multicast address: never a destination"
-    if address.is_reserved:
+    if address.is_reserved and not address.is_loopback:  # ::1 lies in IPv6's reserved ::/8
         return f"{address} is a reserved address: never a destination"
     internal = address.is_loopback or address.is_private or not address.is_global
     if production and internal and not any(address in network for network in allowed):

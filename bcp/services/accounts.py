@@ -5,18 +5,28 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bcp.domain.actors import USER_ROLES, Actor, OrganisationKind, Role
+from bcp.domain.addresses import email_problem
 from bcp.domain.clock import Clock
 from bcp.domain.errors import ErrorList, NotAllowed, NotFound, invalid
 from bcp.domain.identifiers import eori_problem, siret_problem
 from bcp.domain.passwords import password_problems
 from bcp.services.unit_of_work import UnitOfWork
-from bcp.store.accounts import organisation_by_eori, token_digest, user_by_login, user_by_token
+from bcp.store.accounts import (
+    end_sessions,
+    mark_token_used,
+    organisation_by_eori,
+    token_digest,
+    token_in_force,
+    tokens_of,
+    user_by_login,
+)
 from bcp.store.audit import audit, recent
 from bcp.store.incidents import organisation_ref
 from bcp.store.models import ApiTokenRow, AuditEventRow, OrganisationRow, UserRow
@@ -95,6 +105,7 @@ def add_user(
     password: str | None = None,
     with_token: bool = False,
     token: str | None = None,
+    token_days: int = 365,
 ) -> NewUser:
     """Create a user; `token` fixes the API token (demo data), `with_token` draws a random one.
     `admin` is the person doing it from the browser; the command line and demo data pass none."""
@@ -109,6 +120,8 @@ def add_user(
         errors.add("org", "an operator belongs to an organisation: give its EORI")
     if password is not None and (problems := password_problems(password)):
         errors.add("password", "needs " + ", ".join(problems))
+    if email and (problem := email_problem(email)):
+        errors.add("email", problem)
     errors.raise_if_any()
     with uow:
         if user_by_login(uow.session, login) is not None:
@@ -134,15 +147,8 @@ def add_user(
         uow.session.flush()
         audit(uow.session, admin, "user_added", login, now, role=role, organisation=org_eori)
         if with_token or token:
-            token = token or "bcp_" + secrets.token_urlsafe(32)
-            uow.session.add(
-                ApiTokenRow(
-                    user_id=user.id,
-                    token_sha256=token_digest(token),
-                    label="cli",
-                    created_at=now,
-                )
-            )
+            token = token or new_token()
+            uow.session.add(token_row(user.id, token, "cli", now, token_days))
         uow.commit()
         return NewUser(id=user.id, login=login, role=Role(role), token=token)
 
@@ -156,17 +162,125 @@ def actor_of(user: UserRow) -> Actor:
     )
 
 
-def actor_for_token(uow: UnitOfWork, token: str) -> Actor | None:
+def new_token() -> str:
+    return "bcp_" + secrets.token_urlsafe(32)
+
+
+def token_row(user_id: int, token: str, label: str, now: datetime, days: int) -> ApiTokenRow:
+    return ApiTokenRow(
+        user_id=user_id,
+        token_sha256=token_digest(token),
+        label=label[:100],
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+
+
+TOKEN_USE_RESOLUTION = timedelta(minutes=10)
+"""A token's "last used" is written at most this often: not one write per API request."""
+
+
+def actor_for_token(uow: UnitOfWork, token: str, clock: Clock | None = None) -> Actor | None:
+    """The person a token stands for, unless it is unknown, revoked or expired."""
+    now = clock.now() if clock else datetime.now(UTC)
     with uow.reading():
-        user = user_by_token(uow.session, token)
-        return None if user is None else actor_of(user)
+        row = token_in_force(uow.session, token, now)
+        if row is None:
+            return None
+        actor, token_id, used = actor_of(row.user), row.id, row.last_used_at
+    if used is None or now - used >= TOKEN_USE_RESOLUTION:
+        with uow:
+            mark_token_used(uow.session, token_id, now)
+            uow.commit()
+    return actor
 
 
-def actor_for_user_id(uow: UnitOfWork, user_id: int) -> Actor | None:
-    """The signed-in user of a browser session, if still active."""
+def actor_for_session(uow: UnitOfWork, user_id: int, epoch: int) -> Actor | None:
+    """The signed-in user of a browser session, if still active and if the session was opened
+    since the user's sessions were last ended."""
     with uow.reading():
         user = uow.session.get(UserRow, user_id)
-        return actor_of(user) if user is not None and user.active else None
+        if user is None or not user.active or user.session_epoch != epoch:
+            return None
+        return actor_of(user)
+
+
+def session_epoch(uow: UnitOfWork, user_id: int) -> int:
+    with uow.reading():
+        user = uow.session.get(UserRow, user_id)
+        return user.session_epoch if user else -1
+
+
+def sign_out_everywhere(uow: UnitOfWork, clock: Clock, actor: Actor) -> None:
+    """Signing out ends every session of the person, on every browser."""
+    with uow:
+        user = uow.session.get(UserRow, actor.user_id)
+        if user is not None:
+            end_sessions(uow.session, user)
+            audit(uow.session, actor, "signed_out", user.login, clock.now())
+            uow.commit()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    id: int
+    label: str
+    token: str  # shown once
+    expires_at: datetime
+
+
+def issue_token(
+    uow: UnitOfWork, clock: Clock, actor: Actor | None, user_id: int, label: str, days: int
+) -> IssuedToken:
+    """A new API token for `user_id` (oneself, or anyone for an admin or the command line)."""
+    if actor is not None and actor.user_id != user_id:
+        _admin_only(actor)
+    label = " ".join(label.split())[:100] or "api"
+    now = clock.now()
+    with uow:
+        user = uow.session.get(UserRow, user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        token = new_token()
+        row = token_row(user.id, token, label, now, days)
+        uow.session.add(row)
+        uow.session.flush()
+        audit(uow.session, actor, "token_issued", user.login, now, token_id=row.id, label=label)
+        uow.commit()
+        return IssuedToken(row.id, label, token, row.expires_at)
+
+
+def revoke_token(uow: UnitOfWork, clock: Clock, actor: Actor | None, token_id: int) -> None:
+    """From now on the token gets 401. Its owner revokes it, or an admin, or the command line."""
+    now = clock.now()
+    with uow:
+        row = uow.session.get(ApiTokenRow, token_id)
+        if row is None or (
+            actor is not None and actor.role is not Role.ADMIN and row.user_id != actor.user_id
+        ):
+            raise NotFound(f"no token {token_id}")
+        if row.revoked_at is None:
+            row.revoked_at = now
+            audit(uow.session, actor, "token_revoked", row.user.login, now, token_id=row.id)
+        uow.commit()
+
+
+def rotate_token(
+    uow: UnitOfWork, clock: Clock, actor: Actor | None, token_id: int, days: int
+) -> IssuedToken:
+    """Revoke a token and issue its successor, with the same owner and label."""
+    with uow:
+        row = uow.session.get(ApiTokenRow, token_id)
+        if row is None:
+            raise NotFound(f"no token {token_id}")
+        user_id, label = row.user_id, row.label
+    revoke_token(uow, clock, actor, token_id)
+    return issue_token(uow, clock, actor, user_id, label, days)
+
+
+def list_tokens(uow: UnitOfWork, user_id: int | None = None) -> list[ApiTokenRow]:
+    with uow.reading():
+        return tokens_of(uow.session, user_id)
 
 
 def list_users(uow: UnitOfWork) -> list[UserRow]:
@@ -251,8 +365,8 @@ def update_user(
         errors.add("org", "an operator belongs to an organisation: give its EORI")
     if not display_name.strip() or len(display_name) > 200:
         errors.add("display_name", "required, at most 200 characters")
-    if email and ("@" not in email or len(email) > 254):
-        errors.add("email", "not an e-mail address")
+    if email and (problem := email_problem(email)):
+        errors.add("email", problem)
     errors.raise_if_any()
     with uow:
         user = uow.session.get(UserRow, user_id)
@@ -272,6 +386,8 @@ def update_user(
             "display_name": user.display_name,
             "email": user.email,
         }
+        if (user.role, user.organisation_id) != (role, org_id):
+            end_sessions(uow.session, user)  # what the person may see changed
         user.role, user.organisation_id = role, org_id
         user.display_name, user.email = display_name.strip(), email or None
         after = {
@@ -297,6 +413,8 @@ def set_user_active(
         if user.id == admin.user_id and not active:
             raise invalid("active", "you cannot deactivate your own account")
         user.active = active
+        if not active:
+            end_sessions(uow.session, user)
         audit(
             uow.session,
             admin,
@@ -316,6 +434,7 @@ def set_password(uow: UnitOfWork, clock: Clock, admin: Actor, user_id: int, pass
         if user is None:
             raise NotFound(f"no user {user_id}")
         user.password_hash = _hasher.hash(password)
+        end_sessions(uow.session, user)
         audit(uow.session, admin, "password_set", user.login, clock.now())
         uow.commit()
 

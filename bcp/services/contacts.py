@@ -8,6 +8,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from bcp.domain.actors import Actor, Role
+from bcp.domain.addresses import email_problem
 from bcp.domain.clock import Clock
 from bcp.domain.errors import ErrorList, NotAllowed, NotFound
 from bcp.domain.reflexes.model import Contact, ReflexTable, Text
@@ -15,7 +16,6 @@ from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
 from bcp.store.models import ContactRow
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 .()-]{6,30}$")
 
 
@@ -56,8 +56,8 @@ def update_contact(
         errors.add("name_fr", "required, at most 200 characters")
     if not name_en or len(name_en) > 200:
         errors.add("name_en", "required, at most 200 characters")
-    if email and (not _EMAIL.match(email) or len(email) > 254):
-        errors.add("email", "not an e-mail address")
+    if email and (problem := email_problem(email)):
+        errors.add("email", problem)
     if phone and not _PHONE.match(phone):
         errors.add("phone", "digits, spaces and + . ( ) - only")
     errors.raise_if_any()

@@ -57,6 +57,10 @@ USERS = [
     ("admin", "admin", None, "Administrateur", "Admin!2026", "demo-admin-token"),
 ]
 
+DEMO_TOKENS = frozenset(token for *_, token in USERS)
+DEMO_PASSWORDS = frozenset((login, password) for login, _, _, _, password, _ in USERS)
+"""Known to everyone who read the README: refused in production (bcp.web.security)."""
+
 
 def load_demo(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> bool:
     """Load the demo data into an empty database; return False (and touch nothing) otherwise."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bcp.store.models import ApiTokenRow, OrganisationRow, UserRow
@@ -14,18 +15,37 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user_by_token(session: Session, token: str) -> UserRow | None:
+def token_in_force(session: Session, token: str, now: datetime) -> ApiTokenRow | None:
+    """The token row, with its active user, unless revoked or expired."""
     query = (
-        select(UserRow)
-        .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+        select(ApiTokenRow)
+        .join(UserRow, ApiTokenRow.user_id == UserRow.id)
         .where(
             ApiTokenRow.token_sha256 == token_digest(token),
             ApiTokenRow.revoked_at.is_(None),
+            or_(ApiTokenRow.expires_at.is_(None), ApiTokenRow.expires_at > now),
             UserRow.active.is_(True),
         )
-        .options(selectinload(UserRow.organisation))
+        .options(selectinload(ApiTokenRow.user).selectinload(UserRow.organisation))
     )
     return session.scalars(query).one_or_none()
+
+
+def tokens_of(session: Session, user_id: int | None = None) -> list[ApiTokenRow]:
+    """Tokens, newest first: one user's, or everyone's (admins)."""
+    query = select(ApiTokenRow).options(selectinload(ApiTokenRow.user))
+    if user_id is not None:
+        query = query.where(ApiTokenRow.user_id == user_id)
+    return list(session.scalars(query.order_by(ApiTokenRow.id.desc()).limit(1000)))
+
+
+def mark_token_used(session: Session, token_id: int, now: datetime) -> None:
+    session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=now))
+
+
+def end_sessions(session: Session, user: UserRow) -> None:
+    """Every browser session of `user` opened before now ends (see UserRow.session_epoch)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def organisation_by_eori(session: Session, eori: str) -> OrganisationRow | None:

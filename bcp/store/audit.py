@@ -34,8 +34,11 @@ def audit(
     )
 
 
-def count_since(session: Session, action: str, target: str, since: datetime) -> int:
-    return session.scalar(
+def count_since(
+    session: Session, action: str, target: str, since: datetime, ip: str | None = None
+) -> int:
+    """How many `action` events on `target` since `since` (from the client address `ip`)."""
+    query = (
         select(func.count())
         .select_from(AuditEventRow)
         .where(
@@ -44,6 +47,9 @@ def count_since(session: Session, action: str, target: str, since: datetime) -> 
             AuditEventRow.at >= since,
         )
     )
+    if ip is not None:
+        query = query.where(AuditEventRow.ip == ip)
+    return session.scalar(query)
 
 
 def recent(session: Session, limit: int = 200) -> list[AuditEventRow]:

@@ -16,7 +16,7 @@ from bcp.domain.clock import in_paris
 from bcp.domain.errors import DomainError, NotFound, invalid
 from bcp.domain.notifications import TOPICS
 from bcp.reports.charts import Bar, bar_chart
-from bcp.services import certificates, drafts, notifications, probes
+from bcp.services import accounts, certificates, drafts, notifications, probes
 from bcp.web.forms import form_int, messages
 from bcp.web.runtime import runtime
 from bcp.web.security import require
@@ -34,6 +34,44 @@ def notification_topics():
         return redirect(url_for("account.notification_topics"), 303)
     chosen = set(notifications.topics_of(rt.unit_of_work(), actor))
     return render_template("account/notifications.html", topics=TOPICS, chosen=chosen)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+def tokens():
+    """One's own API tokens: name, created, last used, expiry; a new one is shown once."""
+    actor = require()
+    rt = runtime()
+    issued = None
+    if request.method == "POST":
+        issued = accounts.issue_token(
+            rt.unit_of_work(),
+            rt.clock,
+            actor,
+            actor.user_id,
+            request.form.get("label", ""),
+            rt.settings.token_days,
+        )
+        flash(_("Token created."), "success")
+    return (
+        render_template(
+            "account/tokens.html",
+            tokens=accounts.list_tokens(rt.unit_of_work(), actor.user_id),
+            issued=issued,
+            everyone=False,
+            revoke_endpoint="account.revoke_token",
+            now=rt.clock.now(),
+        ),
+        201 if issued else 200,
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    actor = require()
+    rt = runtime()
+    accounts.revoke_token(rt.unit_of_work(), rt.clock, actor, token_id)
+    flash(_("Token revoked: it is refused from now on."), "success")
+    return redirect(url_for("account.tokens"), 303)
 
 
 @bp.post("/drafts/<int:draft_id>/dismiss")

@@ -185,6 +185,31 @@ def edit_contact(key: str):
     )
 
 
+@bp.get("/tokens")
+def token_list():
+    require(Role.ADMIN)
+    rt = runtime()
+    return render_template(
+        "account/tokens.html",
+        tokens=accounts.list_tokens(rt.unit_of_work()),
+        issued=None,
+        everyone=True,
+        revoke_endpoint="admin.revoke_token",
+        now=rt.clock.now(),
+    )
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    admin = require(Role.ADMIN)
+    rt = runtime()
+    return _do(
+        "admin.token_list",
+        lambda: accounts.revoke_token(rt.unit_of_work(), rt.clock, admin, token_id),
+        _("Token revoked: it is refused from now on."),
+    )
+
+
 @bp.get("/audit")
 def audit():
     require(Role.ADMIN)

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from bcp.domain.clock import Clock, SystemClock, in_paris
@@ -74,9 +75,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         auth,
         desk,
         errors,
+        guard,
         home,
         i18n,
         incidents,
+        limits,
         manager,
         operator,
         reflexes,
@@ -106,5 +109,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.register_blueprint(api, url_prefix="/api/v1")
     register_context(app)
     errors.register(app)
+    limits.init(app, settings)
+    guard.init(app)
+    if settings.proxy_trusted_hops:
+        hops = settings.proxy_trusted_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.cli.add_command(bcp_commands)
     return app

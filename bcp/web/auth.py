@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from bcp.domain.actors import Role
+from bcp.services.accounts import sign_out_everywhere
+from bcp.services.demo import DEMO_PASSWORDS
 from bcp.services.sign_in import TooManyAttempts, authenticate
 from bcp.web.i18n import LANGUAGES
 from bcp.web.runtime import runtime
@@ -32,22 +43,41 @@ def sign_in():
     password = request.form.get("password", "")
     rt = runtime()
     try:
-        actor = authenticate(rt.unit_of_work(), rt.clock, login, password, request.remote_addr)
+        signed_in = authenticate(
+            rt.unit_of_work(),
+            rt.clock,
+            login,
+            password,
+            request.remote_addr,
+            max_failures=rt.settings.sign_in_failures_per_login_and_address,
+            refused_passwords=DEMO_PASSWORDS if rt.settings.is_production else frozenset(),
+        )
     except TooManyAttempts:
         flash(
-            _("Too many failed sign-ins for this login: wait 15 minutes, or ask an admin."), "error"
+            _(
+                "Too many failed sign-ins for this login from this address: wait 15 minutes, "
+                "or ask an admin."
+            ),
+            "error",
         )
-        return render_template("auth/sign_in.html", login=login), 429
-    if actor is None:
+        response = make_response(render_template("auth/sign_in.html", login=login), 429)
+        response.headers["Retry-After"] = str(15 * 60)
+        return response
+    if signed_in is None:
         flash(_("Wrong login or password."), "error")
         return render_template("auth/sign_in.html", login=login), 401
     session.clear()
-    login_user(SessionUser(actor))
-    return redirect(_safe_next(request.args.get("next")) or url_for(HOMES[actor.role]))
+    login_user(SessionUser(signed_in.actor, signed_in.session_epoch))
+    home = url_for(HOMES[signed_in.actor.role])
+    return redirect(_safe_next(request.args.get("next")) or home)
 
 
 @bp.post("/sign-out")
 def sign_out():
+    """Signing out ends the person's sessions everywhere, copied cookies included."""
+    if current_user.is_authenticated:
+        rt = runtime()
+        sign_out_everywhere(rt.unit_of_work(), rt.clock, current_user.actor)
     logout_user()
     lang = session.get("lang")
     session.clear()

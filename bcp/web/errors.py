@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from bcp.domain.errors import DomainError
 from bcp.store.db import is_unreachable
+from bcp.web.limits import retry_after
 from bcp.web.problems import domain_problem, problem
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ _SLUGS = {
     405: "method-not-allowed",
     413: "body-too-large",
     415: "unsupported-media-type",
+    429: "too-many-requests",
 }
 
 RETRY_AFTER_SECONDS = 30
@@ -38,6 +40,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException):
         status = error.code or 500
+        if status == 429:
+            response = app.make_response(_http_answer(error, status))
+            response.headers["Retry-After"] = str(retry_after(error) or 60)
+            return response
+        return _http_answer(error, status)
+
+    def _http_answer(error: HTTPException, status: int):
         if _wants_problem():
             response = problem(
                 status,

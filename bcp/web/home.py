@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bcp.domain.catalogue import COMPONENTS
 from bcp.web.auth import HOMES
+from bcp.web.guard import RETRY_AFTER_SECONDS, schema_state
 from bcp.web.runtime import runtime
 
 bp = Blueprint("home", __name__)
@@ -29,10 +30,17 @@ def ping():
 
 @bp.get("/healthz")
 def health():
-    """Liveness and database reachability, for a load balancer or a probe."""
+    """Readiness: the database is reachable and its schema at the migrations' head; a 503 says
+    why not, with Retry-After, for a load balancer or a probe."""
+    unavailable = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     try:
-        with runtime().engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        found = schema_state()  # first: it never creates a missing SQLite file
+        if found is None:
+            with runtime().engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
     except DBAPIError as error:
-        return {"status": "unavailable", "database": str(error.orig or error)[:200]}, 503
+        body = {"status": "unavailable", "database": str(error.orig or error)[:200]}
+        return body, 503, unavailable
+    if found:
+        return {"status": "unavailable", "database": found}, 503, unavailable
     return {"status": "ok", "database": "ok"}

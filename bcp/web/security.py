@@ -11,8 +11,11 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bcp.domain.actors import Actor, Role
 from bcp.domain.errors import invalid
-from bcp.services.accounts import actor_for_user_id
+from bcp.services.accounts import actor_for_session
 from bcp.web.runtime import runtime
+
+HSTS = "max-age=31536000; includeSubDomains"
+"""In production, browsers come back over HTTPS only, for a year (behind the TLS proxy)."""
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -25,10 +28,15 @@ CSP = (
 
 @dataclass(frozen=True)
 class SessionUser(UserMixin):
+    """The session holds "user id:epoch": raising the user's epoch (sign-out, password set,
+    role or organisation changed, deactivated) ends every session opened before, including a
+    copied cookie."""
+
     actor: Actor
+    epoch: int
 
     def get_id(self) -> str:
-        return str(self.actor.user_id)
+        return f"{self.actor.user_id}:{self.epoch}"
 
 
 def init(app: Flask) -> None:
@@ -63,11 +71,14 @@ def runtime_settings(app: Flask):
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> SessionUser | None:
-    if not user_id.isdigit():
+def _load_user(session_id: str) -> SessionUser | None:
+    user_id, _, epoch = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and epoch.isascii() and epoch.isdigit()):
         return None
-    actor = actor_for_user_id(runtime().unit_of_work(), int(user_id))
-    return SessionUser(actor) if actor else None
+    if int(user_id) > 2**31 - 1 or int(epoch) > 2**31 - 1:
+        return None
+    actor = actor_for_session(runtime().unit_of_work(), int(user_id), int(epoch))
+    return SessionUser(actor, int(epoch)) if actor else None
 
 
 def _refuse_nul():
@@ -89,6 +100,8 @@ def _refuse_nul():
 
 
 def _headers(response):
+    if runtime().settings.is_production:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from bcp.domain.webhook_signing import new_secret
+from bcp.services.accounts import issue_token
 from bcp.services.drafts import drafts_for, propose
 from bcp.services.incidents import apply_action, declare_incident, record_work
 from bcp.services.notices import publish_notice
@@ -46,6 +47,9 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     # everyone signed in
     "account.notification_topics": ("GET", "/account/notifications", None, "LOOOOO"),
     "account.component": ("GET", "/components/STI", None, "LOOOOO"),
+    "account.tokens": ("GET", "/account/tokens", None, "LOOOOO"),
+    # a token of the carrier's: its owner or an admin revokes it; for others it does not exist
+    "account.revoke_token": ("POST", "/account/tokens/{token}/revoke", {}, "LOHHHO"),
     "api.get_reflexes": ("GET", "/api/v1/reflexes", None, "LOOOOO"),
     "api.post_evaluate": ("POST", "/api/v1/reflexes/evaluate", {}, "LOOOOO"),
     "api.list_incidents": ("GET", "/api/v1/incidents", None, "LOOOOO"),
@@ -242,6 +246,8 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     "admin.rotate_webhook": ("POST", "/admin/webhooks/{webhook}/rotate", {}, "LDDDDO"),
     "admin.certificate_list": ("GET", "/admin/certificates", None, "LDDDDO"),
     "admin.audit": ("GET", "/admin/audit", None, "LDDDDO"),
+    "admin.token_list": ("GET", "/admin/tokens", None, "LDDDDO"),
+    "admin.revoke_token": ("POST", "/admin/tokens/{token}/revoke", {}, "LDDDDO"),
 }
 
 
@@ -304,7 +310,9 @@ def world(browser_app, uow, clock, library, people) -> World:
         for action in ("acknowledge", "activate_fallback"):
             apply_action(uow, clock, library, people.desk.actor, referred, action)
         record_referral(uow, clock, library, people.desk.actor, referred, DNL)
+        token = issue_token(uow, clock, None, people.carrier.actor.user_id, "matrix", 30)
         return {
+            "token": token.id,
             "incident": incident_id,
             "attachment": attachment,
             "draft": draft.id,
@@ -373,8 +381,11 @@ def send(world: World, role: str, method: str, path: str, body: dict | None):
         headers = {"Accept-Language": "en", **world.tokens[role]}
         return client.open(path, method=method, json=body, headers=headers)
     browser = world.browsers[role]
-    if role != "anonymous" and path == "/sign-out":  # a browser of its own, to stay signed in
-        browser = Browser(browser.client.application, world.cast[role])
+    if role != "anonymous" and path == "/sign-out":
+        # Signing out ends the person's sessions everywhere: the world's browser signs in again.
+        response = browser.client.open(path, method=method, data=body)
+        world.browsers[role] = Browser(browser.client.application, world.cast[role])
+        return response
     return browser.client.open(path, method=method, data=body, headers={"Accept-Language": "en"})
 
 

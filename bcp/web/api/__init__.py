@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, request
 
 from bcp.services.accounts import actor_for_token
+from bcp.services.demo import DEMO_TOKENS
 from bcp.web.problems import problem
 from bcp.web.runtime import runtime
 
@@ -23,9 +24,12 @@ def authenticate():
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         return _unauthenticated("send the header 'Authorization: Bearer <token>'")
-    actor = actor_for_token(runtime().unit_of_work(), token)
+    rt = runtime()
+    if rt.settings.is_production and token in DEMO_TOKENS:
+        return _unauthenticated("a demo token (README) is refused in production")
+    actor = actor_for_token(rt.unit_of_work(), token, rt.clock)
     if actor is None:
-        return _unauthenticated("this token is unknown or revoked")
+        return _unauthenticated("this token is unknown, revoked or expired")
     g.actor = actor
     return None
 
