@@ -4,6 +4,7 @@ checked from its content, not from its name alone."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bcp.domain.errors import invalid
 
@@ -40,3 +41,22 @@ def _looks_like(extension: str, data: bytes) -> bool:
         return data.startswith(b"\x89PNG\r\n\x1a\n")
     first = data.lstrip()[:200]
     return bool(_EML_HEADER.match(first)) and b"\x00" not in data[:4096]
+
+
+@dataclass(frozen=True)
+class AttachmentLimits:
+    """How much evidence one incident may hold ([attachments] in the settings)."""
+
+    per_incident: int = 50
+    total_bytes: int = 50 * 1024 * 1024
+
+    def problem(self, count: int, total: int, size: int) -> str | None:
+        if count + 1 > self.per_incident:
+            return f"this incident already holds {count} files, the most it may hold"
+        if total + size > self.total_bytes:
+            left = max(self.total_bytes - total, 0) // 1024
+            return (
+                f"this file would take the incident's evidence past "
+                f"{self.total_bytes // (1024 * 1024)} MiB ({left} KiB left)"
+            )
+        return None

@@ -4,9 +4,11 @@ taken over when the heartbeat is older than `stale`."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, create_engine, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from bcp.domain.clock import Clock
@@ -14,6 +16,13 @@ from bcp.store.db import make_session_factory
 from bcp.store.models import SchedulerLockRow
 
 ADVISORY_KEY = 0x6263705F7363  # "bcp_sc"
+HELD = text(
+    "SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND pid = pg_backend_pid() AND objsubid = 1 "
+    "AND ((classid::bigint << 32) | objid::bigint) = :key"
+)
+"""Does this session hold the lock? A bigint advisory key is kept as classid (high 32 bits),
+objid (low 32 bits) and objsubid 1."""
 
 
 class SchedulerLock:
@@ -28,14 +37,18 @@ class SchedulerLock:
 
     def acquire(self) -> bool:
         if self.postgres:
-            if self._connection is None:
-                # A connection of its own, outside the pool: when it closes, the lock goes.
-                self._connection = create_engine(self.engine.url, poolclass=NullPool).connect()
-            got = self._connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
-            ).scalar()
-            self._connection.commit()
-            return bool(got)
+            try:
+                if self._connection is None:
+                    # A connection of its own, outside the pool: when it closes, the lock goes.
+                    self._connection = create_engine(self.engine.url, poolclass=NullPool).connect()
+                got = self._connection.execute(
+                    text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
+                ).scalar()
+                self._connection.commit()
+                return bool(got)
+            except DBAPIError:  # the server is away: not the holder; try again later
+                self._drop()
+                return False
         now = self.clock.now()
         with self._sessions() as session, session.begin():
             row = session.scalars(
@@ -52,9 +65,22 @@ class SchedulerLock:
             return False
 
     def refresh(self) -> bool:
-        """Still the holder? On SQLite this is also the heartbeat."""
+        """Still the holder? Asked of the server: on PostgreSQL, whether this connection's
+        session still holds the advisory lock (after a restart of the server, or a terminated
+        backend, it does not, even if the client's connection object looks open). On SQLite
+        this is also the heartbeat."""
         if self.postgres:
-            return self._connection is not None and not self._connection.closed
+            if self._connection is None:
+                return False
+            try:
+                held = self._connection.execute(HELD, {"key": ADVISORY_KEY}).scalar()
+                self._connection.commit()
+            except DBAPIError:
+                self._drop()
+                return False
+            if not held:
+                self._drop()
+            return bool(held)
         now = self.clock.now()
         with self._sessions() as session, session.begin():
             row = session.get(SchedulerLockRow, "scheduler")
@@ -62,6 +88,12 @@ class SchedulerLock:
                 return False
             row.heartbeat_at = now
             return True
+
+    def _drop(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(DBAPIError):
+                self._connection.close()
+            self._connection = None
 
     def release(self) -> None:
         if self.postgres:

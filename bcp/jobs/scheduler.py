@@ -18,6 +18,7 @@ from bcp.jobs.lock import SchedulerLock
 from bcp.jobs.probing import guarded
 from bcp.jobs.senders import send
 from bcp.services.certificates import watch_certificates
+from bcp.services.idempotency import purge
 from bcp.services.notices import watch_notices
 from bcp.services.notifications import claim, dispatch, settle
 from bcp.services.probes import run_due_probes
@@ -47,6 +48,7 @@ def tick(rt, still_leader=lambda: True) -> TickReport:
     report.certificates = watch_certificates(rt.unit_of_work(), rt.clock)
     report.probes = run_due_probes(rt.unit_of_work(), rt.clock, guarded(rt.settings))
     report.dispatched = dispatch(rt.unit_of_work(), rt.clock, rt.settings)
+    purge(rt.unit_of_work(), rt.clock, timedelta(hours=rt.settings.idempotency_hours))
     while still_leader() and (
         batch := claim(rt.unit_of_work(), rt.clock, lease=rt.settings.lease_seconds)
     ):
@@ -68,8 +70,15 @@ def tick(rt, still_leader=lambda: True) -> TickReport:
 
 
 def tick_job() -> None:
-    report = tick(_RUNTIME)
+    report = tick(_RUNTIME, still_leader=_still_leader)
     log.info("tick: %s", report)
+
+
+def _still_leader() -> bool:
+    if _LOCK.refresh():
+        return True
+    log.error("the scheduler lock was lost: stopping")
+    os._exit(3)
 
 
 def heartbeat_job() -> None:

@@ -16,7 +16,7 @@ from bcp.domain.clock import Clock
 from bcp.domain.declaration import parse_declaration
 from bcp.domain.durations import Durations, derive
 from bcp.domain.errors import NotAllowed, NotFound, invalid
-from bcp.domain.evidence import check_evidence
+from bcp.domain.evidence import AttachmentLimits, check_evidence
 from bcp.domain.incident import Incident, declare
 from bcp.domain.lifecycle import Action
 from bcp.domain.referrals import describe
@@ -182,9 +182,11 @@ def record_work(
     reference: str = "",
     step_id: str | None = None,
     attachment: tuple[str, bytes] | None = None,
+    attachment_limits: AttachmentLimits | None = None,
 ) -> IncidentView:
     """The incident page's box: what was done, optionally as a step of the procedure, with the
     reference of the e-mail sent and a piece of evidence, all in one transaction."""
+    attachment_limits = attachment_limits or AttachmentLimits()
     content_type = check_evidence(*attachment) if attachment else None
     with uow:
         incident = load_visible(uow, library, actor, incident_id, for_update=True)
@@ -193,6 +195,9 @@ def record_work(
         evidence = None
         if attachment is not None:
             filename, data = attachment
+            count, total = uow.incidents.attachment_totals(incident_id)
+            if problem := attachment_limits.problem(count, total, len(data)):
+                raise invalid("attachment", problem)
             row = AttachmentRow(
                 incident_id=incident_id,
                 filename=filename.strip(),

@@ -20,7 +20,7 @@ from bcp.domain.incident import Incident, OutageFacts, ReflexChoice
 from bcp.domain.lifecycle import OPEN_STATES, State
 from bcp.domain.status import OpenOutage
 from bcp.domain.timeline import EventKind, TimelineEvent
-from bcp.store.models import IncidentRow, OrganisationRow, TimelineEventRow
+from bcp.store.models import AttachmentRow, IncidentRow, OrganisationRow, TimelineEventRow
 
 
 def organisation_ref(row: OrganisationRow) -> OrganisationRef:
@@ -66,6 +66,15 @@ class IncidentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._rows: dict[int, IncidentRow] = {}
+
+    def attachment_totals(self, incident_id: int) -> tuple[int, int]:
+        """How many files an incident holds, and their bytes in all."""
+        count, total = self.session.execute(
+            select(
+                func.count(AttachmentRow.id), func.coalesce(func.sum(AttachmentRow.size), 0)
+            ).where(AttachmentRow.incident_id == incident_id)
+        ).one()
+        return int(count), int(total)
 
     def get(self, incident_id: int, *, for_update: bool = False) -> Incident | None:
         query = (

@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from bcp.domain.clock import Clock, SystemClock, in_paris
+from bcp.reports.render import Renderer
 from bcp.services.reflexes import ReflexLibrary
 from bcp.settings import ROOT, ConfigError, Settings, load_settings
 from bcp.store.db import make_engine, make_session_factory
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         session_factory=make_session_factory(engine),
         clock=clock or SystemClock(),
         library=library,
+        renderer=Renderer(settings.pdf_concurrent_renders, settings.pdf_cache_entries),
     )
 
     from bcp.cli import bcp_commands

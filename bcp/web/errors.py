@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from bcp.domain.errors import DomainError
+from bcp.reports.render import TooBusy
 from bcp.store.db import is_unreachable
 from bcp.web.limits import retry_after
 from bcp.web.problems import domain_problem, problem
@@ -31,6 +32,17 @@ RETRY_AFTER_SECONDS = 30
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(TooBusy)
+    def on_too_busy(error: TooBusy):
+        if _wants_problem():
+            response = problem(503, "too-busy", "Service busy", error.message)
+        else:
+            response = app.make_response(
+                _page(503, gettext("Too many documents are being prepared: try again shortly."))
+            )
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.errorhandler(DomainError)
     def on_domain_error(error: DomainError):
         if _wants_problem():

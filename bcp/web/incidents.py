@@ -20,15 +20,16 @@ from flask_babel import gettext as _
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS, Scope, Side
 from bcp.domain.errors import Conflict, DomainError, IllegalTransition, NotAllowed, NotFound
+from bcp.domain.evidence import AttachmentLimits
 from bcp.domain.referrals import OUTCOME_OF, ReferralKind, Route
 from bcp.domain.reflexes.messages import fill
 from bcp.reports.charts import minutes
-from bcp.reports.documents import check_lang, fallback_pdf, incident_pdf
+from bcp.reports.documents import check_lang
 from bcp.services import incidents as service
 from bcp.services import referrals, reports
 from bcp.services.contacts import effective_contacts
 from bcp.web import forms
-from bcp.web.api.reports import pdf_response
+from bcp.web.api.reports import incident_document, pdf_response
 from bcp.web.forms import messages
 from bcp.web.runtime import runtime
 from bcp.web.security import require
@@ -133,6 +134,9 @@ def record(incident_id: int):
             reference=request.form.get("reference", ""),
             step_id=request.form.get("step") or None,
             attachment=attachment,
+            attachment_limits=AttachmentLimits(
+                rt.settings.attachments_per_incident, rt.settings.attachments_total_bytes
+            ),
         ),
         _("Recorded."),
     )
@@ -256,7 +260,7 @@ def report_pdf(incident_id: int):
         with_postmortem=request.args.get("postmortem") == "1",
     )
     name = "postmortem" if report.postmortem else "incident"
-    return pdf_response(incident_pdf(report, lang, rt.clock.now()), f"{name}-{incident_id}.pdf")
+    return pdf_response(incident_document(report, lang), f"{name}-{incident_id}.pdf")
 
 
 @bp.get("/<int:incident_id>/fallback/<step_id>.pdf")
@@ -268,8 +272,7 @@ def fallback_document(incident_id: int, step_id: str):
         rt.unit_of_work(), rt.clock, rt.library, rt.settings, actor, incident_id
     )
     return pdf_response(
-        fallback_pdf(report, step_id, lang, rt.clock.now()),
-        f"incident-{incident_id}-{step_id}.pdf",
+        incident_document(report, lang, step_id), f"incident-{incident_id}-{step_id}.pdf"
     )
 
 

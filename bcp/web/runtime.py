@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bcp.domain.clock import Clock
+from bcp.reports.render import Renderer
 from bcp.services.dashboard import DashboardCache
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
@@ -23,6 +24,7 @@ class Runtime:
     clock: Clock
     library: ReflexLibrary
     dashboard_cache: DashboardCache = field(default_factory=DashboardCache)
+    renderer: Renderer = field(default_factory=lambda: Renderer(2, 64))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

@@ -11,10 +11,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from bcp.domain.clock import FrozenClock
-from bcp.jobs.lock import SchedulerLock
+from bcp.jobs.lock import ADVISORY_KEY, SchedulerLock
 from bcp.services.incidents import declare_incident
 from bcp.store.db import make_engine
 from bcp.store.models import DeliveryRow, UserRow
@@ -43,6 +43,40 @@ def test_one_scheduler_at_a_time_and_a_takeover_when_it_dies(database_url, backe
     finally:
         second.release()
         first.release()
+        engine.dispose()
+
+
+def test_a_leader_whose_session_the_server_ended_knows_it_at_once(database_url, backend):
+    """A server restart ends the leader's session while its connection object still looks
+    open: the check asks the server, so the leader stops and another takes over at once. On
+    SQLite the same is a heartbeat another scheduler took over."""
+    engine = make_engine(database_url)
+    clock = FrozenClock(T0)
+    leader = SchedulerLock(engine, clock, "leader", timedelta(seconds=30))
+    standby = SchedulerLock(engine, clock, "standby", timedelta(seconds=30))
+    try:
+        assert leader.acquire() and leader.refresh()
+        assert not standby.acquire()
+        if backend == "postgresql":
+            with engine.connect() as admin:
+                admin.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE "
+                        "locktype = 'advisory' AND granted AND objid = :low"
+                    ),
+                    {"low": ADVISORY_KEY & 0xFFFFFFFF},
+                )
+                admin.commit()
+            assert leader._connection is not None and not leader._connection.closed
+        else:
+            clock.advance(seconds=31)
+        assert standby.acquire()
+        assert not leader.refresh()  # asked of the server: the lock is not its any more
+        assert standby.refresh()
+        assert not leader.acquire()  # and it does not get it back while the other holds it
+    finally:
+        standby.release()
+        leader.release()
         engine.dispose()
 
 

@@ -306,3 +306,47 @@ def test_days_of_a_token_come_from_the_settings(browser_app, people, settings, c
     )
     assert refused.status_code == 401
     app.extensions["bcp"].engine.dispose()
+
+
+def test_an_incidents_evidence_is_capped(browser_app, people, api, settings, clock):
+    import io
+
+    app = create_app(
+        settings=replace(settings, attachments_per_incident=2, attachments_total_bytes=4096),
+        clock=clock,
+    )
+    app.config["WTF_CSRF_ENABLED"] = False
+    incident_id = api.declare(people.carrier).get_json()["id"]
+    me = Browser(app, people.carrier)
+
+    def attach(size: int):
+        content = b"%PDF-1.7\n" + b"x" * size
+        return me.post(
+            f"/incidents/{incident_id}/record",
+            data={"note": "capture", "attachment": (io.BytesIO(content), "capture.pdf")},
+            content_type="multipart/form-data",
+        )
+
+    assert attach(100).status_code == 303
+    refused = attach(5000)
+    page = me.client.get(f"/incidents/{incident_id}").get_data(as_text=True)
+    assert refused.status_code == 303 and "KiB left" in page
+    assert attach(100).status_code == 303
+    third = attach(10)
+    page = me.client.get(f"/incidents/{incident_id}").get_data(as_text=True)
+    assert third.status_code == 303 and "already holds 2 files" in page
+    app.extensions["bcp"].engine.dispose()
+
+
+def test_an_unchanged_report_is_served_from_the_cache(api, people, app, monkeypatch):
+    from bcp.web.api import reports
+
+    incident_id = api.declare(people.carrier).get_json()["id"]
+    first = api.get(people.carrier, f"/incidents/{incident_id}/report.pdf?lang=en")
+    calls = []
+    monkeypatch.setattr(reports, "incident_pdf", lambda *a: calls.append(a) or b"%PDF-new")
+    again = api.get(people.carrier, f"/incidents/{incident_id}/report.pdf?lang=en")
+    assert again.data == first.data and calls == []  # not rendered again
+    api.act(people.desk, incident_id, "acknowledge")  # the timeline changed
+    changed = api.get(people.carrier, f"/incidents/{incident_id}/report.pdf?lang=en")
+    assert changed.data == b"%PDF-new" and len(calls) == 1

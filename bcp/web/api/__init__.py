@@ -40,4 +40,12 @@ def _unauthenticated(detail: str):
     return response
 
 
-from bcp.web.api import incidents, openapi, referrals, reflexes, reports, status  # noqa: E402, F401  (routes register on import)
+from bcp.web.api import (  # noqa: E402, F401  (routes and hooks register on import)
+    idempotency,
+    incidents,
+    openapi,
+    referrals,
+    reflexes,
+    reports,
+    status,
+)

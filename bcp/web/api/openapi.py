@@ -1216,6 +1216,39 @@ PATHS: dict[str, Any] = {
 }
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Send the same key again with the same request (after a lost answer) to get "
+    "the first answer back, marked Idempotent-Replayed: true, instead of doing it twice. Keys "
+    "are kept 24 hours ([api] idempotency_hours); the same key with another request is 422, "
+    "while the first is still being served 409.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "example": "3f1c2a9e-8d7b-4e21-9a55-0c6f2b1d7e40",
+}
+
+
+def _with_idempotency(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every POST takes an Idempotency-Key."""
+    result = {}
+    for path, operations in paths.items():
+        result[path] = dict(operations)
+        if "post" in operations:
+            post = dict(operations["post"])
+            post["parameters"] = [*post.get("parameters", []), IDEMPOTENCY_KEY]
+            responses = dict(post.get("responses", {}))
+            responses.setdefault(
+                "409", _problem("Changed meanwhile, or the same Idempotency-Key still being served")
+            )
+            responses.setdefault(
+                "422", _problem("Invalid values, or an Idempotency-Key used for another request")
+            )
+            post["responses"] = responses
+            result[path]["post"] = post
+    return result
+
+
 def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -1227,7 +1260,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": PATHS,
+        "paths": _with_idempotency(PATHS),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -9,11 +9,24 @@ from flask import Response, g, jsonify, request
 from bcp.domain.errors import invalid
 from bcp.domain.postmortem import PostMortem
 from bcp.reports.documents import check_lang, fallback_pdf, incident_pdf, period_pdf
+from bcp.reports.render import document_key
 from bcp.services import reports
 from bcp.web.api import api
 from bcp.web.api.parsing import json_object
 from bcp.web.api.serialize import instant
 from bcp.web.runtime import runtime
+
+
+def incident_document(report, lang: str, step_id: str | None = None) -> bytes:
+    """The incident report, post-mortem or a fallback document, rendered within the process's
+    bounds and served from its cache while unchanged (bcp.reports.render)."""
+    rt = runtime()
+    now = rt.clock.now()
+    if step_id is not None:
+        key = document_key(f"fallback:{step_id}", lang, report, now)
+        return rt.renderer.render(key, lambda: fallback_pdf(report, step_id, lang, now))
+    key = document_key("incident", lang, report, now)
+    return rt.renderer.render(key, lambda: incident_pdf(report, lang, now))
 
 
 def pdf_response(data: bytes, filename: str) -> Response:
@@ -31,7 +44,7 @@ def get_report(incident_id: int):
     report = reports.incident_report(
         rt.unit_of_work(), rt.clock, rt.library, rt.settings, g.actor, incident_id
     )
-    return pdf_response(incident_pdf(report, lang, rt.clock.now()), f"incident-{incident_id}.pdf")
+    return pdf_response(incident_document(report, lang), f"incident-{incident_id}.pdf")
 
 
 @api.get("/incidents/<int:incident_id>/postmortem.pdf")
@@ -47,7 +60,7 @@ def get_postmortem_pdf(incident_id: int):
         incident_id,
         with_postmortem=True,
     )
-    return pdf_response(incident_pdf(report, lang, rt.clock.now()), f"postmortem-{incident_id}.pdf")
+    return pdf_response(incident_document(report, lang), f"postmortem-{incident_id}.pdf")
 
 
 @api.get("/incidents/<int:incident_id>/fallback-documents/<step_id>.pdf")
@@ -58,8 +71,7 @@ def get_fallback_document(incident_id: int, step_id: str):
         rt.unit_of_work(), rt.clock, rt.library, rt.settings, g.actor, incident_id
     )
     return pdf_response(
-        fallback_pdf(report, step_id, lang, rt.clock.now()),
-        f"incident-{incident_id}-{step_id}.pdf",
+        incident_document(report, lang, step_id), f"incident-{incident_id}-{step_id}.pdf"
     )
 
 

@@ -1,0 +1,62 @@
+"""Rendering PDFs within bounds: at most N at once per process, and an unchanged document served
+from memory. A loop of report downloads then costs one rendering, and cannot take every worker
+thread from the desk's queue.
+
+The key of a document is everything it is made of: its kind and language, the digest of the
+incident's timeline, its post-mortem and notifications, and, while the incident is open (its
+durations still run), the minute."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import datetime
+
+from bcp.domain.errors import DomainError
+
+WAIT_SECONDS = 10.0
+
+
+class TooBusy(DomainError):
+    """Every rendering slot stayed taken for WAIT_SECONDS (503, with Retry-After)."""
+
+
+def document_key(kind: str, lang: str, report, now: datetime) -> tuple[Hashable, ...]:
+    content = repr((report.postmortem, report.notifications, report.integrity)).encode()
+    running = now.replace(second=0, microsecond=0) if report.incident.state.is_open else None
+    return (
+        kind,
+        lang,
+        report.incident.id,
+        report.timeline_sha256,
+        hashlib.sha256(content).hexdigest(),
+        running,
+    )
+
+
+class Renderer:
+    def __init__(self, concurrent: int, entries: int) -> None:
+        self._slots = threading.BoundedSemaphore(concurrent)
+        self._entries = entries
+        self._cache: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def render(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        if not self._slots.acquire(timeout=WAIT_SECONDS):
+            raise TooBusy("every PDF rendering slot is taken: try again in a few seconds")
+        try:
+            data = build()
+        finally:
+            self._slots.release()
+        if self._entries:
+            with self._lock:
+                self._cache[key] = data
+                while len(self._cache) > self._entries:
+                    self._cache.popitem(last=False)
+        return data
