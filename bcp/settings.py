@@ -69,7 +69,7 @@ class Settings:
     limits_storage_uri: str = "memory://"
     attachments_per_incident: int = 50
     attachments_total_bytes: int = 50 * 1024 * 1024
-    pdf_concurrent_renders: int = 2
+    pdf_concurrent_renders: int = 1
     pdf_cache_entries: int = 64
     idempotency_hours: int = 24
 
@@ -163,7 +163,7 @@ def load_settings(
         limits_storage_uri=str(limits.get("storage_uri", "memory://")),
         attachments_per_incident=int(data.get("attachments", {}).get("per_incident", 50)),
         attachments_total_bytes=int(data.get("attachments", {}).get("total_mib", 50)) * 1024 * 1024,
-        pdf_concurrent_renders=int(reports.get("concurrent_renders", 2)),
+        pdf_concurrent_renders=int(reports.get("concurrent_renders", 1)),
         pdf_cache_entries=int(reports.get("cache_entries", 64)),
         idempotency_hours=int(api.get("idempotency_hours", 24)),
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime
@@ -140,7 +141,7 @@ def _webhook(
     ).encode()
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": "bcp-webhooks",
+        "User-Agent": f"bcp-webhooks (scheduler pid {os.getpid()})",
         "X-BCP-Idempotency-Key": outgoing.idempotency_key,
         "X-BCP-Topic": outgoing.topic,
     }

@@ -24,7 +24,7 @@ class Runtime:
     clock: Clock
     library: ReflexLibrary
     dashboard_cache: DashboardCache = field(default_factory=DashboardCache)
-    renderer: Renderer = field(default_factory=lambda: Renderer(2, 64))
+    renderer: Renderer = field(default_factory=lambda: Renderer(1, 64))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
