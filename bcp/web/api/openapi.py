@@ -1230,12 +1230,21 @@ IDEMPOTENCY_KEY = {
 
 
 def _with_idempotency(paths: dict[str, Any]) -> dict[str, Any]:
-    """Every POST takes an Idempotency-Key."""
+    """Every POST takes an Idempotency-Key; every operation may answer 429 (rate limits)."""
     result = {}
     for path, operations in paths.items():
-        result[path] = dict(operations)
+        result[path] = {
+            method: {
+                **operation,
+                "responses": {
+                    **operation.get("responses", {}),
+                    "429": _problem("Too many requests with this token: see Retry-After"),
+                },
+            }
+            for method, operation in operations.items()
+        }
         if "post" in operations:
-            post = dict(operations["post"])
+            post = dict(result[path]["post"])
             post["parameters"] = [*post.get("parameters", []), IDEMPOTENCY_KEY]
             responses = dict(post.get("responses", {}))
             responses.setdefault(
