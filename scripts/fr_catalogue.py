@@ -13,6 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 FRENCH = {
+    "Too many documents are being prepared: try again shortly.": "Trop de documents sont en préparation : réessayez dans un instant.",
     "Token created.": "Jeton créé.",
     "Token revoked: it is refused from now on.": "Jeton révoqué : il est refusé dès maintenant.",
     "New secret issued; the old one still signs for %(hours)d hours.": "Nouveau secret émis ; l’ancien signe encore pendant %(hours)d heures.",

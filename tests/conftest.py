@@ -195,3 +195,15 @@ def library():
     from bcp.store.reflex_files import load_all
 
     return ReflexLibrary(load_all(), "fr-2025-10")
+
+
+@pytest.fixture(scope="module")
+def own_cluster():
+    """A migrated PostgreSQL cluster of the module's own (whatever database the rest of the
+    suite uses), so that its tests may stop and restart the server."""
+    from tests.web.servers import Cluster
+
+    cluster = Cluster()
+    migrate.upgrade(cluster.url)
+    yield cluster
+    cluster.remove()

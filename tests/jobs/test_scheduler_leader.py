@@ -17,25 +17,20 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bcp import migrate
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import SystemClock
 from bcp.services.notifications import add_webhook
 from bcp.store.models import OutboxRow
 from tests.jobs.conftest import ANYWHERE
 from tests.jobs.test_scheduler import start_scheduler, wait_for
-from tests.web.servers import Cluster
 
 ADMIN = Actor(None, "admin", Role.ADMIN)
 TAKEOVER_SECONDS = 20  # the standby polls every 5 s; the server restart and a tick add a few
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    own = Cluster()
-    migrate.upgrade(own.url)
-    yield own
-    own.remove()
+def cluster(own_cluster):
+    return own_cluster
 
 
 @pytest.fixture

@@ -10,18 +10,17 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bcp import migrate
 from bcp.domain.clock import SystemClock
 from bcp.web.app import create_app
-from tests.web.servers import Cluster, recent_outage, threaded_server
+from tests.web.servers import (
+    recent_outage,
+    threaded_server,
+)
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    own = Cluster()
-    migrate.upgrade(own.url)
-    yield own
-    own.remove()
+def cluster(own_cluster):
+    return own_cluster
 
 
 @pytest.fixture

@@ -350,3 +350,27 @@ def test_an_unchanged_report_is_served_from_the_cache(api, people, app, monkeypa
     api.act(people.desk, incident_id, "acknowledge")  # the timeline changed
     changed = api.get(people.carrier, f"/incidents/{incident_id}/report.pdf?lang=en")
     assert changed.data == b"%PDF-new" and len(calls) == 1
+
+
+def test_an_admin_sees_a_webhooks_secret_once_and_rotates_it(browser_app, people):
+    admin = Browser(browser_app, people.admin)
+    created = admin.post(
+        "/admin/webhooks",
+        data={"url": "https://hooks.example.fr/bcp", "topics": ["incident.declared"]},
+    )
+    assert created.status_code == 201
+    secret = created.get_data(as_text=True).split('<code class="secret">')[1].split("</code>")[0]
+    assert secret.startswith("whsec_")
+    listing = admin.page("/admin/webhooks")
+    assert "hooks.example.fr" in listing and secret not in listing
+    hook_id = int(listing.split("/admin/webhooks/")[1].split("/rotate")[0])
+    rotated = admin.post(f"/admin/webhooks/{hook_id}/rotate").get_data(as_text=True)
+    new = rotated.split('<code class="secret">')[1].split("</code>")[0]
+    assert new.startswith("whsec_") and new != secret
+    assert "the previous one signs until" in rotated
+    refused = admin.post(
+        "/admin/webhooks",
+        data={"url": "http://127.0.0.1:5134/\r\nX-Evil: 1", "topics": ["incident.declared"]},
+    )
+    assert refused.status_code == 303
+    assert "line breaks" in admin.page("/admin/webhooks")
