@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from bcp.domain.actors import USER_ROLES, Actor, OrganisationKind, Role
 from bcp.domain.addresses import email_problem
@@ -22,10 +20,12 @@ from bcp.store.accounts import (
     end_sessions,
     mark_token_used,
     organisation_by_eori,
+    organisations_with_providers,
     token_digest,
     token_in_force,
     tokens_of,
     user_by_login,
+    users_with_organisations,
 )
 from bcp.store.audit import audit, recent
 from bcp.store.incidents import organisation_ref
@@ -285,18 +285,12 @@ def list_tokens(uow: UnitOfWork, user_id: int | None = None) -> list[ApiTokenRow
 
 def list_users(uow: UnitOfWork) -> list[UserRow]:
     with uow:
-        query = select(UserRow).options(selectinload(UserRow.organisation)).order_by(UserRow.login)
-        return list(uow.session.scalars(query))
+        return users_with_organisations(uow.session)
 
 
 def list_organisations(uow: UnitOfWork) -> list[OrganisationRow]:
     with uow:
-        query = (
-            select(OrganisationRow)
-            .options(selectinload(OrganisationRow.provider))
-            .order_by(OrganisationRow.name)
-        )
-        return list(uow.session.scalars(query))
+        return organisations_with_providers(uow.session)
 
 
 def update_organisation(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import select
-
 from bcp.domain.actors import Actor, Role
 from bcp.domain.certificates import Certificate, CertificateStatus, check, due_warning, expired
 from bcp.domain.clock import PARIS, Clock, in_paris
@@ -13,6 +11,7 @@ from bcp.domain.errors import NotAllowed, invalid
 from bcp.services.drafts import propose
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
+from bcp.store.certificates import certificates, job_marks
 from bcp.store.models import CertificateRow, JobMarkRow, OrganisationRow
 from bcp.store.outbox import enqueue
 
@@ -71,10 +70,7 @@ def record_certificate(
 
 def certificates_of(uow: UnitOfWork, organisation_id: int | None = None) -> list[CertificateRow]:
     with uow:
-        query = select(CertificateRow).order_by(CertificateRow.valid_until)
-        if organisation_id is not None:
-            query = query.where(CertificateRow.organisation_id == organisation_id)
-        return list(uow.session.scalars(query))
+        return certificates(uow.session, organisation_id)
 
 
 def watch_certificates(uow: UnitOfWork, clock: Clock) -> list[str]:
@@ -83,8 +79,8 @@ def watch_certificates(uow: UnitOfWork, clock: Clock) -> list[str]:
     today = in_paris(now).date()
     done = []
     with uow:
-        rows = uow.session.scalars(select(CertificateRow)).all()
-        marks = {(m.job, m.key) for m in uow.session.scalars(select(JobMarkRow))}
+        rows = certificates(uow.session)
+        marks = job_marks(uow.session)
         for row in rows:
             cert = Certificate(
                 row.id,

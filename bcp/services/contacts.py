@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from sqlalchemy import select
-
 from bcp.domain.actors import Actor, Role
 from bcp.domain.addresses import email_problem
 from bcp.domain.clock import Clock
@@ -14,6 +12,7 @@ from bcp.domain.errors import ErrorList, NotAllowed, NotFound
 from bcp.domain.reflexes.model import Contact, ReflexTable, Text
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
+from bcp.store.contacts import all_contacts
 from bcp.store.models import ContactRow
 
 _PHONE = re.compile(r"^\+?[0-9 .()-]{6,30}$")
@@ -21,7 +20,7 @@ _PHONE = re.compile(r"^\+?[0-9 .()-]{6,30}$")
 
 def effective_contacts(uow: UnitOfWork, table: ReflexTable) -> dict[str, Contact]:
     with uow.reading():
-        rows = {row.key: row for row in uow.session.scalars(select(ContactRow))}
+        rows = {row.key: row for row in all_contacts(uow.session)}
     contacts = dict(table.contacts)
     for key, row in rows.items():
         if key in contacts:

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select
-
 from bcp.domain.clock import PARIS, Clock, FrozenClock, in_paris
 from bcp.services.accounts import actor_for_token, add_organisation, add_user
 from bcp.services.incidents import apply_action, declare_incident, settle_step
 from bcp.services.notices import publish_notice
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
-from bcp.store.models import OrganisationRow
+from bcp.store.accounts import organisation_count
 
 ORGANISATIONS = [
     ("EDI Connect Démo", "provider", "FR88900123400059", "88900123400059", None),
@@ -65,7 +63,7 @@ DEMO_PASSWORDS = frozenset((login, password) for login, _, _, _, password, _ in 
 def load_demo(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> bool:
     """Load the demo data into an empty database; return False (and touch nothing) otherwise."""
     with uow:
-        if uow.session.scalar(select(func.count()).select_from(OrganisationRow)):
+        if organisation_count(uow.session):
             return False
     for name, kind, eori, siret, provider in ORGANISATIONS:
         add_organisation(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import Clock
 from bcp.domain.errors import NotAllowed, NotFound
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
-from bcp.store.models import DraftRow, IncidentRow
+from bcp.store.drafts import open_draft, open_drafts, open_incident_on
+from bcp.store.models import DraftRow
 
 
 def propose(
@@ -30,30 +29,12 @@ def propose(
     """Inside the caller's unit of work. Never a duplicate: no new incident draft while an
     incident or a draft for the same component and organisation is open."""
     session = uow.session
-    open_incident = session.scalars(
-        select(IncidentRow).where(
-            IncidentRow.component == component,
-            IncidentRow.organisation_id.is_(organisation_id)
-            if organisation_id is None
-            else IncidentRow.organisation_id == organisation_id,
-            IncidentRow.state.not_in(["closed", "cancelled"]),
-        )
-    ).first()
+    open_incident = open_incident_on(session, component, organisation_id)
     if kind == "incident" and open_incident is not None:
         return None
     if kind == "recovery" and (open_incident is None or open_incident.state == "recovered"):
         return None
-    existing = session.scalars(
-        select(DraftRow).where(
-            DraftRow.kind == kind,
-            DraftRow.component == component,
-            DraftRow.status == "open",
-            DraftRow.organisation_id.is_(organisation_id)
-            if organisation_id is None
-            else DraftRow.organisation_id == organisation_id,
-        )
-    ).first()
-    if existing is not None:
+    if open_draft(session, kind, component, organisation_id) is not None:
         return None
     draft = DraftRow(
         kind=kind,
@@ -75,12 +56,11 @@ def propose(
 
 def drafts_for(uow: UnitOfWork, actor: Actor) -> list[DraftRow]:
     with uow.reading():
-        query = select(DraftRow).where(DraftRow.status == "open").order_by(DraftRow.id)
         if actor.role is Role.OPERATOR:
-            query = query.where(DraftRow.organisation_id == actor.organisation_id)
-        elif actor.role is not Role.DESK:
-            return []
-        return list(uow.session.scalars(query))
+            return open_drafts(uow.session, actor.organisation_id)
+        if actor.role is Role.DESK:
+            return open_drafts(uow.session)
+        return []
 
 
 def close_draft(

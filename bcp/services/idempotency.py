@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
-
 from bcp.domain.clock import Clock
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store import idempotency as store
@@ -51,12 +49,9 @@ def begin(
             uow.session.flush()
             row = None
         if row is None:
-            row = IdempotencyRow(user_id=user_id, key=key, request=fingerprint, created_at=now)
-            uow.session.add(row)
-            try:
-                uow.session.flush()
-            except IntegrityError:  # the same key, at the same moment, from another request
-                raise StillServing() from None
+            row = store.reserve(uow.session, user_id, key, fingerprint, now)
+            if row is None:  # the same key, at the same moment, from another request
+                raise StillServing()
             reserved = Reserved(row.id)
             uow.commit()
             return reserved

@@ -8,8 +8,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
 from bcp.domain.actors import Actor, Role
 from bcp.domain.catalogue import COMPONENTS, Scope, Side
 from bcp.domain.clock import Clock
@@ -319,13 +317,7 @@ def issue_fallback_reference(
         if incident.organisation is None:
             incident.issue_fallback_reference(actor, now, 0)  # raises with the reason
         org_id = incident.organisation.id
-        last = uow.session.scalar(
-            select(func.max(FallbackReferenceRow.sequence)).where(
-                FallbackReferenceRow.organisation_id == org_id,
-                FallbackReferenceRow.year == now.year,
-            )
-        )
-        sequence = (last or 0) + 1
+        sequence = uow.incidents.last_fallback_sequence(org_id, now.year) + 1
         event = incident.issue_fallback_reference(actor, now, sequence)
         reference = event.changes["reference"]
         uow.session.add(

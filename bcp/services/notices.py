@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from bcp.domain.actors import Actor
 from bcp.domain.clock import Clock
 from bcp.domain.errors import NotFound
@@ -21,8 +19,8 @@ from bcp.domain.status import ComponentStatus, FailingProbe, board
 from bcp.services.incidents import attach_procedure, review, save
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
-from bcp.store.models import ProbeResultRow, ProbeRow
 from bcp.store.outbox import enqueue
+from bcp.store.probes import desk_probes_down, down_since
 
 HISTORY = timedelta(days=7)
 """How long a closed notice stays on the status board."""
@@ -235,26 +233,7 @@ def _enqueue(uow: UnitOfWork, notice: Notice, updates: list[NoticeUpdate]) -> No
 def _failing_probes(uow: UnitOfWork) -> list[FailingProbe]:
     """The desk's own probes (no organisation) that say their component is down, since their
     first failure after the last success."""
-    probes = uow.session.scalars(
-        select(ProbeRow).where(
-            ProbeRow.organisation_id.is_(None),
-            ProbeRow.enabled.is_(True),
-            ProbeRow.health == "down",
-        )
-    ).all()
-    failing = []
-    for probe in probes:
-        last_ok = uow.session.scalar(
-            select(ProbeResultRow.at)
-            .where(ProbeResultRow.probe_id == probe.id, ProbeResultRow.ok.is_(True))
-            .order_by(ProbeResultRow.at.desc())
-            .limit(1)
-        )
-        first_failure = select(ProbeResultRow.at).where(
-            ProbeResultRow.probe_id == probe.id, ProbeResultRow.ok.is_(False)
-        )
-        if last_ok is not None:
-            first_failure = first_failure.where(ProbeResultRow.at > last_ok)
-        since = uow.session.scalar(first_failure.order_by(ProbeResultRow.at).limit(1))
-        failing.append(FailingProbe(probe.id, probe.component, since))
-    return failing
+    return [
+        FailingProbe(probe.id, probe.component, down_since(uow.session, probe.id))
+        for probe in desk_probes_down(uow.session)
+    ]

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
-
 from bcp.domain.actors import Actor, Role
 from bcp.domain.addresses import DestinationPolicy
 from bcp.domain.clock import Clock
@@ -36,6 +34,8 @@ from bcp.domain.notifications import (
 from bcp.domain.webhook_signing import new_secret
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
+from bcp.store import outbox
+from bcp.store.accounts import set_notify_topics
 from bcp.store.audit import audit
 from bcp.store.models import (
     DeliveryRow,
@@ -66,17 +66,11 @@ def dispatch(uow: UnitOfWork, clock: Clock, settings: Settings) -> int:
     """Expand new outbox rows into deliveries; returns how many deliveries were created."""
     now, created = clock.now(), 0
     with uow:
-        rows = uow.session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.status == "pending")
-            .order_by(OutboxRow.id)
-            .limit(500)
-            .with_for_update(skip_locked=True)
-        ).all()
+        rows = outbox.pending_outbox(uow.session)
         if not rows:
             return 0
         people = _people(uow)
-        hooks = uow.session.scalars(select(WebhookRow).where(WebhookRow.active.is_(True))).all()
+        hooks = outbox.webhooks(uow.session, active_only=True)
         for row in rows:
             try:
                 with uow.session.begin_nested():
@@ -123,17 +117,7 @@ def claim(uow: UnitOfWork, clock: Clock, limit: int = 50, lease: int = 120) -> l
     expires and the delivery is taken again, with the same idempotency key."""
     now = clock.now()
     with uow:
-        rows = uow.session.scalars(
-            select(DeliveryRow)
-            .where(
-                DeliveryRow.status == "pending",
-                DeliveryRow.next_attempt_at <= now,
-                or_(DeliveryRow.leased_until.is_(None), DeliveryRow.leased_until < now),
-            )
-            .order_by(DeliveryRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
+        rows = outbox.due_deliveries(uow.session, now, limit)
         claimed = []
         for row in rows:
             try:
@@ -212,23 +196,12 @@ def failed_deliveries(uow: UnitOfWork) -> list[DeliveryRow]:
     """Deliveries that failed for good (dead letters), and those failing and to be tried again,
     with their last error: what an admin looks at when notifications do not arrive."""
     with uow:
-        query = (
-            select(DeliveryRow)
-            .where(
-                or_(
-                    DeliveryRow.status == "failed",
-                    (DeliveryRow.status == "pending") & DeliveryRow.last_error.is_not(None),
-                )
-            )
-            .order_by(DeliveryRow.id.desc())
-        )
-        return list(uow.session.scalars(query.limit(500)))
+        return outbox.troubled_deliveries(uow.session)
 
 
 def failed_outbox_rows(uow: UnitOfWork) -> list[OutboxRow]:
     with uow:
-        query = select(OutboxRow).where(OutboxRow.status == "failed").order_by(OutboxRow.id.desc())
-        return list(uow.session.scalars(query.limit(100)))
+        return outbox.failed_outbox(uow.session)
 
 
 def retry(uow: UnitOfWork, clock: Clock, admin: Actor, delivery_id: int) -> None:
@@ -249,9 +222,7 @@ def set_topics(uow: UnitOfWork, clock: Clock, actor: Actor, topics: list[str]) -
     if unknown:
         raise invalid("topics", f"unknown topics: {', '.join(unknown)}")
     with uow:
-        uow.session.execute(
-            update(UserRow).where(UserRow.id == actor.user_id).values(notify_topics=sorted(topics))
-        )
+        set_notify_topics(uow.session, actor.user_id, sorted(topics))
         audit(
             uow.session,
             actor,
@@ -348,11 +319,11 @@ def rotate_webhook_secret(
 
 def list_webhooks(uow: UnitOfWork) -> list[WebhookRow]:
     with uow:
-        return list(uow.session.scalars(select(WebhookRow).order_by(WebhookRow.id)))
+        return outbox.webhooks(uow.session)
 
 
 def _people(uow: UnitOfWork) -> list[Person]:
-    users = uow.session.scalars(select(UserRow).where(UserRow.active.is_(True))).all()
+    users = outbox.active_users(uow.session)
     return [
         Person(
             user_id=u.id,

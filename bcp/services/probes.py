@@ -6,8 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from bcp.domain.actors import Actor, Role
 from bcp.domain.addresses import DestinationPolicy
 from bcp.domain.catalogue import COMPONENTS
@@ -18,6 +16,7 @@ from bcp.services.drafts import propose
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
 from bcp.store.models import OrganisationRow, ProbeResultRow, ProbeRow
+from bcp.store.probes import all_probes, due_probe_ids, probes_of, results_since
 
 Fetch = Callable[[str, str, float, int, str | None], Outcome]
 
@@ -96,7 +95,7 @@ def add_probe(
 
 def list_probes(uow: UnitOfWork) -> list[ProbeRow]:
     with uow:
-        return list(uow.session.scalars(select(ProbeRow).order_by(ProbeRow.component, ProbeRow.id)))
+        return all_probes(uow.session)
 
 
 def run_due_probes(uow: UnitOfWork, clock: Clock, fetch: Fetch) -> list[str]:
@@ -104,12 +103,7 @@ def run_due_probes(uow: UnitOfWork, clock: Clock, fetch: Fetch) -> list[str]:
     runs once, then keeps its interval."""
     now = clock.now()
     with uow:
-        due = [
-            p.id
-            for p in uow.session.scalars(
-                select(ProbeRow).where(ProbeRow.enabled.is_(True), ProbeRow.next_check_at <= now)
-            )
-        ]
+        due = due_probe_ids(uow.session, now)
     return [line for probe_id in due for line in [run_probe(uow, clock, fetch, probe_id)] if line]
 
 
@@ -184,15 +178,10 @@ def component_availability(uow: UnitOfWork, clock: Clock, component: str) -> lis
     hour by hour for the last 24 hours."""
     now = clock.now()
     with uow:
-        probes = uow.session.scalars(select(ProbeRow).where(ProbeRow.component == component)).all()
+        probes = probes_of(uow.session, component)
         result = []
         for probe in probes:
-            rows = uow.session.scalars(
-                select(ProbeResultRow).where(
-                    ProbeResultRow.probe_id == probe.id,
-                    ProbeResultRow.at >= now - timedelta(days=30),
-                )
-            ).all()
+            rows = results_since(uow.session, probe.id, now - timedelta(days=30))
             day = [r for r in rows if r.at >= now - timedelta(hours=24)]
             hours = [availability([r.ok for r in day if _hour(r.at, now) == h]) for h in range(24)]
             result.append(

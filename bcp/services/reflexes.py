@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import Clock
 from bcp.domain.errors import NotAllowed, NotFound
@@ -14,6 +12,7 @@ from bcp.domain.reflexes.model import ReflexTable
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
 from bcp.store.models import ReflexActivationRow
+from bcp.store.reflex_activations import latest_activation
 
 
 @dataclass(frozen=True)
@@ -31,9 +30,7 @@ class ReflexLibrary:
 
     def active(self, uow: UnitOfWork) -> ReflexTable:
         """Call inside an open unit of work."""
-        row = uow.session.scalars(
-            select(ReflexActivationRow).order_by(ReflexActivationRow.id.desc()).limit(1)
-        ).first()
+        row = latest_activation(uow.session)
         return self.get(row.version if row else self.default_version)
 
 

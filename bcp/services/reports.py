@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import PARIS, Clock
 from bcp.domain.declaration import EARLIEST_YEAR, LATEST_YEAR
@@ -26,7 +24,7 @@ from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
 from bcp.store import postmortems
 from bcp.store.incidents import IncidentFilter
-from bcp.store.models import OutboxRow
+from bcp.store.outbox import outbox_of
 
 PERIOD_MAX_DAYS = 5 * 366
 PERIOD_MAX_INCIDENTS = 100_000
@@ -87,9 +85,7 @@ def incident_report(
     with uow:
         incident = load_visible(uow, library, actor, incident_id)
         _check_export(actor, incident)
-        rows = uow.session.scalars(
-            select(OutboxRow).where(OutboxRow.incident_id == incident_id).order_by(OutboxRow.id)
-        ).all()
+        rows = outbox_of(uow.session, incident_id)
         notifications = [
             Notification(r.topic, r.status, r.created_at, r.sent_at, r.attempts) for r in rows
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bcp.store.models import ApiTokenRow, OrganisationRow, UserRow
@@ -54,3 +54,25 @@ def organisation_by_eori(session: Session, eori: str) -> OrganisationRow | None:
 
 def user_by_login(session: Session, login: str) -> UserRow | None:
     return session.scalars(select(UserRow).where(UserRow.login == login)).first()
+
+
+def set_notify_topics(session: Session, user_id: int, topics: list[str]) -> None:
+    session.execute(update(UserRow).where(UserRow.id == user_id).values(notify_topics=topics))
+
+
+def users_with_organisations(session: Session) -> list[UserRow]:
+    query = select(UserRow).options(selectinload(UserRow.organisation)).order_by(UserRow.login)
+    return list(session.scalars(query))
+
+
+def organisations_with_providers(session: Session) -> list[OrganisationRow]:
+    query = (
+        select(OrganisationRow)
+        .options(selectinload(OrganisationRow.provider))
+        .order_by(OrganisationRow.name)
+    )
+    return list(session.scalars(query))
+
+
+def organisation_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(OrganisationRow)) or 0

@@ -20,7 +20,13 @@ from bcp.domain.incident import Incident, OutageFacts, ReflexChoice
 from bcp.domain.lifecycle import OPEN_STATES, State
 from bcp.domain.status import OpenOutage
 from bcp.domain.timeline import EventKind, TimelineEvent
-from bcp.store.models import AttachmentRow, IncidentRow, OrganisationRow, TimelineEventRow
+from bcp.store.models import (
+    AttachmentRow,
+    FallbackReferenceRow,
+    IncidentRow,
+    OrganisationRow,
+    TimelineEventRow,
+)
 
 
 def organisation_ref(row: OrganisationRow) -> OrganisationRef:
@@ -66,6 +72,16 @@ class IncidentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._rows: dict[int, IncidentRow] = {}
+
+    def last_fallback_sequence(self, organisation_id: int, year: int) -> int:
+        """The highest fallback reference number the organisation was given that year, or 0."""
+        last = self.session.scalar(
+            select(func.max(FallbackReferenceRow.sequence)).where(
+                FallbackReferenceRow.organisation_id == organisation_id,
+                FallbackReferenceRow.year == year,
+            )
+        )
+        return last or 0
 
     def attachment_totals(self, incident_id: int) -> tuple[int, int]:
         """How many files an incident holds, and their bytes in all."""

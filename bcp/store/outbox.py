@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bcp.store.models import OutboxRow
+from bcp.store.models import DeliveryRow, OutboxRow, UserRow, WebhookRow
 
 
 def enqueue(
@@ -31,3 +32,65 @@ def enqueue(
             next_attempt_at=now,
         )
     )
+
+
+def pending_outbox(session: Session, limit: int = 500) -> list[OutboxRow]:
+    """Outbox rows not yet turned into deliveries, oldest first; rows another dispatcher holds
+    are skipped (PostgreSQL)."""
+    query = (
+        select(OutboxRow)
+        .where(OutboxRow.status == "pending")
+        .order_by(OutboxRow.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.scalars(query))
+
+
+def failed_outbox(session: Session, limit: int = 100) -> list[OutboxRow]:
+    query = select(OutboxRow).where(OutboxRow.status == "failed").order_by(OutboxRow.id.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
+def outbox_of(session: Session, incident_id: int) -> list[OutboxRow]:
+    query = select(OutboxRow).where(OutboxRow.incident_id == incident_id).order_by(OutboxRow.id)
+    return list(session.scalars(query))
+
+
+def due_deliveries(session: Session, now: datetime, limit: int) -> list[DeliveryRow]:
+    """Deliveries to send now: pending, due, and not leased (or their lease expired); rows
+    another sender holds are skipped (PostgreSQL)."""
+    query = (
+        select(DeliveryRow)
+        .where(
+            DeliveryRow.status == "pending",
+            DeliveryRow.next_attempt_at <= now,
+            or_(DeliveryRow.leased_until.is_(None), DeliveryRow.leased_until < now),
+        )
+        .order_by(DeliveryRow.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.scalars(query))
+
+
+def troubled_deliveries(session: Session, limit: int = 500) -> list[DeliveryRow]:
+    """Dead letters, and deliveries failing and to be tried again, newest first."""
+    query = select(DeliveryRow).where(
+        or_(
+            DeliveryRow.status == "failed",
+            (DeliveryRow.status == "pending") & DeliveryRow.last_error.is_not(None),
+        )
+    )
+    return list(session.scalars(query.order_by(DeliveryRow.id.desc()).limit(limit)))
+
+
+def webhooks(session: Session, *, active_only: bool = False) -> list[WebhookRow]:
+    query = select(WebhookRow).order_by(WebhookRow.id)
+    if active_only:
+        query = query.where(WebhookRow.active.is_(True))
+    return list(session.scalars(query))
+
+
+def active_users(session: Session) -> list[UserRow]:
+    return list(session.scalars(select(UserRow).where(UserRow.active.is_(True))))
