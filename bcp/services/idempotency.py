@@ -4,7 +4,12 @@ again with the same key, and gets the first answer instead of a second declarati
 The key is reserved (one row per person and key) before the request is served, and the answer
 kept after it; a second request with the key and another body is refused (422), and one that
 comes while the first is still being served is told to wait (409). Answers of 5xx are not kept:
-the request may be tried again. Keys are forgotten after `[api] idempotency_hours`."""
+the request may be tried again. Keys are forgotten after `[api] idempotency_hours`.
+
+A reservation still without its answer after ABANDONED (the process serving it died) is taken
+over by the next request with the key, rather than refusing the key for a day; a request whose
+work was committed just before such a death could then be done twice, which is no worse than
+without the header."""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from bcp.domain.clock import Clock
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store import idempotency as store
 from bcp.store.models import IdempotencyRow
+
+ABANDONED = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,11 @@ def begin(
             return reserved
         if row.request != fingerprint:
             raise KeyReused()
+        if row.status is None and row.created_at < now - ABANDONED:
+            row.created_at = now  # the first one's process died: serve this one
+            reserved = Reserved(row.id)
+            uow.commit()
+            return reserved
         if row.status is None:
             raise StillServing()
         return Replay(row.status, row.content_type or "", row.location, row.body or b"")

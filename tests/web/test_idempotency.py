@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import func, select
 
 from bcp.jobs.scheduler import tick
@@ -70,3 +73,15 @@ def test_every_post_of_the_api_documents_the_key(client):
     assert posts and all(
         any(p.get("name") == "Idempotency-Key" for p in post["parameters"]) for post in posts
     )
+
+
+def test_a_reservation_left_by_a_dead_process_is_taken_over(client, people, uow, clock):
+    from bcp.services.idempotency import Reserved, StillServing, begin
+
+    keep = timedelta(hours=24)
+    user_id = people.carrier.actor.user_id
+    assert isinstance(begin(uow, clock, user_id, "k-5", "sha", keep), Reserved)
+    with pytest.raises(StillServing):  # the first is still being served
+        begin(uow, clock, user_id, "k-5", "sha", keep)
+    clock.advance(minutes=3)  # it never finished: its process died
+    assert isinstance(begin(uow, clock, user_id, "k-5", "sha", keep), Reserved)
