@@ -14,3 +14,8 @@ worker_class = "gthread"
 threads = int(os.environ.get("BCP_THREADS", "4"))
 timeout = 60
 graceful_timeout = 10
+# Idle keep-alive connections wait in the worker's poller, not in a thread. Closed sooner than
+# the clients reuse them (the desk polls every 10 s), a connection may be closed just as a
+# request is sent on it, which a client sees as "disconnected without a response" (make bench
+# counted 35 such polls with gunicorn's default of 2 s).
+keepalive = 30
