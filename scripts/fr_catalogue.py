@@ -34,7 +34,7 @@ FRENCH = {
     "Revoke": "Révoquer",
     "Your new token “%(label)s”": "Votre nouveau jeton « %(label)s »",
     "Copy it now: it is shown this once. It expires on %(date)s.": "Copiez-le maintenant : il n’est affiché que cette fois. Il expire le %(date)s.",
-    "Send it as the header Authorization: Bearer <token>.": "Envoyez-le dans l’en-tête Authorization: Bearer <jeton>.",
+    "Send it in the Authorization header, after the word Bearer and a space.": "Envoyez-le dans l’en-tête Authorization, après le mot Bearer et une espace.",
     "Name of the new token (what uses it)": "Nom du nouveau jeton (ce qui l’utilise)",
     "Create a token": "Créer un jeton",
     "Secret of the webhook to %(url)s": "Secret du webhook vers %(url)s",
