@@ -95,6 +95,8 @@ def settings(database_url) -> Settings:
         # The tests sign in and call the API far more often than a person: the limits
         # themselves are tested with their own settings (tests/web/test_security.py).
         sign_in_attempts_per_address="100000 per minute",
+        # The peers of the tests listen on 127.0.0.1: allowed as an internal receiver would be.
+        allowed_networks=("127.0.0.0/8",),
         api_requests_per_token="100000 per minute",
     )
 

@@ -34,11 +34,6 @@ def email_problem(value: str) -> str | None:
     return None
 
 
-def normal_email(value: str) -> str:
-    """The address as it is kept: its domain in lower case (call after `email_problem`)."""
-    return validate_email(value.strip(), check_deliverability=False).normalized
-
-
 def url_problem(value: str) -> str | None:
     """What is wrong with `value` as the address of a webhook or a probe, or None."""
     if not value or len(value) > MAX_URL:
@@ -78,14 +73,14 @@ IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def destination_problem(
-    address: IpAddress, *, production: bool, allowed: tuple[IpNetwork, ...] = ()
+    address: IpAddress, *, restricted: bool, allowed: tuple[IpNetwork, ...] = ()
 ) -> str | None:
     """Whether a webhook or a probe may be sent to `address` (server-side request forgery).
 
     Link-local addresses (the cloud metadata service at 169.254.169.254 among them), unspecified,
-    multicast and reserved ones are never a destination. In production, loopback and private
-    ranges are refused unless an admin named them in `[network] allowed_networks`; elsewhere
-    (development, tests) they are allowed.
+    multicast and reserved ones are never a destination. When `restricted` (production, and the
+    tests), loopback and private ranges are refused unless `[network] allowed_networks` names
+    them; in development (a laptop's `make run`) they are allowed.
     """
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
@@ -94,9 +89,9 @@ def destination_problem(
     if address.is_reserved and not address.is_loopback:  # ::1 lies in IPv6's reserved ::/8
         return f"{address} is a reserved address: never a destination"
     internal = address.is_loopback or address.is_private or not address.is_global
-    if production and internal and not any(address in network for network in allowed):
+    if restricted and internal and not any(address in network for network in allowed):
         return (
-            f"{address} is a loopback or private address: allowed in production only when "
+            f"{address} is a loopback or private address: allowed only when "
             "[network] allowed_networks names it"
         )
     return None
@@ -106,11 +101,11 @@ def destination_problem(
 class DestinationPolicy:
     """Where webhooks and probes may go (see `destination_problem`)."""
 
-    production: bool
+    restricted: bool
     allowed: tuple[IpNetwork, ...] = ()
 
     def address_problem(self, address: IpAddress) -> str | None:
-        return destination_problem(address, production=self.production, allowed=self.allowed)
+        return destination_problem(address, restricted=self.restricted, allowed=self.allowed)
 
     def url_problem(self, url: str) -> str | None:
         """The URL's own faults, then its host when it is written as an address (or is

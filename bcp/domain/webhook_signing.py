@@ -24,14 +24,6 @@ def new_secret() -> str:
     return PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def secret_problem(secret: str) -> str | None:
-    try:
-        key = _key(secret)
-    except ValueError:
-        return "a Standard Webhooks secret: whsec_ followed by base64"
-    return None if 24 <= len(key) <= 64 else "a secret of 24 to 64 bytes"
-
-
 def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     signed = f"{message_id}.{timestamp}.".encode() + body
     digest = hmac.new(_key(secret), signed, hashlib.sha256).digest()

@@ -205,12 +205,6 @@ def actor_for_session(uow: UnitOfWork, user_id: int, epoch: int) -> Actor | None
         return actor_of(user)
 
 
-def session_epoch(uow: UnitOfWork, user_id: int) -> int:
-    with uow.reading():
-        user = uow.session.get(UserRow, user_id)
-        return user.session_epoch if user else -1
-
-
 def sign_out_everywhere(uow: UnitOfWork, clock: Clock, actor: Actor) -> None:
     """Signing out ends every session of the person, on every browser."""
     with uow:

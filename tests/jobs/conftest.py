@@ -3,6 +3,7 @@ that answers well, answers 500, hangs, or drops the connection."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 import threading
@@ -20,8 +21,10 @@ from bcp.settings import SmtpSettings
 from bcp.store.models import UserRow
 from bcp.web.app import create_app
 
-ANYWHERE = DestinationPolicy(production=False)
-"""Outside production, webhooks and probes may go to 127.0.0.1, where the tests' peers are."""
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
+ANYWHERE = DestinationPolicy(restricted=True, allowed=LOOPBACK)
+"""As production would be configured for an internal receiver: 127.0.0.1, where the tests'
+peers listen, through the allowlist (the settings of the tests say the same)."""
 
 
 def free_port() -> int:

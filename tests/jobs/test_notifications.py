@@ -271,3 +271,26 @@ def test_an_unreachable_smtp_server_is_retried(rt, uow, clock, library, people, 
     rt.settings = replace(rt.settings, smtp=SmtpSettings(port=smtp.port))
     clock.advance(minutes=2)
     assert tick(rt).sent == 1 and len(smtp.messages) == 1
+
+
+def test_a_webhook_aimed_at_the_metadata_service_is_never_requested(
+    rt, uow, clock, library, people, http_peer
+):
+    """A row written before the check (or by hand): refused when sent, the others go on."""
+    webhook(uow, clock, http_peer.base + "/ok")
+    with uow:
+        uow.session.add(
+            WebhookRow(
+                url="http://169.254.169.254/latest/meta-data/",
+                secret=new_secret(),
+                topics=["incident.declared"],
+                active=True,
+                created_at=clock.now(),
+            )
+        )
+        uow.commit()
+    declare_incident(uow, clock, library, people.carrier.actor, facts())
+    report = tick(rt)
+    assert report.sent >= 1 and len(http_peer.received) == 1
+    [refused] = [d for d in failed_deliveries(uow) if d.channel == "webhook"]
+    assert refused.status == "failed" and "link-local" in refused.last_error
