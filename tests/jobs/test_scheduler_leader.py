@@ -28,15 +28,10 @@ ADMIN = Actor(None, "admin", Role.ADMIN)
 TAKEOVER_SECONDS = 20  # the standby polls every 5 s; the server restart and a tick add a few
 
 
-@pytest.fixture(scope="module")
-def cluster(own_cluster):
-    return own_cluster
-
-
 @pytest.fixture
-def database_url(cluster) -> str:
+def database_url(own_cluster) -> str:
     """Overrides the suite's database: this test's rows live in its own cluster."""
-    return cluster.url
+    return own_cluster.url
 
 
 def senders(peer) -> list[str]:
@@ -48,7 +43,9 @@ def runs(sequence: list[str]) -> list[str]:
     return [key for key, _ in itertools.groupby(sequence)]
 
 
-def test_one_sender_at_a_time_through_a_restart_and_a_takeover(cluster, uow, http_peer, tmp_path):
+def test_one_sender_at_a_time_through_a_restart_and_a_takeover(
+    own_cluster, uow, http_peer, tmp_path
+):
     clock = SystemClock()
     add_webhook(
         uow, clock, ADMIN, http_peer.base + "/ok", ["notice.published"], destinations=ANYWHERE
@@ -79,7 +76,7 @@ def test_one_sender_at_a_time_through_a_restart_and_a_takeover(cluster, uow, htt
 
     config = tmp_path / "scheduler.toml"
     config.write_text("[scheduler]\ntick_seconds = 1\nlock_stale_seconds = 3\nlease_seconds = 5\n")
-    env = {**os.environ, "BCP_DATABASE_URL": cluster.url, "BCP_CONFIG": str(config)}
+    env = {**os.environ, "BCP_DATABASE_URL": own_cluster.url, "BCP_CONFIG": str(config)}
     env.pop("DATABASE_URL", None)
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
@@ -92,9 +89,9 @@ def test_one_sender_at_a_time_through_a_restart_and_a_takeover(cluster, uow, htt
         time.sleep(3)  # the second waits for the lock
         assert set(senders(http_peer)) == {str(first.pid)}
 
-        cluster.stop()
+        own_cluster.stop()
         time.sleep(1)
-        cluster.start()
+        own_cluster.start()
         restarted = time.monotonic()
         assert first.wait(TAKEOVER_SECONDS) == 3, "the leader saw it lost the lock and stopped"
         assert wait_for(lambda: str(second.pid) in senders(http_peer), TAKEOVER_SECONDS)

@@ -18,15 +18,10 @@ from tests.web.servers import (
 )
 
 
-@pytest.fixture(scope="module")
-def cluster(own_cluster):
-    return own_cluster
-
-
 @pytest.fixture
-def database_url(cluster) -> str:
+def database_url(own_cluster) -> str:
     """Overrides the suite's database: the people of the examples live in this cluster."""
-    return cluster.url
+    return own_cluster.url
 
 
 @pytest.fixture
@@ -36,13 +31,13 @@ def live(settings, people):
 
 
 def test_the_server_answers_503_while_postgresql_is_down_and_recovers_by_itself(
-    live, cluster, people
+    live, own_cluster, people
 ):
     http = httpx.Client(base_url=live, headers=people.carrier.auth, timeout=30)
     before = http.post("/api/v1/incidents", json=recent_outage("before the loss"))
     assert before.status_code == 201
 
-    cluster.stop()
+    own_cluster.stop()
     try:
         listing = http.get("/api/v1/incidents")
         assert listing.status_code == 503
@@ -66,7 +61,7 @@ def test_the_server_answers_503_while_postgresql_is_down_and_recovers_by_itself(
         assert health.status_code == 503
         assert health.json()["status"] == "unavailable"
     finally:
-        cluster.start()
+        own_cluster.start()
 
     assert httpx.get(f"{live}/healthz", timeout=30).json()["status"] == "ok"
     summaries = [i["summary"] for i in http.get("/api/v1/incidents").json()["items"]]
