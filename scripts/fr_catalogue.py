@@ -13,6 +13,23 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 FRENCH = {
+    "one e-mail address of at most 254 characters, e.g. ops@example.fr": "une seule adresse e-mail d’au plus 254 caractères, par exemple ops@example.fr",
+    "one e-mail address, without line breaks or control characters": "une seule adresse e-mail, sans saut de ligne ni caractère de contrôle",
+    "one e-mail address only (no list, no name before the address)": "une seule adresse e-mail (pas de liste, pas de nom devant l’adresse)",
+    "not an e-mail address, e.g. ops@example.fr": "ce n’est pas une adresse e-mail ; par exemple ops@example.fr",
+    "an http:// or https:// address of at most 500 characters": "une adresse http:// ou https:// d’au plus 500 caractères",
+    "an address without spaces, line breaks or control characters": "une adresse sans espace, saut de ligne ni caractère de contrôle",
+    "not a valid address (its host or port cannot be read)": "adresse invalide (son hôte ou son port est illisible)",
+    "an http:// or https:// address": "une adresse http:// ou https://",
+    "the address names no host": "l’adresse ne nomme aucun hôte",
+    "an address without a user name or password in it (use the webhook's secret)": "une adresse sans nom d’utilisateur ni mot de passe (le secret du webhook en tient lieu)",
+    "port 0 is not a port one can reach": "le port 0 n’est pas joignable",
+    "a link-local, unspecified or multicast address: never a destination": "une adresse lien-local, non spécifiée ou multicast : jamais une destination",
+    "a reserved address: never a destination": "une adresse réservée : jamais une destination",
+    "a loopback or private address: allowed only when [network] allowed_networks names it": "une adresse de bouclage ou privée : permise seulement si [network] allowed_networks la nomme",
+    "this incident already holds as many files as it may hold": "cet incident contient déjà autant de fichiers qu’il peut en contenir",
+    "this file would take the incident's evidence past the size it may have": "ce fichier ferait dépasser aux pièces de l’incident la taille permise",
+    "Recipient": "Destinataire",
     "Too many documents are being prepared: try again shortly.": "Trop de documents sont en préparation : réessayez dans un instant.",
     "Token created.": "Jeton créé.",
     "Token revoked: it is refused from now on.": "Jeton révoqué : il est refusé dès maintenant.",

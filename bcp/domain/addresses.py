@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
+from bcp.domain.messages import N_
+
 MAX_EMAIL = 254
 MAX_URL = 500
 
@@ -22,37 +24,37 @@ MAX_URL = 500
 def email_problem(value: str) -> str | None:
     """What is wrong with `value` as one e-mail address, or None."""
     if not value or len(value) > MAX_EMAIL:
-        return f"one e-mail address of at most {MAX_EMAIL} characters, e.g. ops@example.fr"
+        return N_("one e-mail address of at most 254 characters, e.g. ops@example.fr")
     if _has_control(value):
-        return "one e-mail address, without line breaks or control characters"
+        return N_("one e-mail address, without line breaks or control characters")
     if "," in value or ";" in value or " " in value.strip():
-        return "one e-mail address only (no list, no name before the address)"
+        return N_("one e-mail address only (no list, no name before the address)")
     try:
         validate_email(value, check_deliverability=False)
-    except EmailNotValidError as error:
-        return f"not an e-mail address ({error})"
+    except EmailNotValidError:
+        return N_("not an e-mail address, e.g. ops@example.fr")
     return None
 
 
 def url_problem(value: str) -> str | None:
     """What is wrong with `value` as the address of a webhook or a probe, or None."""
     if not value or len(value) > MAX_URL:
-        return f"an http:// or https:// address of at most {MAX_URL} characters"
+        return N_("an http:// or https:// address of at most 500 characters")
     if _has_control(value) or any(c.isspace() for c in value):
-        return "an address without spaces, line breaks or control characters"
+        return N_("an address without spaces, line breaks or control characters")
     try:
         parts = urlsplit(value)
         port = parts.port
     except ValueError:
-        return "not a valid address (its host or port cannot be read)"
+        return N_("not a valid address (its host or port cannot be read)")
     if parts.scheme not in ("http", "https"):
-        return "an http:// or https:// address"
+        return N_("an http:// or https:// address")
     if not parts.hostname:
-        return "the address names no host"
+        return N_("the address names no host")
     if parts.username or parts.password:
-        return "an address without a user name or password in it (use the webhook's secret)"
+        return N_("an address without a user name or password in it (use the webhook's secret)")
     if port == 0:
-        return "port 0 is not a port one can reach"
+        return N_("port 0 is not a port one can reach")
     return None
 
 
@@ -85,14 +87,13 @@ def destination_problem(
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
     if address.is_link_local or address.is_unspecified or address.is_multicast:
-        return f"{address} is a link-local, unspecified or multicast address: never a destination"
+        return N_("a link-local, unspecified or multicast address: never a destination")
     if address.is_reserved and not address.is_loopback:  # ::1 lies in IPv6's reserved ::/8
-        return f"{address} is a reserved address: never a destination"
+        return N_("a reserved address: never a destination")
     internal = address.is_loopback or address.is_private or not address.is_global
     if restricted and internal and not any(address in network for network in allowed):
-        return (
-            f"{address} is a loopback or private address: allowed only when "
-            "[network] allowed_networks names it"
+        return N_(
+            "a loopback or private address: allowed only when [network] allowed_networks names it"
         )
     return None
 

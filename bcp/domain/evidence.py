@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bcp.domain.errors import invalid
+from bcp.domain.messages import N_
 
 MAX_BYTES = 10 * 1024 * 1024
 _EML_HEADER = re.compile(
@@ -52,11 +53,7 @@ class AttachmentLimits:
 
     def problem(self, count: int, total: int, size: int) -> str | None:
         if count + 1 > self.per_incident:
-            return f"this incident already holds {count} files, the most it may hold"
+            return N_("this incident already holds as many files as it may hold")
         if total + size > self.total_bytes:
-            left = max(self.total_bytes - total, 0) // 1024
-            return (
-                f"this file would take the incident's evidence past "
-                f"{self.total_bytes // (1024 * 1024)} MiB ({left} KiB left)"
-            )
+            return N_("this file would take the incident's evidence past the size it may have")
         return None

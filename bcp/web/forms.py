@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from bcp.domain.clock import PARIS
@@ -92,9 +93,11 @@ def postmortem(form: MultiDict) -> dict[str, Any]:
 
 
 def messages(error: DomainError) -> list[str]:
+    """What a page says of a refusal, each message in the person's language where the catalogue
+    has it (the domain marks its messages with N_; bcp.domain.messages)."""
     if isinstance(error, InvalidInput):
-        return [f"{e.field}: {e.message}" for e in error.errors]
-    return [error.message]
+        return [f"{e.field}: {gettext(e.message)}" for e in error.errors]
+    return [gettext(error.message)]
 
 
 def notice(form: MultiDict) -> dict[str, Any]:
