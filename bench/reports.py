@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
 from bcp.domain.clock import FrozenClock
-from bcp.domain.declaration import parse_declaration
 from bcp.domain.incident import declare
 from bcp.domain.lifecycle import Action
 from bcp.reports.documents import incident_pdf, period_pdf
@@ -25,6 +24,8 @@ from bcp.services.incidents import view_of
 from bcp.services.reports import IncidentReport, StepLine, summarise_period
 from bcp.settings import ROOT, load_settings
 from bcp.web.app import create_app
+from bcp.web.schemas.edge import from_mapping
+from bcp.web.schemas.incidents import DeclarationBody
 
 T0 = datetime(2026, 11, 22, 7, 30, tzinfo=UTC)
 ORG = OrganisationRef(1, "Aérofret", OrganisationKind.CARRIER, "FR81234567800013")
@@ -42,7 +43,7 @@ FACTS = {
 
 
 def incident(events: int, table, number: int = 1, minutes: int = 150):
-    i = declare(parse_declaration(FACTS, T0), OPERATOR, ORG, T0, table)
+    i = declare(from_mapping(DeclarationBody, FACTS).to_domain(), OPERATOR, ORG, T0, table)
     i.id = number
     i.apply(Action.ACKNOWLEDGE, DESK, T0 + timedelta(minutes=number % 30))
     while len(i.events) < events - 1:

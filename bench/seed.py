@@ -17,7 +17,6 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, insert, text
 
 from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
-from bcp.domain.declaration import parse_declaration
 from bcp.domain.errors import IllegalTransition
 from bcp.domain.incident import Incident, declare
 from bcp.domain.lifecycle import Action
@@ -31,6 +30,8 @@ from bcp.store.models import (
     TimelineEventRow,
     UserRow,
 )
+from bcp.web.schemas.edge import from_mapping
+from bcp.web.schemas.incidents import DeclarationBody
 
 OPERATORS = 500
 DESK_AGENTS = 20
@@ -178,7 +179,9 @@ def _life(table, component, organisation, per_incident, rng, now) -> Incident:
         "summary": f"{component} ne répond plus",
         "description": "Refus techniques en série depuis ce matin.",
     }
-    incident = declare(parse_declaration(facts, start), operator, org, start, table)
+    incident = declare(
+        from_mapping(DeclarationBody, facts).to_domain(), operator, org, start, table
+    )
     clock = [start]
 
     def later(low: int, high: int) -> datetime:

@@ -103,9 +103,15 @@ def settings(database_url) -> Settings:
 
 @pytest.fixture
 def app(settings, clock):
+    from tests.web.contract import Contract
+
     application = create_app(settings=settings, clock=clock)
+    contract = Contract(application)
     yield application
     application.extensions["bcp"].engine.dispose()
+    assert contract.violations == [], "answers outside the API's contract:\n" + "\n".join(
+        contract.violations
+    )
 
 
 @pytest.fixture

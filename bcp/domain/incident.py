@@ -18,7 +18,7 @@ from bcp.domain.catalogue import (
     possible_scopes,
 )
 from bcp.domain.clock import in_paris
-from bcp.domain.declaration import Declaration
+from bcp.domain.declaration import Declaration, check_declaration
 from bcp.domain.durations import Milestones
 from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, NotFound, invalid
 from bcp.domain.lifecycle import TRANSITIONS, Action, State
@@ -582,6 +582,7 @@ def declare(
     by that same act."""
     if actor.role not in (Role.OPERATOR, Role.DESK):
         raise NotAllowed("only an operator or the customs desk may declare an outage")
+    check_declaration(declaration, now)
     spec = COMPONENTS[declaration.component]
     scope = declaration.scope or (
         Scope.ORGANISATION if organisation is not None else _everyone_scope(spec.owner)

@@ -5,7 +5,6 @@ desk opens and closes. A notice is never rewritten: every change is an update ap
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,14 +13,7 @@ from typing import Any
 from bcp.domain.actors import SCHEDULER, Actor, Role
 from bcp.domain.catalogue import COMPONENTS, Owner
 from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, invalid
-from bcp.domain.fields import (
-    datetime_field,
-    object_errors,
-    optional_enum,
-    optional_str,
-    required_enum,
-    required_str,
-)
+from bcp.domain.messages import N_
 
 TITLE_MAX = 200
 TEXT_MAX = 5_000
@@ -30,21 +22,6 @@ ANNOUNCE_AHEAD = timedelta(hours=48)
 2016/323, article on unavailability)."""
 CLOCK_SKEW = timedelta(minutes=1)
 HORIZON = timedelta(days=90)
-
-NOTICE_FIELDS = frozenset(
-    {
-        "components",
-        "kind",
-        "reason",
-        "title",
-        "starts_at",
-        "expected_end",
-        "messages",
-        "fallback_allowed",
-        "short_notice_confirmed",
-    }
-)
-UPDATE_FIELDS = frozenset({"text", "expected_end", "messages"})
 
 # What an update says when the desk writes nothing: read by French and other operators alike.
 FALLBACK_ALLOWED = (
@@ -308,49 +285,58 @@ def short_notice(kind: NoticeKind, starts_at: datetime, now: datetime) -> str | 
     )
 
 
-def publish(data: Any, actor: Actor, now: datetime) -> Publication:
-    """Check a notice field by field and publish it. A scheduled maintenance announced less than
-    48 hours ahead is refused until the desk confirms it knowingly (`short_notice_confirmed`)."""
+@dataclass(frozen=True)
+class NoticeDraft:
+    """A notice as the desk writes it, every field well formed (bcp.web.schemas.notices)."""
+
+    components: tuple[str, ...]
+    kind: NoticeKind
+    reason: Reason | None
+    title: str
+    starts_at: datetime | None
+    expected_end: datetime | None
+    messages: str = ""
+    fallback_allowed: bool = False
+    short_notice_confirmed: bool = False
+
+
+def publish(draft: NoticeDraft, actor: Actor, now: datetime) -> Publication:
+    """Check what only the business knows of a notice, and publish it. A scheduled maintenance
+    announced less than 48 hours ahead is refused until the desk confirms it knowingly
+    (`short_notice_confirmed`)."""
     check_desk(actor)
-    errors = object_errors(data, NOTICE_FIELDS)
-    components = _components(data.get("components"), errors)
-    kind = required_enum(data, "kind", NoticeKind, errors)
-    reason = optional_enum(data, "reason", Reason, errors)
+    errors = ErrorList()
+    kind, reason = draft.kind, draft.reason
     if reason is None and kind is NoticeKind.SCHEDULED:
         reason = Reason.SCHEDULED_MAINTENANCE
-    elif reason is None and "reason" not in errors.fields:
+    elif reason is None:
         errors.add("reason", "required; one of: " + ", ".join(r.value for r in Reason))
-    title = required_str(data, "title", errors)
-    if title is not None:
-        title = title.strip()
-        if not title or len(title) > TITLE_MAX:
-            errors.add("title", f"between 1 and {TITLE_MAX} characters")
-    messages = _text(optional_str(data, "messages", errors) or "", "messages", errors)
-    starts_at = datetime_field(data, "starts_at", errors, required=kind is NoticeKind.SCHEDULED)
-    starts_at = starts_at or now
-    expected_end = datetime_field(
-        data, "expected_end", errors, required=kind is NoticeKind.SCHEDULED
-    )
-    allowed = _flag(data, "fallback_allowed", errors)
-    confirmed = _flag(data, "short_notice_confirmed", errors)
+    if kind is NoticeKind.SCHEDULED:
+        for name in ("starts_at", "expected_end"):
+            if getattr(draft, name) is None:
+                errors.add(name, N_("required for scheduled maintenance"))
+    starts_at = draft.starts_at or now
+    expected_end = draft.expected_end
     if kind is NoticeKind.SCHEDULED and reason not in (None, Reason.SCHEDULED_MAINTENANCE):
-        errors.add("reason", "a scheduled notice is for scheduled maintenance")
+        errors.add("reason", N_("a scheduled notice is for scheduled maintenance"))
     if kind is NoticeKind.UNSCHEDULED:
         if reason is Reason.SCHEDULED_MAINTENANCE:
-            errors.add("reason", "maintenance announced ahead is a scheduled notice")
+            errors.add("reason", N_("maintenance announced ahead is a scheduled notice"))
         if starts_at > now + CLOCK_SKEW:
-            errors.add("starts_at", "an unscheduled outage cannot start in the future")
+            errors.add("starts_at", N_("an unscheduled outage cannot start in the future"))
     if starts_at > now + HORIZON:
-        errors.add("starts_at", "a notice is published at most 90 days ahead")
+        errors.add("starts_at", N_("a notice is published at most 90 days ahead"))
     if expected_end is not None and expected_end <= starts_at:
-        errors.add("expected_end", "the expected end must come after the start")
+        errors.add("expected_end", N_("the expected end must come after the start"))
     errors.raise_if_any()
+    components = tuple(dict.fromkeys(draft.components))
     warnings = [w for w in [short_notice(kind, starts_at, now)] if w]
-    if warnings and not confirmed:
+    if warnings and not draft.short_notice_confirmed:
         raise invalid(
             "short_notice_confirmed",
             f"{warnings[0]}; publish anyway with short_notice_confirmed",
         )
+    title = draft.title
     notice = Notice(
         id=None,
         components=components,
@@ -359,7 +345,7 @@ def publish(data: Any, actor: Actor, now: datetime) -> Publication:
         title=title,
         starts_at=starts_at,
         expected_end=expected_end,
-        messages=messages,
+        messages=draft.messages.strip(),
         published_at=now,
         published_by=actor.user_id,
     )
@@ -377,41 +363,9 @@ def publish(data: Any, actor: Actor, now: datetime) -> Publication:
             "short_notice": warnings[0] if warnings else None,
         },
     )
-    if allowed:
+    if draft.fallback_allowed:
         notice.open_fallback(actor, now)
     return Publication(notice, warnings)
-
-
-def parse_update(data: Any) -> tuple[str, datetime | None, str | None]:
-    errors = object_errors(data, UPDATE_FIELDS)
-    text = optional_str(data, "text", errors) or ""
-    expected_end = datetime_field(data, "expected_end", errors, required=False)
-    messages = optional_str(data, "messages", errors)
-    errors.raise_if_any()
-    return text, expected_end, messages
-
-
-def _components(value: Any, errors: ErrorList) -> tuple[str, ...]:
-    known = ", ".join(PUBLIC_COMPONENTS)
-    if not isinstance(value, list) or not value:
-        errors.add("components", f"a non-empty list of: {known}")
-        return ()
-    codes: list[str] = []
-    for item in value:
-        code = item.strip().upper() if isinstance(item, str) else None
-        if code not in PUBLIC_COMPONENTS:
-            errors.add("components", f"unknown component {item!r}; a notice names: {known}")
-        elif code not in codes:
-            codes.append(code)
-    return tuple(codes)
-
-
-def _flag(data: Mapping, name: str, errors: ErrorList) -> bool:
-    value = data.get(name, False)
-    if not isinstance(value, bool):
-        errors.add(name, "expected true or false")
-        return False
-    return value
 
 
 def _text(value: Any, name: str, errors: ErrorList | None = None, required: bool = False) -> str:

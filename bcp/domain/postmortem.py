@@ -87,34 +87,13 @@ def timeline_digest(events: list[TimelineEvent]) -> str:
     )
 
 
-def edit(current: PostMortem, data: Mapping[str, Any], actor: Actor, state: State) -> PostMortem:
-    """Apply a manager's edit; every fault is reported at once."""
+def edit(current: PostMortem, changes: Mapping[str, Any], actor: Actor, state: State) -> PostMortem:
+    """Apply a manager's edit: `changes` holds well-formed values of the post-mortem's fields
+    (bcp.web.schemas.postmortems), texts trimmed and action items typed."""
     _check_editable(current, actor, state)
-    errors = ErrorList()
-    changes: dict[str, Any] = {}
-    for name in sorted(
-        set(data) - {*TEXT_FIELDS, "ens_delayed", "consignments_delayed", "action_items"}
-    ):
-        errors.add(name, "unknown field")
-    for name in TEXT_FIELDS:
-        if name in data:
-            value = data[name]
-            if not isinstance(value, str) or len(value) > TEXT_MAX or "\x00" in value:
-                errors.add(name, f"a text of at most {TEXT_MAX} characters")
-            else:
-                changes[name] = value.strip()
-    for name in ("ens_delayed", "consignments_delayed"):
-        if name in data:
-            value = data[name]
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**8:
-                errors.add(name, "a whole number, 0 or more")
-            else:
-                changes[name] = value
-    if "action_items" in data:
-        items = _items(data["action_items"], errors)
-        if items is not None:
-            changes["action_items"] = items
-    errors.raise_if_any()
+    unknown = set(changes) - {*TEXT_FIELDS, "ens_delayed", "consignments_delayed", "action_items"}
+    if unknown:
+        raise ValueError(f"not fields of a post-mortem: {sorted(unknown)}")
     return replace(current, **changes)
 
 
@@ -156,29 +135,3 @@ def _check_editable(current: PostMortem, actor: Actor, state: State) -> None:
             f"this post-mortem was finalised on {current.finalised_at:%Y-%m-%d %H:%M} UTC "
             f"by {current.finalised_by}: it is frozen"
         )
-
-
-def _items(value: Any, errors: ErrorList) -> tuple[ActionItem, ...] | None:
-    if not isinstance(value, list) or len(value) > ITEMS_MAX:
-        errors.add("action_items", f"a list of at most {ITEMS_MAX} items")
-        return None
-    items = []
-    for index, item in enumerate(value):
-        where = f"action_items[{index}]"
-        if not isinstance(item, Mapping):
-            errors.add(where, "an object with what, owner and due")
-            continue
-        what, owner, due = item.get("what"), item.get("owner"), item.get("due")
-        if not isinstance(what, str) or not what.strip() or len(what) > 1000:
-            errors.add(where + ".what", "required, at most 1000 characters")
-        if not isinstance(owner, str) or not owner.strip() or len(owner) > 200:
-            errors.add(where + ".owner", "required, at most 200 characters")
-        try:
-            due_date = date.fromisoformat(due) if isinstance(due, str) else None
-        except ValueError:
-            due_date = None
-        if due_date is None:
-            errors.add(where + ".due", "a date, e.g. 2026-12-31")
-        if isinstance(what, str) and isinstance(owner, str) and due_date:
-            items.append(ActionItem(what.strip(), owner.strip(), due_date))
-    return tuple(items)

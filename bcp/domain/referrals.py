@@ -13,13 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from bcp.domain.errors import ErrorList
-from bcp.domain.fields import (
-    datetime_field,
-    object_errors,
-    optional_str,
-    required_enum,
-    required_str,
-)
+from bcp.domain.messages import N_
 from bcp.domain.statistics import Summary, summarise
 from bcp.domain.timeline import EventKind, TimelineEvent
 
@@ -27,12 +21,6 @@ CONSIGNMENT_MAX = 35
 """An air waybill is 11 digits; a house consignment number up to 35 characters (UN/CEFACT)."""
 TEXT_MAX = 2_000
 CLOCK_SKEW = timedelta(minutes=1)
-
-REFERRAL_FIELDS = frozenset(
-    {"kind", "air_waybill", "house_consignment", "ens_reference", "route", "sent_at", "sent_to"}
-    | {"request"}
-)
-OUTCOME_FIELDS = frozenset({"outcome", "result", "note"})
 
 
 class ReferralKind(StrEnum):
@@ -66,7 +54,7 @@ class ReferralRequest:
     house_consignment: str | None
     ens_reference: str | None
     route: Route
-    sent_at: datetime
+    sent_at: datetime | None  # None until checked: then the time it was sent, or now
     sent_to: str
     request: str
 
@@ -169,55 +157,32 @@ def describe(changes: Mapping[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def parse_referral(data: Any, now: datetime, not_before: datetime) -> ReferralRequest:
-    errors = object_errors(data, REFERRAL_FIELDS)
-    kind = required_enum(data, "kind", ReferralKind, errors)
-    route = required_enum(data, "route", Route, errors)
-    awb = _code(data, "air_waybill", errors)
-    house = _code(data, "house_consignment", errors)
-    if not awb and not house and not errors.fields & {"air_waybill", "house_consignment"}:
-        errors.add("air_waybill", "give the air waybill or the house consignment number")
-    ens_reference = _code(data, "ens_reference", errors, limit=60)
-    sent_at = datetime_field(data, "sent_at", errors, required=False) or now
+def check_referral(
+    request: ReferralRequest, now: datetime, not_before: datetime
+) -> ReferralRequest:
+    """What only the business knows of a well-formed referral (bcp.web.schemas.referrals): it
+    names a consignment, and it was sent during the outage, not in the future. Without a time
+    of sending, it was sent now."""
+    errors = ErrorList()
+    if not request.air_waybill and not request.house_consignment:
+        errors.add("air_waybill", N_("give the air waybill or the house consignment number"))
+    sent_at = request.sent_at or now
     if sent_at > now + CLOCK_SKEW:
-        errors.add("sent_at", "a referral sent in the future? give the time it was sent")
+        errors.add("sent_at", N_("a referral sent in the future? give the time it was sent"))
     elif sent_at < not_before:
-        errors.add("sent_at", "sent before the outage started: record it on the right incident")
-    sent_to = (required_str(data, "sent_to", errors) or "").strip()
-    if "sent_to" not in errors.fields and not 1 <= len(sent_to) <= 200:
-        errors.add("sent_to", "who received it: a name, a telephone number or an address")
-    request = (optional_str(data, "request", errors) or "").strip()
-    if len(request) > TEXT_MAX:
-        errors.add("request", f"at most {TEXT_MAX} characters")
+        errors.add("sent_at", N_("sent before the outage started: record it on the right incident"))
     errors.raise_if_any()
-    return ReferralRequest(kind, awb, house, ens_reference, route, sent_at, sent_to, request)
+    return replace(request, sent_at=sent_at)
 
 
-def parse_outcome(data: Any, kind: ReferralKind) -> tuple[Outcome, str, str]:
-    errors = object_errors(data, OUTCOME_FIELDS)
-    outcome = required_enum(data, "outcome", Outcome, errors)
-    if outcome is not None and outcome is not OUTCOME_OF[kind]:
+def check_outcome(outcome: Outcome, result: str, kind: ReferralKind) -> None:
+    """Each kind of referral has its one outcome; a screening's result is required."""
+    errors = ErrorList()
+    if outcome is not OUTCOME_OF[kind]:
         errors.add("outcome", f"the outcome of a {kind.value.upper()} is {OUTCOME_OF[kind].value}")
-    result = (optional_str(data, "result", errors) or "").strip()
-    note = (optional_str(data, "note", errors) or "").strip()
-    if outcome is Outcome.SCREENING_DONE and not result:
-        errors.add("result", "the result of the screening is required")
-    for name, value in (("result", result), ("note", note)):
-        if len(value) > TEXT_MAX:
-            errors.add(name, f"at most {TEXT_MAX} characters")
+    if outcome is Outcome.SCREENING_DONE and not result.strip():
+        errors.add("result", N_("the result of the screening is required"))
     errors.raise_if_any()
-    return outcome, result, note
-
-
-def _code(data: Mapping, name: str, errors: ErrorList, limit: int = CONSIGNMENT_MAX) -> str | None:
-    value = optional_str(data, name, errors)
-    if value is None:
-        return None
-    value = "".join(value.split()).upper()
-    if len(value) > limit or not all(ch.isalnum() or ch in "-/" for ch in value):
-        errors.add(name, f"letters, digits, '-' and '/' only, at most {limit}")
-        return None
-    return value or None
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,13 @@ The credentials are documented in README.md; `load_demo` refuses to run in produ
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
+from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope
 from bcp.domain.clock import PARIS, Clock, FrozenClock, in_paris
+from bcp.domain.declaration import Declaration
+from bcp.domain.lifecycle import Action
+from bcp.domain.notices import NoticeDraft, NoticeKind, Reason
 from bcp.services.accounts import actor_for_token, add_organisation, add_user
 from bcp.services.incidents import apply_action, declare_incident, settle_step
 from bcp.services.notices import publish_notice
@@ -97,23 +101,34 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
         past,
         library,
         desk,
-        {
-            "component": "STI",
-            "scope": "eu",
-            "started_at": (past.now() - timedelta(minutes=12)).isoformat(),
-            "modes": ["air", "postal", "express"],
-            "channel": "EDI",
-            "ens_operations": ["lodge", "amend", "invalidate"],
-            "summary": "STI indisponible / STI unavailable",
-            "description": "Demo: the shared trader interface refused every EDI message.",
-        },
+        Declaration(
+            component="STI",
+            organisation_eori=None,
+            scope=Scope.EU,
+            side=None,
+            started_at=past.now() - timedelta(minutes=12),
+            planned=False,
+            planned_until=None,
+            modes=(Mode.AIR, Mode.POSTAL, Mode.EXPRESS),
+            channel=Channel.EDI,
+            ens_operations=(EnsOperation.LODGE, EnsOperation.AMEND, EnsOperation.INVALIDATE),
+            ens_waiting=0,
+            summary="STI indisponible / STI unavailable",
+            description="Demo: the shared trader interface refused every EDI message.",
+        ),
     ).incident
     past.advance(minutes=5)
     apply_action(
-        uow, past, library, desk, sti.id, "activate_fallback", "Procédure de secours autorisée"
+        uow,
+        past,
+        library,
+        desk,
+        sti.id,
+        Action.ACTIVATE_FALLBACK,
+        "Procédure de secours autorisée",
     )
     past.advance(hours=2, minutes=40)
-    apply_action(uow, past, library, desk, sti.id, "recover", "STI de nouveau disponible")
+    apply_action(uow, past, library, desk, sti.id, Action.RECOVER, "STI de nouveau disponible")
     past.advance(minutes=50)
     settle_step(
         uow,
@@ -122,25 +137,31 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
         desk,
         sti.id,
         "operator-relodge",
-        {"status": "done", "note": "Re-dépôts confirmés par les opérateurs concernés"},
+        done=True,
+        note="Re-dépôts confirmés par les opérateurs concernés",
     )
     past.advance(minutes=10)
-    apply_action(uow, past, library, desk, sti.id, "close", "ENS re-déposées dans ICS2")
+    apply_action(uow, past, library, desk, sti.id, Action.CLOSE, "ENS re-déposées dans ICS2")
     declare_incident(
         uow,
         FrozenClock(now - timedelta(minutes=20)),
         library,
         operator,
-        {
-            "component": "EO_SYSTEM",
-            "started_at": (now - timedelta(minutes=35)).isoformat(),
-            "modes": ["air"],
-            "channel": "EDI",
-            "ens_operations": ["lodge"],
-            "ens_waiting": 42,
-            "summary": "Point d'accès AS4 hors service / AS4 access point down",
-            "description": "Demo: our AS4 access point stopped sending after a certificate update.",
-        },
+        Declaration(
+            component="EO_SYSTEM",
+            organisation_eori=None,
+            scope=None,
+            side=None,
+            started_at=now - timedelta(minutes=35),
+            planned=False,
+            planned_until=None,
+            modes=(Mode.AIR,),
+            channel=Channel.EDI,
+            ens_operations=(EnsOperation.LODGE,),
+            ens_waiting=42,
+            summary="Point d'accès AS4 hors service / AS4 access point down",
+            description="Demo: our AS4 access point stopped sending after a certificate update.",
+        ),
     )
 
 
@@ -154,14 +175,14 @@ def _demo_notice(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> None:
         clock,
         library,
         desk,
-        {
-            "components": ["CR", "STI"],
-            "kind": "scheduled",
-            "reason": "scheduled_maintenance",
-            "title": "Maintenance du CR / CR maintenance",
-            "starts_at": start.isoformat(),
-            "expected_end": (start + timedelta(hours=4)).isoformat(),
-            "messages": "Messages sent during the window are rejected: send them again after it.",
-            "fallback_allowed": True,
-        },
+        NoticeDraft(
+            components=("CR", "STI"),
+            kind=NoticeKind.SCHEDULED,
+            reason=Reason.SCHEDULED_MAINTENANCE,
+            title="Maintenance du CR / CR maintenance",
+            starts_at=start.astimezone(UTC),
+            expected_end=(start + timedelta(hours=4)).astimezone(UTC),
+            messages="Messages sent during the window are rejected: send them again after it.",
+            fallback_allowed=True,
+        ),
     )

@@ -9,9 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from bcp.domain.actors import Actor, Role
-from bcp.domain.catalogue import COMPONENTS, Scope, Side
 from bcp.domain.clock import Clock
-from bcp.domain.declaration import parse_declaration
+from bcp.domain.declaration import Declaration
 from bcp.domain.durations import Durations, derive
 from bcp.domain.errors import NotAllowed, NotFound, invalid
 from bcp.domain.evidence import AttachmentLimits, check_evidence
@@ -49,11 +48,11 @@ class IncidentView:
 
 
 def declare_incident(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, data: Mapping[str, Any]
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, declaration: Declaration
 ) -> IncidentView:
     now = clock.now()
     with uow:
-        incident = _prepare(uow, library, actor, data, now)
+        incident = _prepare(uow, library, actor, declaration, now)
         _follow_covering_notice(uow, library, incident, now)
         uow.incidents.add(incident)
         _enqueue_events(uow, incident, incident.events)
@@ -75,7 +74,7 @@ def preview_declaration(
     clock: Clock,
     library: ReflexLibrary,
     actor: Actor,
-    data: Mapping[str, Any],
+    declaration: Declaration,
     *,
     with_notices: bool = True,
 ) -> Preview:
@@ -83,16 +82,15 @@ def preview_declaration(
     notices in force, unless the question is about the rules table alone (`with_notices`)."""
     now = clock.now()
     with uow:
-        incident = _prepare(uow, library, actor, data, now)
+        incident = _prepare(uow, library, actor, declaration, now)
         if with_notices:
             _follow_covering_notice(uow, library, incident, now)
         return Preview(incident.decision(library.active(uow), now), incident.notice_id)
 
 
 def _prepare(
-    uow: UnitOfWork, library: ReflexLibrary, actor: Actor, data: Mapping[str, Any], now: datetime
+    uow: UnitOfWork, library: ReflexLibrary, actor: Actor, declaration: Declaration, now: datetime
 ) -> Incident:
-    declaration = parse_declaration(data, now)
     organisation = None
     eori = declaration.organisation_eori
     if actor.role is Role.OPERATOR:
@@ -126,18 +124,16 @@ def apply_action(
     library: ReflexLibrary,
     actor: Actor,
     incident_id: int,
-    action_name: Any,
-    note: Any = "",
+    action: Action,
+    note: str = "",
 ) -> IncidentView:
-    action = _parse_action(action_name)
-    note = _text(note, "note")
     return change(
         uow,
         clock,
         library,
         actor,
         incident_id,
-        lambda incident, now: incident.apply(action, actor, now, note),
+        lambda incident, now: incident.apply(Action(action), actor, now, note),
     )
 
 
@@ -148,24 +144,19 @@ def settle_step(
     actor: Actor,
     incident_id: int,
     step_id: str,
-    data: Mapping[str, Any],
+    *,
+    done: bool,
+    note: str = "",
+    reference: str = "",
 ) -> IncidentView:
-    unknown = sorted(set(data) - {"status", "note", "reference"})
-    if unknown:
-        raise invalid(unknown[0], "unknown field; send 'status', 'note' and 'reference'")
-    status = data.get("status")
-    if status not in ("done", "skipped"):
-        raise invalid("status", "expected 'done' or 'skipped'")
-    note, reference = _text(data.get("note"), "note"), _text(data.get("reference"), "reference")
+    """Mark a step done, or skip it (a reason required)."""
     return change(
         uow,
         clock,
         library,
         actor,
         incident_id,
-        lambda incident, now: incident.settle_step(
-            step_id, status == "done", actor, now, note, reference
-        ),
+        lambda incident, now: incident.settle_step(step_id, done, actor, now, note, reference),
     )
 
 
@@ -261,28 +252,12 @@ def reclassify(
     library: ReflexLibrary,
     actor: Actor,
     incident_id: int,
-    data: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    note: str = "",
 ) -> IncidentView:
-    """The desk corrects the component, side or scope; the rules of the incident's table version
-    run again and the timeline records both the change and any switch of procedure."""
-    unknown = sorted(set(data) - {"component", "side", "scope", "note"})
-    if unknown:
-        raise invalid(unknown[0], "unknown field; send 'component', 'side', 'scope', 'note'")
-    changes: dict[str, Any] = {}
-    component = data.get("component")
-    if component is not None:
-        if not isinstance(component, str) or component.upper() not in COMPONENTS:
-            raise invalid("component", f"unknown component; known: {', '.join(COMPONENTS)}")
-        changes["component"] = component.upper()
-    for name, enum in (("side", Side), ("scope", Scope)):
-        value = data.get(name)
-        if value is not None:
-            try:
-                changes[name] = enum(value)
-            except ValueError:
-                choices = ", ".join(m.value for m in enum)
-                raise invalid(name, f"unknown value {value!r}; one of: {choices}") from None
-    note = _text(data.get("note"), "note")
+    """The desk corrects the component, side or scope (`changes`, typed values); the rules of
+    the incident's table version run again and the timeline records both the change and any
+    switch of procedure."""
     with uow:
         incident = load_visible(uow, library, actor, incident_id, for_update=True)
         now = clock.now()
@@ -406,22 +381,6 @@ def save(
     _enqueue_events(uow, incident, events)
     if commit:
         uow.commit()
-
-
-def _parse_action(name: Any) -> Action:
-    try:
-        return Action(name)
-    except ValueError:
-        choices = ", ".join(a.value for a in Action)
-        raise invalid("action", f"unknown action {name!r}; expected one of: {choices}") from None
-
-
-def _text(value: Any, name: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise invalid(name, "expected a string")
-    return value
 
 
 def view_of(incident: Incident, actor: Actor, now: datetime) -> IncidentView:

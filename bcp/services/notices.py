@@ -6,15 +6,14 @@ planned or not, recovered), with their timeline events and outbox rows and the r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from bcp.domain.actors import Actor
 from bcp.domain.clock import Clock
 from bcp.domain.errors import NotFound
-from bcp.domain.notices import Notice, NoticeUpdate, check_desk, parse_update, publish
+from bcp.domain.notices import Notice, NoticeDraft, NoticeUpdate, check_desk, publish
 from bcp.domain.status import ComponentStatus, FailingProbe, board
 from bcp.services.incidents import attach_procedure, review, save
 from bcp.services.reflexes import ReflexLibrary
@@ -54,10 +53,10 @@ class Published:
 
 
 def publish_notice(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, data: Mapping[str, Any]
+    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, draft: NoticeDraft
 ) -> Published:
     now = clock.now()
-    publication = publish(data, actor, now)
+    publication = publish(draft, actor, now)
     notice = publication.notice
     with uow:
         uow.notices.add(notice)
@@ -73,10 +72,11 @@ def update_notice(
     library: ReflexLibrary,
     actor: Actor,
     notice_id: int,
-    data: Mapping[str, Any],
+    text: str,
+    expected_end: datetime | None = None,
+    messages: str | None = None,
 ) -> Notice:
     check_desk(actor)
-    text, expected_end, messages = parse_update(data)
     return _change(
         uow,
         clock,

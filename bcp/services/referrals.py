@@ -3,15 +3,12 @@ bcp.domain.referrals): the desk records one, the carrier confirms it and records
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from bcp.domain.actors import Actor
 from bcp.domain.clock import Clock
-from bcp.domain.errors import invalid
 from bcp.domain.incident import Incident
-from bcp.domain.referrals import parse_outcome, parse_referral
+from bcp.domain.referrals import Outcome, ReferralRequest, check_outcome, check_referral
 from bcp.domain.timeline import TimelineEvent
 from bcp.services.incidents import IncidentView, change
 from bcp.services.reflexes import ReflexLibrary
@@ -24,12 +21,12 @@ def record_referral(
     library: ReflexLibrary,
     actor: Actor,
     incident_id: int,
-    data: Mapping[str, Any],
+    request: ReferralRequest,
 ) -> IncidentView:
     def act(incident: Incident, now: datetime) -> list[TimelineEvent]:
         incident.check_may_refer(actor)
-        request = parse_referral(data, now, not_before=incident.facts.started_at)
-        return [incident.record_referral(request, actor, now)]
+        checked = check_referral(request, now, not_before=incident.facts.started_at)
+        return [incident.record_referral(checked, actor, now)]
 
     return change(uow, clock, library, actor, incident_id, act)
 
@@ -41,10 +38,8 @@ def confirm_referral(
     actor: Actor,
     incident_id: int,
     number: int,
-    note: Any = "",
+    note: str = "",
 ) -> IncidentView:
-    if not isinstance(note, str):
-        raise invalid("note", "expected a string")
     return change(
         uow,
         clock,
@@ -62,11 +57,15 @@ def record_outcome(
     actor: Actor,
     incident_id: int,
     number: int,
-    data: Mapping[str, Any],
+    outcome: Outcome,
+    result: str = "",
+    note: str = "",
 ) -> IncidentView:
     def act(incident: Incident, now: datetime) -> list[TimelineEvent]:
         referral = incident.referral_for(number, actor)
-        outcome, result, note = parse_outcome(data, referral.kind)
-        return incident.record_referral_outcome(number, outcome, result, note, actor, now)
+        check_outcome(outcome, result, referral.kind)
+        return incident.record_referral_outcome(
+            number, outcome, result.strip(), note.strip(), actor, now
+        )
 
     return change(uow, clock, library, actor, incident_id, act)

@@ -9,8 +9,8 @@ from typing import Any
 
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import PARIS, Clock
-from bcp.domain.declaration import EARLIEST_YEAR, LATEST_YEAR
 from bcp.domain.errors import NotAllowed, invalid
+from bcp.domain.fields import EARLIEST_YEAR, LATEST_YEAR
 from bcp.domain.incident import Incident
 from bcp.domain.lifecycle import State
 from bcp.domain.postmortem import PostMortem, edit, finalise, timeline_digest, verify

@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         admin,
         auth,
         desk,
+        developers,
         errors,
         guard,
         home,
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         reflexes.bp,
         account.bp,
         status.bp,
+        developers.bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api, url_prefix="/api/v1")

@@ -86,9 +86,11 @@ def new_notice():
     rt = runtime()
     errors, warning, status = [], None, 200
     if request.method == "POST":
-        data = forms.notice(request.form)
         try:
-            published = notices.publish_notice(rt.unit_of_work(), rt.clock, rt.library, actor, data)
+            draft = forms.notice(request.form)
+            published = notices.publish_notice(
+                rt.unit_of_work(), rt.clock, rt.library, actor, draft
+            )
         except InvalidInput as error:
             if [e.field for e in error.errors] == ["short_notice_confirmed"]:
                 warning = error.errors[0].message
@@ -123,12 +125,23 @@ def new_notice():
 def notice_update(notice_id: int):
     actor = require(Role.DESK)
     rt = runtime()
-    data = forms.notice_update(request.form)
+
+    def update():
+        body = forms.notice_update(request.form)
+        return notices.update_notice(
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            actor,
+            notice_id,
+            body.text,
+            body.expected_end,
+            body.messages,
+        )
+
     return _notice_change(
         notice_id,
-        lambda: notices.update_notice(
-            rt.unit_of_work(), rt.clock, rt.library, actor, notice_id, data
-        ),
+        update,
         _("Update published."),
     )
 

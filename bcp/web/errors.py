@@ -14,6 +14,7 @@ from bcp.reports.render import TooBusy
 from bcp.store.db import is_unreachable
 from bcp.web.limits import retry_after
 from bcp.web.problems import domain_problem, problem
+from bcp.web.schemas.edge import NotJson
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,12 @@ def register(app: Flask) -> None:
             )
         response.headers["Retry-After"] = "5"
         return response
+
+    @app.errorhandler(NotJson)
+    def on_not_json(error: NotJson):
+        if _wants_problem():
+            return problem(400, "bad-request", gettext("Bad request"), error.message)
+        return _page(400, error.message)
 
     @app.errorhandler(DomainError)
     def on_domain_error(error: DomainError):

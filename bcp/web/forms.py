@@ -1,4 +1,6 @@
-"""Turning browser forms into the same data the API takes; checks stay in the domain."""
+"""Turning browser forms into the typed values the API's models give: a form is read into the
+same model as the API's body (bcp.web.schemas), so that a page and the API cannot disagree on
+what is valid."""
 
 from __future__ import annotations
 
@@ -9,7 +11,20 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from bcp.domain.clock import PARIS
+from bcp.domain.declaration import Declaration
 from bcp.domain.errors import DomainError, InvalidInput, invalid
+from bcp.domain.notices import NoticeDraft
+from bcp.domain.referrals import ReferralRequest
+from bcp.web.schemas.edge import from_mapping
+from bcp.web.schemas.incidents import (
+    DeclarationBody,
+    ReclassificationBody,
+    StepSettlementBody,
+    TransitionBody,
+)
+from bcp.web.schemas.notices import NoticeBody, NoticeUpdateBody
+from bcp.web.schemas.postmortems import PostMortemEdit
+from bcp.web.schemas.referrals import OutcomeBody, ReferralBody
 
 MAX_ID = 2**31 - 1
 """The largest row id (the databases' integer): a larger number names nothing."""
@@ -54,7 +69,11 @@ def local_time(value: str | None) -> str | None:
     return moment.isoformat()
 
 
-def declaration(form: MultiDict) -> dict[str, Any]:
+def declaration(form: MultiDict) -> Declaration:
+    return from_mapping(DeclarationBody, declaration_data(form)).to_domain()
+
+
+def declaration_data(form: MultiDict) -> dict[str, Any]:
     component, _, side = (form.get("component") or "").partition(":")
     data: dict[str, Any] = {
         "component": component or None,
@@ -75,7 +94,8 @@ def declaration(form: MultiDict) -> dict[str, Any]:
 
 
 def postmortem(form: MultiDict) -> dict[str, Any]:
-    """Action items are typed one a line: what | owner | due date (YYYY-MM-DD)."""
+    """The changes to a post-mortem. Action items are typed one a line: what | owner | due
+    date (YYYY-MM-DD)."""
     data: dict[str, Any] = {
         name: form.get(name, "")
         for name in ("summary", "impact", "root_cause", "went_well", "to_change")
@@ -89,7 +109,7 @@ def postmortem(form: MultiDict) -> dict[str, Any]:
             owner, _, due = rest.partition("|")
             items.append({"what": what.strip(), "owner": owner.strip(), "due": due.strip()})
     data["action_items"] = items
-    return data
+    return from_mapping(PostMortemEdit, data).changes()
 
 
 def messages(error: DomainError) -> list[str]:
@@ -100,7 +120,7 @@ def messages(error: DomainError) -> list[str]:
     return [gettext(error.message)]
 
 
-def notice(form: MultiDict) -> dict[str, Any]:
+def notice(form: MultiDict) -> NoticeDraft:
     data: dict[str, Any] = {
         "components": form.getlist("components"),
         "kind": form.get("kind") or None,
@@ -112,19 +132,19 @@ def notice(form: MultiDict) -> dict[str, Any]:
         "fallback_allowed": form.get("fallback_allowed") == "on",
         "short_notice_confirmed": form.get("short_notice_confirmed") == "on",
     }
-    return {k: v for k, v in data.items() if v is not None}
+    return from_mapping(NoticeBody, {k: v for k, v in data.items() if v is not None}).to_domain()
 
 
-def notice_update(form: MultiDict) -> dict[str, Any]:
+def notice_update(form: MultiDict) -> NoticeUpdateBody:
     data = {
         "text": form.get("text", ""),
         "expected_end": local_time(form.get("expected_end")),
         "messages": form.get("messages") or None,
     }
-    return {k: v for k, v in data.items() if v is not None}
+    return from_mapping(NoticeUpdateBody, {k: v for k, v in data.items() if v is not None})
 
 
-def referral(form: MultiDict) -> dict[str, Any]:
+def referral(form: MultiDict) -> ReferralRequest:
     data = {
         name: form.get(name) or None
         for name in ("kind", "air_waybill", "house_consignment", "ens_reference", "route")
@@ -134,12 +154,30 @@ def referral(form: MultiDict) -> dict[str, Any]:
         "sent_to": form.get("sent_to", ""),
         "request": form.get("request", ""),
     }
-    return {k: v for k, v in data.items() if v is not None}
+    return from_mapping(ReferralBody, {k: v for k, v in data.items() if v is not None}).to_domain()
 
 
-def referral_outcome(form: MultiDict) -> dict[str, Any]:
-    return {
+def referral_outcome(form: MultiDict) -> OutcomeBody:
+    data = {
         "outcome": form.get("outcome") or None,
         "result": form.get("result", ""),
         "note": form.get("note", ""),
     }
+    return from_mapping(OutcomeBody, {k: v for k, v in data.items() if v is not None})
+
+
+def transition(form: MultiDict) -> TransitionBody:
+    return from_mapping(
+        TransitionBody, {"action": form.get("action") or None, "note": form.get("note", "")}
+    )
+
+
+def step(form: MultiDict) -> StepSettlementBody:
+    return from_mapping(
+        StepSettlementBody, {"status": form.get("status") or None, "note": form.get("note", "")}
+    )
+
+
+def reclassification(form: MultiDict) -> ReclassificationBody:
+    fields = ("component", "side", "scope", "note")
+    return from_mapping(ReclassificationBody, {k: v for k, v in form.items() if k in fields and v})

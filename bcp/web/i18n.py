@@ -12,6 +12,10 @@ babel = Babel()
 
 
 def select_locale() -> str:
+    """A page: the language chosen, else the browser's, else French. The API: the request's
+    Accept-Language, else English (what a program calling it most likely reads)."""
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LANGUAGES) or "en"
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen

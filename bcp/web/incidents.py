@@ -85,33 +85,35 @@ def page(incident_id: int):
 def transition(incident_id: int):
     actor = require()
     rt = runtime()
-    return _attempt(
-        incident_id,
-        lambda: service.apply_action(
-            rt.unit_of_work(),
-            rt.clock,
-            rt.library,
-            actor,
-            incident_id,
-            request.form.get("action"),
-            request.form.get("note", ""),
-        ),
-        _("Done."),
-    )
+
+    def act():
+        body = forms.transition(request.form)
+        return service.apply_action(
+            rt.unit_of_work(), rt.clock, rt.library, actor, incident_id, body.action, body.note
+        )
+
+    return _attempt(incident_id, act, _("Done."))
 
 
 @bp.post("/<int:incident_id>/steps/<step_id>")
 def step(incident_id: int, step_id: str):
     actor = require()
     rt = runtime()
-    data = {"status": request.form.get("status"), "note": request.form.get("note", "")}
-    return _attempt(
-        incident_id,
-        lambda: service.settle_step(
-            rt.unit_of_work(), rt.clock, rt.library, actor, incident_id, step_id, data
-        ),
-        _("Step recorded."),
-    )
+
+    def settle():
+        body = forms.step(request.form)
+        return service.settle_step(
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            actor,
+            incident_id,
+            step_id,
+            done=body.status == "done",
+            note=body.note,
+        )
+
+    return _attempt(incident_id, settle, _("Step recorded."))
 
 
 @bp.post("/<int:incident_id>/record")
@@ -146,16 +148,14 @@ def record(incident_id: int):
 def reclassify(incident_id: int):
     actor = require(Role.DESK)
     rt = runtime()
-    data = {
-        k: v for k, v in request.form.items() if k in ("component", "side", "scope", "note") and v
-    }
-    return _attempt(
-        incident_id,
-        lambda: service.reclassify(
-            rt.unit_of_work(), rt.clock, rt.library, actor, incident_id, data
-        ),
-        _("Reclassified; the rules ran again."),
-    )
+
+    def correct():
+        body = forms.reclassification(request.form)
+        return service.reclassify(
+            rt.unit_of_work(), rt.clock, rt.library, actor, incident_id, body.changes(), body.note
+        )
+
+    return _attempt(incident_id, correct, _("Reclassified; the rules ran again."))
 
 
 @bp.post("/<int:incident_id>/fallback-reference")
@@ -217,19 +217,22 @@ def referral_confirm(incident_id: int, number: int):
 def referral_outcome(incident_id: int, number: int):
     actor = require(Role.OPERATOR, Role.DESK)
     rt = runtime()
-    return _attempt(
-        incident_id,
-        lambda: referrals.record_outcome(
+
+    def answer():
+        body = forms.referral_outcome(request.form)
+        return referrals.record_outcome(
             rt.unit_of_work(),
             rt.clock,
             rt.library,
             actor,
             incident_id,
             number,
-            forms.referral_outcome(request.form),
-        ),
-        _("Outcome recorded."),
-    )
+            body.outcome,
+            body.result,
+            body.note,
+        )
+
+    return _attempt(incident_id, answer, _("Outcome recorded."))
 
 
 @bp.get("/<int:incident_id>/attachments/<int:attachment_id>")

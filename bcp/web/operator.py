@@ -46,8 +46,8 @@ def declare():
     decision, notice_id, errors, status = None, None, [], 200
     form = request.form if request.method == "POST" else request.args  # a draft fills the form
     if request.method == "POST":
-        data = forms.declaration(request.form)
         try:
+            data = forms.declaration(request.form)
             if request.form.get("confirm") == "yes":
                 view = service.declare_incident(
                     rt.unit_of_work(), rt.clock, rt.library, actor, data

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, json, request
+from flask_babel import gettext
 
 from bcp.domain.errors import (
     Conflict,
@@ -14,15 +15,16 @@ from bcp.domain.errors import (
     NotAllowed,
     NotFound,
 )
+from bcp.domain.messages import N_
 
 PROBLEM_TYPE = "/problems/"
 
 _DOMAIN: list[tuple[type[DomainError], int, str, str]] = [
-    (InvalidInput, 422, "invalid-input", "The request has invalid values"),
-    (IllegalTransition, 409, "illegal-transition", "This action is not possible now"),
-    (Conflict, 409, "conflict", "Changed by someone else at the same time"),
-    (NotAllowed, 403, "not-allowed", "Your role may not do this"),
-    (NotFound, 404, "not-found", "Not found"),
+    (InvalidInput, 422, "invalid-input", N_("The request has invalid values")),
+    (IllegalTransition, 409, "illegal-transition", N_("This action is not possible now")),
+    (Conflict, 409, "conflict", N_("Changed by someone else at the same time")),
+    (NotAllowed, 403, "not-allowed", N_("Your role may not do this")),
+    (NotFound, 404, "not-found", N_("Not found")),
 ]
 
 
@@ -39,10 +41,15 @@ def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> Re
 
 
 def domain_problem(error: DomainError) -> Response:
+    """The refusal in the request's language, where the catalogue has its messages (the domain
+    and the models mark theirs; a message with values in it stays as written)."""
     for kind, status, slug, title in _DOMAIN:
         if isinstance(error, kind):
             extra: dict[str, Any] = {}
+            detail = gettext(error.message)
             if isinstance(error, InvalidInput):
-                extra["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
-            return problem(status, slug, title, error.message, **extra)
-    return problem(400, "bad-request", "Bad request", error.message)
+                faults = [{"field": e.field, "message": gettext(e.message)} for e in error.errors]
+                extra["errors"] = faults
+                detail = "; ".join(f"{f['field']}: {f['message']}" for f in faults)
+            return problem(status, slug, gettext(title), detail, **extra)
+    return problem(400, "bad-request", gettext("Bad request"), gettext(error.message))

@@ -10,7 +10,10 @@ from bcp.domain.errors import DomainError
 from bcp.domain.reflexes.matrix import matrix
 from bcp.services.incidents import preview_declaration
 from bcp.services.reflexes import active_table
+from bcp.web.forms import messages
 from bcp.web.runtime import runtime
+from bcp.web.schemas.edge import from_mapping
+from bcp.web.schemas.incidents import DeclarationBody
 
 bp = Blueprint("reflexes", __name__)
 
@@ -61,13 +64,18 @@ def _dry_run(args):
         "summary": "dry run",
     }
     try:
+        declaration = from_mapping(DeclarationBody, data).to_domain()
         preview = preview_declaration(
-            rt.unit_of_work(), rt.clock, rt.library, _dry_run_actor(data), data, with_notices=False
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            _dry_run_actor(data),
+            declaration,
+            with_notices=False,
         )
         return preview.decision, []
     except DomainError as error:
-        fields = getattr(error, "errors", None)
-        return None, [f"{e.field}: {e.message}" for e in fields] if fields else [error.message]
+        return None, messages(error)
 
 
 def _dry_run_actor(data) -> Actor:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
-from bcp.domain.declaration import parse_declaration
+from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
+from bcp.domain.declaration import Declaration
 from bcp.domain.incident import Incident, declare
 from bcp.store.reflex_files import REFLEXES_DIR, load_table
 from tests.conftest import T0
@@ -46,9 +47,35 @@ def facts(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
+def declaration(**overrides: Any) -> Declaration:
+    """The same outage as `facts`, as the typed values the domain receives (the API's models
+    build them from the JSON: tests/web/schemas)."""
+    data = facts(**overrides)
+
+    def instant(name: str) -> datetime | None:
+        value = data.get(name)
+        return datetime.fromisoformat(value).astimezone(UTC) if value else None
+
+    return Declaration(
+        component=data["component"],
+        organisation_eori=data.get("organisation"),
+        scope=Scope(data["scope"]) if "scope" in data else None,
+        side=Side(data["side"]) if "side" in data else None,
+        started_at=instant("started_at"),  # type: ignore[arg-type]
+        planned=data.get("planned", False),
+        planned_until=instant("planned_until"),
+        modes=tuple(Mode(m) for m in data["modes"]),
+        channel=Channel(data["channel"]),
+        ens_operations=tuple(EnsOperation(o) for o in data["ens_operations"]),
+        ens_waiting=data.get("ens_waiting", 0),
+        summary=data["summary"],
+        description=data.get("description", ""),
+    )
+
+
 def declared(actor: Actor = OPERATOR, **overrides: Any) -> Incident:
     organisation = actor.organisation
-    return declare(parse_declaration(facts(**overrides), T0), actor, organisation, T0, TABLE)
+    return declare(declaration(**overrides), actor, organisation, T0, TABLE)
 
 
 @pytest.fixture

@@ -9,7 +9,10 @@ import pytest
 
 from bcp.domain.errors import IllegalTransition, InvalidInput, NotAllowed
 from bcp.domain.lifecycle import Action, State
-from bcp.domain.postmortem import PostMortem, edit, finalise, timeline_digest, verify
+from bcp.domain.postmortem import PostMortem, finalise, timeline_digest, verify
+from bcp.domain.postmortem import edit as edit_changes
+from bcp.web.schemas.edge import from_mapping
+from bcp.web.schemas.postmortems import PostMortemEdit
 from tests.conftest import T0
 from tests.domain.conftest import DESK, MANAGER, OPERATOR, declared
 
@@ -19,6 +22,11 @@ WRITTEN = {
     "ens_delayed": 120,
     "action_items": [{"what": "Surveiller l'expiration", "owner": "DG TAXUD", "due": "2026-12-31"}],
 }
+
+
+def edit(current, data, actor, state):
+    """As the API reads it: the model's checks, then the domain's."""
+    return edit_changes(current, from_mapping(PostMortemEdit, data).changes(), actor, state)
 
 
 def closed_incident():

@@ -11,9 +11,11 @@ import pytest
 
 from bcp.domain.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from bcp.domain.lifecycle import Action
-from bcp.domain.referrals import Outcome, ReferralKind, parse_outcome, parse_referral
+from bcp.domain.referrals import Outcome, ReferralKind, check_outcome, check_referral
 from bcp.domain.timeline import EventKind
 from bcp.domain.watch import Timing, due_alerts
+from bcp.web.schemas.edge import from_mapping
+from bcp.web.schemas.referrals import OutcomeBody, ReferralBody
 from tests.conftest import T0
 from tests.domain.conftest import DESK, OPERATOR, OTHER_OPERATOR, declared
 
@@ -40,6 +42,17 @@ def in_fallback():
     return incident
 
 
+def parse_referral(data, now, not_before):
+    """As the API reads it: the model's checks, then the domain's."""
+    return check_referral(from_mapping(ReferralBody, data).to_domain(), now, not_before)
+
+
+def parse_outcome(data, kind):
+    body = from_mapping(OutcomeBody, data)
+    check_outcome(body.outcome, body.result, kind)
+    return body.outcome, body.result, body.note
+
+
 def record(incident, data=None, now=T0):
     request = parse_referral(data or referral(), now, incident.facts.started_at)
     return incident.record_referral(request, DESK, now)
@@ -61,7 +74,10 @@ def test_the_desk_records_a_referral_against_a_consignment(in_fallback):
 def test_a_referral_names_a_consignment_a_kind_a_route_and_whom_it_reached():
     with pytest.raises(InvalidInput) as caught:
         parse_referral({"kind": "xyz", "route": "pigeon"}, T0, T0 - timedelta(hours=1))
-    assert {"kind", "route", "air_waybill", "sent_to"} <= {e.field for e in caught.value.errors}
+    assert {"kind", "route", "sent_to"} <= {e.field for e in caught.value.errors}
+    with pytest.raises(InvalidInput, match="air waybill or the house consignment") as caught:
+        parse_referral(referral(air_waybill=None), T0, T0 - timedelta(hours=1))
+    assert {e.field for e in caught.value.errors} == {"air_waybill"}
 
 
 def test_a_referral_is_not_sent_in_the_future_nor_before_the_outage():

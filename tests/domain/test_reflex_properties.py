@@ -17,13 +17,12 @@ from bcp.domain.catalogue import (
     Side,
     possible_scopes,
 )
-from bcp.domain.declaration import parse_declaration
 from bcp.domain.incident import declare
 from bcp.domain.reflexes.engine import ReflexFacts, check_rule, evaluate, holds
 from bcp.domain.reflexes.model import Anchor
 from bcp.domain.reflexes.progress import StepState
 from tests.conftest import T0
-from tests.domain.conftest import DESK, OPERATOR, PROVIDER_STAFF, TABLE, facts
+from tests.domain.conftest import DESK, OPERATOR, PROVIDER_STAFF, TABLE, declaration
 
 
 @st.composite
@@ -97,7 +96,7 @@ def test_re_evaluation_is_idempotent(facts, minutes_later):
 )
 def test_a_switch_never_loses_a_completed_step(component, settle, hours, reclassify_to):
     incident = declare(
-        parse_declaration(facts(component=component), T0),
+        declaration(component=component),
         OPERATOR,
         OPERATOR.organisation,
         T0,
@@ -125,7 +124,7 @@ def test_a_switch_never_loses_a_completed_step(component, settle, hours, reclass
 
 def test_a_provider_outage_is_decided_for_the_provider():
     incident = declare(
-        parse_declaration(facts(component="PROVIDER_SYSTEM", scope="provider"), T0),
+        declaration(component="PROVIDER_SYSTEM", scope="provider"),
         PROVIDER_STAFF,
         PROVIDER_STAFF.organisation,
         T0,

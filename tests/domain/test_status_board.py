@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bcp.domain.notices import PUBLIC_COMPONENTS, publish
+from bcp.domain.notices import PUBLIC_COMPONENTS
 from bcp.domain.status import CauseKind, FailingProbe, Health, OpenOutage, board
 from tests.conftest import T0
 from tests.domain.conftest import DESK
-from tests.domain.test_notices import maintenance, notice_data
+from tests.domain.test_notices import maintenance, notice_data, publish
 
 
 def health(statuses):

@@ -16,6 +16,7 @@ from bcp.services.probes import add_probe, component_availability, list_probes, 
 from bcp.store.models import ProbeRow
 from tests.domain.conftest import facts
 from tests.jobs.conftest import ANYWHERE, free_port
+from tests.typed import as_declaration
 
 ADMIN = Actor(None, "admin", Role.ADMIN)
 
@@ -75,7 +76,7 @@ def test_no_draft_when_an_incident_is_already_open_and_recovery_is_proposed(
     uow, clock, library, people, http_peer
 ):
     carrier = people.carrier.actor
-    declare_incident(uow, clock, library, carrier, facts(component="EO_SYSTEM"))
+    declare_incident(uow, clock, library, carrier, as_declaration(facts(component="EO_SYSTEM")))
     add_probe(
         uow,
         clock,

@@ -14,6 +14,7 @@ from bcp.services.referrals import confirm_referral, record_referral
 from tests.domain.conftest import facts
 from tests.domain.test_notices import maintenance, notice_data
 from tests.jobs.conftest import ANYWHERE
+from tests.typed import as_declaration, as_notice, as_referral
 
 ADMIN = Actor(None, "admin", Role.ADMIN)
 DNL = {
@@ -26,7 +27,9 @@ DNL = {
 
 
 def in_fallback(uow, clock, library, people) -> int:
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     for action in ("acknowledge", "activate_fallback"):
         apply_action(uow, clock, library, people.desk.actor, incident_id, action)
     return incident_id
@@ -44,7 +47,7 @@ def test_an_unconfirmed_dnl_escalates_every_5_minutes_until_confirmed(
     rt, uow, clock, library, people, smtp
 ):
     incident_id = in_fallback(uow, clock, library, people)
-    record_referral(uow, clock, library, people.desk.actor, incident_id, DNL)
+    record_referral(uow, clock, library, people.desk.actor, incident_id, as_referral(DNL))
     tick(rt)
     sent = [m for _, m in smtp.messages if m["X-BCP-Topic"] == "incident.referral_sent"]
     assert sent and "R1 DNL · AWB 020-12345675" in sent[0].get_content()
@@ -76,7 +79,7 @@ def test_a_scheduler_that_was_down_escalates_once_for_the_level_reached(
     rt, uow, clock, library, people, smtp
 ):
     incident_id = in_fallback(uow, clock, library, people)
-    record_referral(uow, clock, library, people.desk.actor, incident_id, DNL)
+    record_referral(uow, clock, library, people.desk.actor, incident_id, as_referral(DNL))
     clock.advance(minutes=23)
     tick(rt)
     events = get_incident(uow, clock, library, people.desk.actor, incident_id).incident.events
@@ -87,7 +90,7 @@ def test_the_tick_turns_an_overrun_window_unscheduled_and_tells_everyone(
     rt, uow, clock, library, people, smtp
 ):
     data = maintenance(hours_ahead=1, length=2, short_notice_confirmed=True)
-    notice_id = publish_notice(uow, clock, library, people.desk.actor, data).notice.id
+    notice_id = publish_notice(uow, clock, library, people.desk.actor, as_notice(data)).notice.id
     tick(rt)
     published = {to[0] for to, m in smtp.messages if m["X-BCP-Topic"] == "notice.published"}
     assert {"ops@aerofret.example", "ops@express.example", "desk@douane.example"} <= published
@@ -111,7 +114,9 @@ def test_each_notice_update_reaches_a_webhook(rt, uow, clock, library, people, h
         ["notice.published", "notice.updated"],
         destinations=ANYWHERE,
     )
-    notice_id = publish_notice(uow, clock, library, people.desk.actor, notice_data()).notice.id
+    notice_id = publish_notice(
+        uow, clock, library, people.desk.actor, as_notice(notice_data())
+    ).notice.id
     clock.advance(minutes=3)
     set_fallback(uow, clock, library, people.desk.actor, notice_id, allowed=True)
     tick(rt)

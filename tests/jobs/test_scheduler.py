@@ -20,6 +20,7 @@ from bcp.store.db import make_engine
 from bcp.store.models import DeliveryRow, UserRow
 from tests.conftest import T0
 from tests.domain.conftest import facts
+from tests.typed import as_declaration
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -108,7 +109,13 @@ def test_a_sigkill_while_sending_loses_nothing_and_applies_nothing_twice(
         )
         uow.commit()
     for n in range(10):
-        declare_incident(uow, clock, library, people.carrier.actor, facts(summary=f"incident {n}"))
+        declare_incident(
+            uow,
+            clock,
+            library,
+            people.carrier.actor,
+            as_declaration(facts(summary=f"incident {n}")),
+        )
     smtp.delay = 0.3  # a slow server widens the window for the kill
     config = tmp_path / "scheduler.toml"
     config.write_text(

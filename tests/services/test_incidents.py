@@ -23,6 +23,7 @@ from bcp.store.incidents import IncidentFilter
 from bcp.store.models import IncidentRow, OutboxRow, TimelineEventRow
 from tests.conftest import T0
 from tests.domain.conftest import facts
+from tests.typed import as_declaration, as_step
 
 
 def count(uow: UnitOfWork, model) -> int:
@@ -31,7 +32,7 @@ def count(uow: UnitOfWork, model) -> int:
 
 
 def test_a_declaration_is_saved_with_its_timeline_and_its_notification(uow, clock, people, library):
-    view = declare_incident(uow, clock, library, people.carrier.actor, facts())
+    view = declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
     loaded = get_incident(uow, clock, library, people.carrier.actor, view.incident.id).incident
     assert loaded.state is State.DECLARED
     assert loaded.organisation.eori == people.carrier.actor.organisation.eori
@@ -48,7 +49,9 @@ def test_a_declaration_is_saved_with_its_timeline_and_its_notification(uow, cloc
 
 
 def test_the_lifecycle_end_to_end(uow, clock, people, library):
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     for minutes, person, action in [
         (5, people.desk, "acknowledge"),
         (8, people.desk, "activate_fallback"),
@@ -58,7 +61,15 @@ def test_the_lifecycle_end_to_end(uow, clock, people, library):
     ]:
         clock.set(T0 + timedelta(minutes=minutes))
         if action == "operator-relodge":
-            settle_step(uow, clock, library, person.actor, incident_id, action, {"status": "done"})
+            settle_step(
+                uow,
+                clock,
+                library,
+                person.actor,
+                incident_id,
+                action,
+                **as_step({"status": "done"}),
+            )
         else:
             apply_action(uow, clock, library, person.actor, incident_id, action, "ok")
     view = get_incident(uow, clock, library, people.manager.actor, incident_id)
@@ -72,17 +83,27 @@ def test_the_lifecycle_end_to_end(uow, clock, people, library):
 def test_a_refused_declaration_leaves_nothing_behind(uow, clock, people, library):
     with pytest.raises(InvalidInput, match="EORI"):
         declare_incident(
-            uow, clock, library, people.desk.actor, facts(organisation="FR99999999999999")
+            uow,
+            clock,
+            library,
+            people.desk.actor,
+            as_declaration(facts(organisation="FR99999999999999")),
         )
     with pytest.raises(NotAllowed):
         declare_incident(
-            uow, clock, library, people.carrier.actor, facts(organisation="FR77598132400046")
+            uow,
+            clock,
+            library,
+            people.carrier.actor,
+            as_declaration(facts(organisation="FR77598132400046")),
         )
     assert count(uow, IncidentRow) == count(uow, TimelineEventRow) == count(uow, OutboxRow) == 0
 
 
 def test_an_illegal_transition_changes_nothing(uow, clock, people, library):
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     with pytest.raises(IllegalTransition):
         apply_action(uow, clock, library, people.desk.actor, incident_id, "close")
     assert count(uow, TimelineEventRow) == 2
@@ -90,7 +111,9 @@ def test_an_illegal_transition_changes_nothing(uow, clock, people, library):
 
 
 def test_operators_do_not_see_other_organisations_incidents(uow, clock, people, library):
-    own = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    own = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     with pytest.raises(NotFound):
         get_incident(uow, clock, library, people.other_carrier.actor, own)
     with pytest.raises(NotFound):
@@ -99,7 +122,7 @@ def test_operators_do_not_see_other_organisations_incidents(uow, clock, people, 
 
 
 def test_everyone_sees_the_outages_the_desk_declares_for_everyone(uow, clock, people, library):
-    declare_incident(uow, clock, library, people.desk.actor, facts(scope="eu"))
+    declare_incident(uow, clock, library, people.desk.actor, as_declaration(facts(scope="eu")))
     for person in (people.carrier, people.forwarder, people.other_carrier, people.manager):
         [view] = list_incidents(uow, clock, library, person.actor, IncidentFilter())
         assert view.incident.concerns_everyone
@@ -111,16 +134,18 @@ def test_the_clients_of_a_provider_see_its_outage(uow, clock, people, library):
         clock,
         library,
         people.provider.actor,
-        facts(component="PROVIDER_SYSTEM", scope="provider"),
+        as_declaration(facts(component="PROVIDER_SYSTEM", scope="provider")),
     )
     assert len(list_incidents(uow, clock, library, people.forwarder.actor, IncidentFilter())) == 1
     assert list_incidents(uow, clock, library, people.carrier.actor, IncidentFilter()) == []
 
 
 def test_filters(uow, clock, people, library):
-    declare_incident(uow, clock, library, people.carrier.actor, facts())
+    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
     clock.advance(hours=1)
-    later = declare_incident(uow, clock, library, people.other_carrier.actor, facts(component="CR"))
+    later = declare_incident(
+        uow, clock, library, people.other_carrier.actor, as_declaration(facts(component="CR"))
+    )
     apply_action(uow, clock, library, people.desk.actor, later.incident.id, "acknowledge")
     desk = people.desk.actor
     assert len(list_incidents(uow, clock, library, desk, IncidentFilter())) == 2
@@ -145,7 +170,9 @@ def test_two_agents_acknowledging_at_once_one_wins(
     SQLite lets one writer in at a time: the second unit of work waits for the first to end,
     then finds the incident already acknowledged."""
     uow = UnitOfWork(session_factory)
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     first, second = UnitOfWork(session_factory), UnitOfWork(session_factory)
     if backend == "sqlite":
         outcome: list[str] = []
@@ -186,7 +213,9 @@ def test_two_agents_acknowledging_at_once_one_wins(
 
 def test_concurrent_requests_apply_an_action_once(session_factory, clock, people, library):
     uow = UnitOfWork(session_factory)
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     outcomes: list[str] = []
     barrier = threading.Barrier(4)
 
@@ -217,7 +246,7 @@ def test_concurrent_requests_apply_an_action_once(session_factory, clock, people
 
 def test_the_database_refuses_to_rewrite_the_timeline(session_factory, clock, people, library):
     uow = UnitOfWork(session_factory)
-    declare_incident(uow, clock, library, people.carrier.actor, facts())
+    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
     for statement in ("UPDATE timeline_events SET note = 'edited'", "DELETE FROM timeline_events"):
         with session_factory() as session, pytest.raises(DBAPIError, match="append-only"):
             session.execute(text(statement))

@@ -21,6 +21,7 @@ from bcp.services.notices import (
 from bcp.store.models import NoticeUpdateRow, OutboxRow
 from tests.domain.conftest import facts
 from tests.domain.test_notices import maintenance, notice_data
+from tests.typed import as_declaration, as_notice, as_update
 
 
 def state_of(uow, clock, library, people, incident_id):
@@ -32,9 +33,13 @@ def component(board, code):
 
 
 def test_a_notice_takes_in_the_open_incidents_of_its_components(uow, clock, library, people):
-    sti = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
-    cr = declare_incident(uow, clock, library, people.carrier.actor, facts(component="CR"))
-    published = publish_notice(uow, clock, library, people.desk.actor, notice_data())
+    sti = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
+    cr = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts(component="CR"))
+    )
+    published = publish_notice(uow, clock, library, people.desk.actor, as_notice(notice_data()))
     assert published.linked == [sti]
     incident = state_of(uow, clock, library, people, sti)
     assert incident.notice_id == published.notice.id and incident.state is State.ACKNOWLEDGED
@@ -45,10 +50,10 @@ def test_an_incident_declared_under_an_open_window_is_linked_and_in_fallback(
     uow, clock, library, people
 ):
     notice = publish_notice(
-        uow, clock, library, people.desk.actor, notice_data(fallback_allowed=True)
+        uow, clock, library, people.desk.actor, as_notice(notice_data(fallback_allowed=True))
     ).notice
     clock.advance(minutes=5)
-    view = declare_incident(uow, clock, library, people.forwarder.actor, facts())
+    view = declare_incident(uow, clock, library, people.forwarder.actor, as_declaration(facts()))
     assert view.incident.notice_id == notice.id
     assert view.incident.state is State.FALLBACK_ACTIVE
     kinds = [e.kind for e in view.incident.events]
@@ -57,8 +62,10 @@ def test_an_incident_declared_under_an_open_window_is_linked_and_in_fallback(
 
 def test_opening_then_closing_the_window_and_closing_the_notice(uow, clock, library, people):
     desk = people.desk.actor
-    notice_id = publish_notice(uow, clock, library, desk, notice_data()).notice.id
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    notice_id = publish_notice(uow, clock, library, desk, as_notice(notice_data())).notice.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     clock.advance(minutes=2)
     set_fallback(uow, clock, library, desk, notice_id, allowed=True)
     assert state_of(uow, clock, library, people, incident_id).state is State.FALLBACK_ACTIVE
@@ -76,8 +83,10 @@ def test_opening_then_closing_the_window_and_closing_the_notice(uow, clock, libr
 
 def test_each_update_is_notified_through_the_outbox(uow, clock, library, people):
     desk = people.desk.actor
-    notice_id = publish_notice(uow, clock, library, desk, notice_data()).notice.id
-    update_notice(uow, clock, library, desk, notice_id, {"text": "Root cause: a router"})
+    notice_id = publish_notice(uow, clock, library, desk, as_notice(notice_data())).notice.id
+    update_notice(
+        uow, clock, library, desk, notice_id, *as_update({"text": "Root cause: a router"})
+    )
     with uow:
         topics = uow.session.scalars(
             select(OutboxRow.topic).where(OutboxRow.topic.like("notice.%")).order_by(OutboxRow.id)
@@ -86,7 +95,7 @@ def test_each_update_is_notified_through_the_outbox(uow, clock, library, people)
 
 
 def test_notice_updates_are_append_only_in_the_database(uow, clock, library, people):
-    publish_notice(uow, clock, library, people.desk.actor, notice_data())
+    publish_notice(uow, clock, library, people.desk.actor, as_notice(notice_data()))
     with uow, pytest.raises(Exception, match="append-only"):
         uow.session.execute(text("UPDATE notice_updates SET text = 'rewritten'"))
     with uow:
@@ -95,9 +104,11 @@ def test_notice_updates_are_append_only_in_the_database(uow, clock, library, peo
 
 def test_operators_do_not_publish_and_bad_input_writes_nothing(uow, clock, library, people):
     with pytest.raises(NotAllowed):
-        publish_notice(uow, clock, library, people.carrier.actor, notice_data())
+        publish_notice(uow, clock, library, people.carrier.actor, as_notice(notice_data()))
     with pytest.raises(InvalidInput):
-        publish_notice(uow, clock, library, people.desk.actor, notice_data(kind="sometimes"))
+        publish_notice(
+            uow, clock, library, people.desk.actor, as_notice(notice_data(kind="sometimes"))
+        )
     assert status_board(uow, clock).notices == []
 
 
@@ -105,10 +116,12 @@ def test_the_scheduler_turns_an_overrun_maintenance_unscheduled_and_re_runs_the_
     uow, clock, library, people
 ):
     data = maintenance(hours_ahead=0.5, length=1, short_notice_confirmed=True)
-    notice_id = publish_notice(uow, clock, library, people.desk.actor, data).notice.id
+    notice_id = publish_notice(uow, clock, library, people.desk.actor, as_notice(data)).notice.id
     clock.advance(minutes=40)  # the window has begun
     during = facts(component="CR", started_at=clock.now().isoformat())
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, during).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(during)
+    ).incident.id
     incident = state_of(uow, clock, library, people, incident_id)
     assert incident.notice_id == notice_id and incident.reflex.rule_id == "administration-planned"
     assert watch_notices(uow, clock, library) == []

@@ -21,6 +21,7 @@ from bcp.services.incidents import (
 )
 from bcp.services.reflexes import ReflexLibrary, activate, active_table
 from tests.domain.conftest import facts
+from tests.typed import as_declaration, as_reclassification, as_step
 
 
 def steps(view) -> dict[str, StepState]:
@@ -28,7 +29,9 @@ def steps(view) -> dict[str, StepState]:
 
 
 def test_a_step_becomes_overdue_with_the_clock(uow, clock, library, people):
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     assert (
         steps(get_incident(uow, clock, library, people.carrier.actor, incident_id))["desk-announce"]
         is StepState.PENDING
@@ -41,18 +44,22 @@ def test_a_step_becomes_overdue_with_the_clock(uow, clock, library, people):
 
 
 def test_acknowledging_completes_the_announcement_step(uow, clock, library, people):
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     view = apply_action(uow, clock, library, people.desk.actor, incident_id, "acknowledge")
     announce = next(s for s in view.steps if s.step.id == "desk-announce")
     assert (announce.state, announce.by) == (StepState.DONE, people.desk.actor.label)
 
 
 def test_who_may_settle_which_step(uow, clock, library, people):
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
 
     def settle(person, step_id, **data):
         body = {"status": "done", **data}
-        return settle_step(uow, clock, library, person.actor, incident_id, step_id, body)
+        return settle_step(uow, clock, library, person.actor, incident_id, step_id, **as_step(body))
 
     with pytest.raises(NotAllowed, match="desk"):
         settle(people.carrier, "desk-authorise")
@@ -73,7 +80,7 @@ def test_who_may_settle_which_step(uow, clock, library, people):
 
 def test_on_the_operators_side_the_fallback_waits_for_the_sau(uow, clock, library, people):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, facts(component="EO_SYSTEM")
+        uow, clock, library, people.carrier.actor, as_declaration(facts(component="EO_SYSTEM"))
     ).incident.id
     apply_action(uow, clock, library, people.desk.actor, incident_id, "acknowledge")
     with pytest.raises(IllegalTransition, match="operator-contact-sau"):
@@ -85,16 +92,24 @@ def test_on_the_operators_side_the_fallback_waits_for_the_sau(uow, clock, librar
         people.carrier.actor,
         incident_id,
         "operator-contact-sau",
-        {"status": "done", "reference": "<20261122.0812@aerofret.example>"},
+        **as_step({"status": "done", "reference": "<20261122.0812@aerofret.example>"}),
     )
     view = apply_action(uow, clock, library, people.desk.actor, incident_id, "activate_fallback")
     assert steps(view)["desk-decide"] is StepState.DONE
 
 
 def test_the_outage_lasting_past_four_hours_switches_procedure(uow, clock, library, people):
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     settle_step(
-        uow, clock, library, people.carrier.actor, incident_id, "operator-hold", {"status": "done"}
+        uow,
+        clock,
+        library,
+        people.carrier.actor,
+        incident_id,
+        "operator-hold",
+        **as_step({"status": "done"}),
     )
     clock.advance(hours=3)
     assert review_incident(uow, clock, library, incident_id) is None
@@ -112,9 +127,18 @@ def test_the_outage_lasting_past_four_hours_switches_procedure(uow, clock, libra
 
 
 def test_the_desk_reclassifies_and_the_rules_run_again(uow, clock, library, people):
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     with pytest.raises(NotAllowed):
-        reclassify(uow, clock, library, people.carrier.actor, incident_id, {"component": "CR"})
+        reclassify(
+            uow,
+            clock,
+            library,
+            people.carrier.actor,
+            incident_id,
+            *as_reclassification({"component": "CR"}),
+        )
     with pytest.raises(InvalidInput, match="side"):
         reclassify(
             uow,
@@ -122,7 +146,7 @@ def test_the_desk_reclassifies_and_the_rules_run_again(uow, clock, library, peop
             library,
             people.desk.actor,
             incident_id,
-            {"component": "EO_SYSTEM", "side": "administration"},
+            *as_reclassification({"component": "EO_SYSTEM", "side": "administration"}),
         )
     view = reclassify(
         uow,
@@ -130,7 +154,9 @@ def test_the_desk_reclassifies_and_the_rules_run_again(uow, clock, library, peop
         library,
         people.desk.actor,
         incident_id,
-        {"component": "UUMDS", "side": "operator", "note": "certificat expiré"},
+        *as_reclassification(
+            {"component": "UUMDS", "side": "operator", "note": "certificat expiré"}
+        ),
     )
     kinds = [e.kind.value for e in view.incident.events]
     assert kinds[-2:] == ["reclassified", "procedure_switched"]
@@ -148,7 +174,9 @@ def test_the_desk_reclassifies_and_the_rules_run_again(uow, clock, library, peop
 
 
 def test_fallback_references_are_numbered_per_organisation_and_year(uow, clock, library, people):
-    first = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    first = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     with pytest.raises(IllegalTransition, match="fallback is active"):
         issue_fallback_reference(uow, clock, library, people.carrier.actor, first)
     apply_action(uow, clock, library, people.desk.actor, first, "acknowledge")
@@ -160,7 +188,9 @@ def test_fallback_references_are_numbered_per_organisation_and_year(uow, clock, 
     assert refs == ["PS-2026-FR81234567800013-0001", "PS-2026-FR81234567800013-0002"]
     with pytest.raises(NotFound):
         issue_fallback_reference(uow, clock, library, people.other_carrier.actor, first)
-    everyone = declare_incident(uow, clock, library, people.desk.actor, facts(scope="eu"))
+    everyone = declare_incident(
+        uow, clock, library, people.desk.actor, as_declaration(facts(scope="eu"))
+    )
     apply_action(uow, clock, library, people.desk.actor, everyone.incident.id, "activate_fallback")
     with pytest.raises(IllegalTransition, match="declare your organisation's own incident"):
         issue_fallback_reference(uow, clock, library, people.carrier.actor, everyone.incident.id)
@@ -177,7 +207,9 @@ def test_incidents_keep_the_table_version_they_were_decided_with(uow, clock, lib
     table = library.get("fr-2025-10")
     newer = replace(table, version="fr-2026-01")
     both = ReflexLibrary({**library.tables, "fr-2026-01": newer}, "fr-2025-10")
-    old = declare_incident(uow, clock, both, people.carrier.actor, facts()).incident.id
+    old = declare_incident(
+        uow, clock, both, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     admin = Actor(None, "admin", Role.ADMIN)
     with pytest.raises(NotAllowed):
         activate(uow, clock, both, people.carrier.actor, "fr-2026-01", "")
@@ -185,7 +217,9 @@ def test_incidents_keep_the_table_version_they_were_decided_with(uow, clock, lib
         activate(uow, clock, both, admin, "fr-1999-01", "")
     activate(uow, clock, both, admin, "fr-2026-01", "new sheet")
     assert active_table(uow, both).version == "fr-2026-01"
-    new = declare_incident(uow, clock, both, people.carrier.actor, facts()).incident.id
+    new = declare_incident(
+        uow, clock, both, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     clock.advance(hours=5)
     review_incident(uow, clock, both, old)
     versions = {
@@ -197,11 +231,19 @@ def test_incidents_keep_the_table_version_they_were_decided_with(uow, clock, lib
 
 
 def test_a_closed_incident_is_frozen(uow, clock, library, people):
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     apply_action(uow, clock, library, people.carrier.actor, incident_id, "cancel", "erreur")
     with pytest.raises(IllegalTransition, match="frozen"):
         settle_step(
-            uow, clock, library, people.desk.actor, incident_id, "operator-hold", {"status": "done"}
+            uow,
+            clock,
+            library,
+            people.desk.actor,
+            incident_id,
+            "operator-hold",
+            **as_step({"status": "done"}),
         )
     clock.advance(hours=5)
     assert review_incident(uow, clock, library, incident_id) is None

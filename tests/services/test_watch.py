@@ -12,6 +12,7 @@ from bcp.services.incidents import declare_incident, get_incident
 from bcp.services.watch import watch_all
 from bcp.store.models import OutboxRow
 from tests.domain.conftest import facts
+from tests.typed import as_declaration
 
 
 def topics(uow) -> list[str]:
@@ -22,7 +23,9 @@ def topics(uow) -> list[str]:
 def test_the_clock_escalates_and_switches_procedure_as_the_scheduler(
     uow, clock, library, settings, people
 ):
-    incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     assert watch_all(uow, clock, library, settings) == []
     clock.advance(minutes=16)
     [escalated, *_] = watch_all(uow, clock, library, settings)

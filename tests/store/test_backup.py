@@ -9,6 +9,7 @@ from sqlalchemy import MetaData, select
 from bcp.services.incidents import apply_action, declare_incident, record_work
 from bcp.store.db import make_engine
 from tests.domain.conftest import facts
+from tests.typed import as_declaration
 
 
 def snapshot(database_url: str) -> dict[str, list[tuple]]:
@@ -31,7 +32,9 @@ def cli(app, *args: str):
 
 
 def test_a_backup_restores_every_table_as_it_was(app, uow, clock, library, people, tmp_path):
-    first = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+    first = declare_incident(
+        uow, clock, library, people.carrier.actor, as_declaration(facts())
+    ).incident.id
     clock.advance(minutes=5)
     apply_action(uow, clock, library, people.desk.actor, first, "acknowledge", "vu")
     email = ("appel.eml", b"From: desk@douane.fr\n\nAppel")
@@ -46,7 +49,9 @@ def test_a_backup_restores_every_table_as_it_was(app, uow, clock, library, peopl
     assert "backup written" in result.output
 
     clock.advance(minutes=5)
-    declare_incident(uow, clock, library, people.other_carrier.actor, facts(summary="après"))
+    declare_incident(
+        uow, clock, library, people.other_carrier.actor, as_declaration(facts(summary="après"))
+    )
     apply_action(uow, clock, library, people.desk.actor, first, "activate_fallback", "PS")
     assert snapshot(url) != before
 

@@ -25,6 +25,7 @@ from bcp.services.notices import publish_notice
 from bcp.services.referrals import record_referral
 from bcp.store.models import AttachmentRow, DeliveryRow, OutboxRow, WebhookRow
 from tests.domain.conftest import facts
+from tests.typed import as_declaration, as_notice, as_referral
 from tests.web.conftest import Browser
 
 DNL = {"kind": "dnl", "air_waybill": "02012345675", "route": "telephone", "sent_to": "duty"}
@@ -43,6 +44,7 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     "auth.sign_out": ("POST", "/sign-out", {}, "LLLLLL"),  # always ends on the sign-in page
     "reflexes.table_page": ("GET", "/reflexes", None, "OOOOOO"),
     "api.openapi": ("GET", "/api/v1/openapi.json", None, "OOOOOO"),
+    "developers.api_reference": ("GET", "/developers/api", None, "OOOOOO"),
     "api.maintenance_calendar": ("GET", "/api/v1/status/maintenance.ics", None, "OOOOOO"),
     # everyone signed in
     "account.notification_topics": ("GET", "/account/notifications", None, "LOOOOO"),
@@ -130,7 +132,7 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
         "POST",
         "/api/v1/incidents/{incident}/reclassify",
         {"component": "STI"},
-        "LDHODD",
+        "LDDODD",
     ),
     "api.post_fallback_reference": (
         "POST",
@@ -161,7 +163,7 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
         "POST",
         "/api/v1/incidents/{referred}/referrals",
         {"kind": "rfi", "air_waybill": "02012345675", "route": "email", "sent_to": "ops"},
-        "LDHODD",
+        "LDDODD",
     ),
     "api.post_referral_confirmation": (
         "POST",
@@ -183,8 +185,8 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
         None,
         "LOHOOD",
     ),
-    "api.put_postmortem": ("PUT", "/api/v1/incidents/{incident}/postmortem", {}, "LDHDOD"),
-    "api.post_finalise": ("POST", "/api/v1/incidents/{incident}/postmortem/finalise", {}, "LDHDOD"),
+    "api.put_postmortem": ("PUT", "/api/v1/incidents/{incident}/postmortem", {}, "LDDDOD"),
+    "api.post_finalise": ("POST", "/api/v1/incidents/{incident}/postmortem/finalise", {}, "LDDDOD"),
     "manager.postmortem": ("GET", "/manager/incidents/{incident}/postmortem", None, "LDDDOD"),
     # the desk
     "desk.queue": ("GET", "/desk/", None, "LDDODD"),
@@ -283,7 +285,9 @@ def world(browser_app, uow, clock, library, people) -> World:
     each role signed in."""
 
     def fresh() -> dict[str, int]:
-        incident_id = declare_incident(uow, clock, library, people.carrier.actor, facts())
+        incident_id = declare_incident(
+            uow, clock, library, people.carrier.actor, as_declaration(facts())
+        )
         incident_id = incident_id.incident.id
         email = ("refus.eml", b"From: sti@ec.europa.eu\n\nrefused")
         record_work(uow, clock, library, people.carrier.actor, incident_id, attachment=email)
@@ -306,10 +310,12 @@ def world(browser_app, uow, clock, library, people) -> World:
             uow.commit()
         if draft is None:  # the previous one is still open
             draft = drafts_for(uow, people.carrier.actor)[0]
-        referred = declare_incident(uow, clock, library, people.carrier.actor, facts()).incident.id
+        referred = declare_incident(
+            uow, clock, library, people.carrier.actor, as_declaration(facts())
+        ).incident.id
         for action in ("acknowledge", "activate_fallback"):
             apply_action(uow, clock, library, people.desk.actor, referred, action)
-        record_referral(uow, clock, library, people.desk.actor, referred, DNL)
+        record_referral(uow, clock, library, people.desk.actor, referred, as_referral(DNL))
         token = issue_token(uow, clock, None, people.carrier.actor.user_id, "matrix", 30)
         return {
             "token": token.id,
@@ -366,7 +372,9 @@ def world(browser_app, uow, clock, library, people) -> World:
             "user": people.provider.actor.user_id,
             "organisation": people.carrier.actor.organisation_id,
             "document": "operator-fallback-filing",
-            "notice": publish_notice(uow, clock, library, people.desk.actor, NOTICE).notice.id,
+            "notice": publish_notice(
+                uow, clock, library, people.desk.actor, as_notice(NOTICE)
+            ).notice.id,
         },
         browsers={"anonymous": Browser(browser_app)}
         | {role: Browser(browser_app, person) for role, person in cast.items()},

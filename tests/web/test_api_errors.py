@@ -43,7 +43,7 @@ def test_unknown_token(client, people):
 @pytest.mark.parametrize(
     ("overrides", "field", "words"),
     [
-        ({"component": "FAX"}, "component", "unknown component"),
+        ({"component": "FAX"}, "component", "unknown value 'FAX'"),
         ({"started_at": (T0 + timedelta(hours=3)).isoformat()}, "started_at", "future"),
         ({"summary": None}, "summary", "required"),
         ({"ens_waiting": "many"}, "ens_waiting", "whole number"),
@@ -100,9 +100,9 @@ def test_oversized_body(client, app, people):
 @pytest.mark.parametrize(
     ("payload", "status", "words"),
     [
-        ({"action": "reboot"}, 422, "unknown action"),
-        ({"action": 3}, 422, "unknown action"),
-        ({"action": ["acknowledge"]}, 422, "unknown action"),
+        ({"action": "reboot"}, 422, "unknown value"),
+        ({"action": 3}, 422, "unknown value"),
+        ({"action": ["acknowledge"]}, 422, "unknown value"),
         ({}, 422, "required"),
         ({"action": "acknowledge", "note": 5}, 422, "string"),
         ({"action": "acknowledge", "colour": "red"}, 422, "unknown field"),

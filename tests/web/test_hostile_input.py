@@ -20,10 +20,10 @@ from markupsafe import escape
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from bcp.domain.declaration import FIELDS
-from bcp.domain.notices import NOTICE_FIELDS
-from bcp.domain.referrals import REFERRAL_FIELDS
 from bcp.store.models import AttachmentRow, IncidentRow, NoticeRow
+from bcp.web.schemas.incidents import DeclarationBody
+from bcp.web.schemas.notices import NoticeBody
+from bcp.web.schemas.referrals import ReferralBody
 from tests.conftest import T0
 from tests.domain.conftest import facts
 
@@ -168,7 +168,10 @@ def test_hostile_listing_filters_are_refused_clearly(params, api, people):
     assert response.status_code in (200, 422), response.get_data(as_text=True)
 
 
-FORM_FIELDS = [*sorted(FIELDS - {"organisation", "side", "planned"}), "confirm"]
+FORM_FIELDS = [
+    *sorted(set(DeclarationBody.model_fields) - {"organisation", "side", "planned"}),
+    "confirm",
+]
 
 
 @given(
@@ -293,7 +296,7 @@ NOTICE = {
 
 @given(
     fields=st.dictionaries(
-        st.sampled_from([*sorted(NOTICE_FIELDS), "window", "text"]),
+        st.sampled_from([*sorted(NoticeBody.model_fields), "window", "text"]),
         st.one_of(hostile_text, st.sampled_from(DATES), st.sampled_from([str(n) for n in NUMBERS])),
         max_size=5,
     )
@@ -323,7 +326,7 @@ REFERRAL = {"kind": "dnl", "air_waybill": "02012345675", "route": "telephone", "
 
 @given(
     body=st.dictionaries(
-        st.sampled_from([*sorted(REFERRAL_FIELDS), "outcome", "result"]),
+        st.sampled_from([*sorted(ReferralBody.model_fields), "outcome", "result"]),
         any_value,
         max_size=4,
     )

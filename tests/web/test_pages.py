@@ -113,8 +113,15 @@ def test_bad_declarations_are_explained_on_the_form(as_person, people, browser_a
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "cannot start in the future" in page and "modes:" in page
+    assert "modes: expected a list of at least 1" in page
     assert 'value="STI refuse nos ENS"' in page  # what was typed is kept
+    future = operator.post(
+        "/operator/declare", {**DECLARE, "started_at": "2026-11-23T09:00", "confirm": "yes"}
+    )
+    assert future.status_code == 422
+    assert "started_at: an unplanned outage cannot start in the future" in future.get_data(
+        as_text=True
+    )
     assert count(browser_app, IncidentRow) == 0
 
 

@@ -16,6 +16,7 @@ from bcp.services.incidents import (
 )
 from bcp.services.referrals import record_outcome, record_referral
 from tests.domain.conftest import facts
+from tests.typed import as_declaration, as_outcome, as_referral, as_step
 
 DNL = {"kind": "dnl", "air_waybill": "02012345675", "route": "telephone", "sent_to": "Duty"}
 
@@ -34,14 +35,18 @@ def flat(text: str) -> str:
 def closed(uow, clock, library, people):
     """An operator's STI outage followed to closure, with a fallback reference."""
     carrier, desk = people.carrier.actor, people.desk.actor
-    incident_id = declare_incident(uow, clock, library, carrier, facts()).incident.id
+    incident_id = declare_incident(
+        uow, clock, library, carrier, as_declaration(facts())
+    ).incident.id
     clock.advance(minutes=7)
     apply_action(uow, clock, library, desk, incident_id, "acknowledge", "Pris en compte")
     clock.advance(minutes=5)
     apply_action(uow, clock, library, desk, incident_id, "activate_fallback", "Secours autorisé")
-    record_referral(uow, clock, library, desk, incident_id, DNL)
+    record_referral(uow, clock, library, desk, incident_id, as_referral(DNL))
     clock.advance(minutes=3)
-    record_outcome(uow, clock, library, carrier, incident_id, 1, {"outcome": "cargo_not_loaded"})
+    record_outcome(
+        uow, clock, library, carrier, incident_id, 1, *as_outcome({"outcome": "cargo_not_loaded"})
+    )
     issue_fallback_reference(uow, clock, library, carrier, incident_id)
     settle_step(
         uow,
@@ -50,7 +55,7 @@ def closed(uow, clock, library, people):
         carrier,
         incident_id,
         "operator-fallback-filing",
-        {"status": "done", "reference": "PS-2026-FR81234567800013-0001"},
+        **as_step({"status": "done", "reference": "PS-2026-FR81234567800013-0001"}),
     )
     clock.advance(hours=2)
     apply_action(uow, clock, library, carrier, incident_id, "recover")
@@ -61,7 +66,7 @@ def closed(uow, clock, library, people):
         carrier,
         incident_id,
         "operator-relodge",
-        {"status": "done", "note": "12 ENS re-déposées"},
+        **as_step({"status": "done", "note": "12 ENS re-déposées"}),
     )
     clock.advance(minutes=30)
     apply_action(uow, clock, library, desk, incident_id, "close", "Clos")

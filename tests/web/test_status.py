@@ -11,6 +11,7 @@ from bcp.domain.clock import in_paris
 from bcp.services.notices import publish_notice, update_notice
 from tests.conftest import T0
 from tests.domain.test_notices import maintenance, notice_data
+from tests.typed import as_notice, as_update
 from tests.web.test_openapi import conforms, document  # noqa: F401  (the OpenAPI fixture)
 
 DNL = {"kind": "dnl", "air_waybill": "020-12345675", "route": "telephone", "sent_to": "Duty"}
@@ -50,7 +51,7 @@ def test_bad_notices_are_explained_on_the_form(as_person, people, uow):
     response = publish(desk, components=["EO_SYSTEM"], kind="sometimes", title="")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "components: unknown component" in page and "kind: unknown value" in page
+    assert "components: unknown value &#39;EO_SYSTEM&#39;" in page and "kind: unknown value" in page
     assert as_person(people.carrier).page("/status/").count('data-health="operational"') == 6
 
 
@@ -85,7 +86,9 @@ def test_the_status_api_matches_its_schema(
     library,
     people,
 ):
-    publish_notice(uow, clock, library, people.desk.actor, notice_data(fallback_allowed=True))
+    publish_notice(
+        uow, clock, library, people.desk.actor, as_notice(notice_data(fallback_allowed=True))
+    )
     response = client.get("/api/v1/status", headers=people.carrier.auth)
     conforms(document, "/status", "get", response)
     body = response.get_json()
@@ -96,8 +99,10 @@ def test_the_status_api_matches_its_schema(
 
 
 def test_the_maintenance_feed_parses_back_and_follows_updates(client, uow, clock, library, people):
-    notice = publish_notice(uow, clock, library, people.desk.actor, maintenance()).notice
-    publish_notice(uow, clock, library, people.desk.actor, notice_data())  # not scheduled
+    notice = publish_notice(uow, clock, library, people.desk.actor, as_notice(maintenance())).notice
+    publish_notice(
+        uow, clock, library, people.desk.actor, as_notice(notice_data())
+    )  # not scheduled
     response = client.get("/api/v1/status/maintenance.ics")  # public: no token
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     [event] = Calendar.from_ical(response.data).walk("VEVENT")
@@ -112,7 +117,7 @@ def test_the_maintenance_feed_parses_back_and_follows_updates(client, uow, clock
         library,
         people.desk.actor,
         notice.id,
-        {"text": "longer", "expected_end": later.isoformat()},
+        *as_update({"text": "longer", "expected_end": later.isoformat()}),
     )
     [event] = Calendar.from_ical(client.get("/api/v1/status/maintenance.ics").data).walk("VEVENT")
     assert event.decoded("DTEND") == later and int(event["SEQUENCE"]) == 2
@@ -178,7 +183,7 @@ def test_a_notice_shows_each_person_only_the_linked_incidents_they_may_open(
 ):
     own = api.declare(people.carrier).get_json()["id"]
     other = api.declare(people.other_carrier).get_json()["id"]
-    notice = publish_notice(uow, clock, library, people.desk.actor, notice_data()).notice
+    notice = publish_notice(uow, clock, library, people.desk.actor, as_notice(notice_data())).notice
     page = f"/status/notices/{notice.id}"
     carrier = as_person(people.carrier).page(page)
     assert f'href="/incidents/{own}"' in carrier and f'href="/incidents/{other}"' not in carrier

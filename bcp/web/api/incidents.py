@@ -2,132 +2,189 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify, request, url_for
+from flask import g, url_for
 
-from bcp.domain.catalogue import COMPONENTS
-from bcp.domain.errors import invalid
-from bcp.domain.lifecycle import State
+from bcp.domain.actors import Role
 from bcp.services import incidents as service
 from bcp.store.incidents import IncidentFilter
 from bcp.web.api import api
-from bcp.web.api.parsing import json_object, query_datetime, query_int
-from bcp.web.api.serialize import event_json, incident_json
+from bcp.web.api.serialize import event_json, incident_shape
+from bcp.web.api.spec import Answer, operation
 from bcp.web.runtime import runtime
+from bcp.web.schemas.incidents import (
+    DeclarationBody,
+    FallbackReference,
+    IncidentList,
+    IncidentOut,
+    IncidentQuery,
+    ReclassificationBody,
+    StepSettlementBody,
+    Timeline,
+    TransitionBody,
+)
+
+TAG = "incidents"
+INCIDENT = {"incident_id": "$response.body#/id"}
+FROM_INCIDENT = {
+    "GetIncident": ("get_incident", INCIDENT),
+    "GetTimeline": ("get_timeline", INCIDENT),
+    "Transition": ("post_transition", INCIDENT),
+    "SettleFirstStep": (
+        "post_step",
+        {**INCIDENT, "step_id": "$response.body#/steps/0/id"},
+    ),
+    "Reclassify": ("post_reclassify", INCIDENT),
+    "FallbackReference": ("post_fallback_reference", INCIDENT),
+    "Refer": ("post_referral", INCIDENT),
+    "Report": ("get_report", INCIDENT),
+    "PostMortem": ("get_postmortem", INCIDENT),
+}
+"""Where an incident's answer leads: declare → read → act → steps → report."""
 
 
 @api.post("/incidents")
-def post_incident():
+@operation(
+    "Declare an outage; the rules table picks its procedure",
+    tag=TAG,
+    body=DeclarationBody,
+    answer=IncidentOut,
+    status=201,
+    roles=(Role.OPERATOR, Role.DESK),
+    headers={"Location": "The new incident's address"},
+    links=FROM_INCIDENT,
+)
+def post_incident(body: DeclarationBody):
     rt = runtime()
-    view = service.declare_incident(rt.unit_of_work(), rt.clock, rt.library, g.actor, json_object())
-    response = jsonify(incident_json(view, with_timeline=True))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_incident", incident_id=view.incident.id)
-    return response
+    view = service.declare_incident(
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, body.to_domain()
+    )
+    location = url_for("api.get_incident", incident_id=view.incident.id)
+    return Answer(incident_shape(view, with_timeline=True), 201, {"Location": location})
 
 
 @api.get("/incidents")
-def list_incidents():
+@operation(
+    "Incidents visible to you, newest first",
+    tag=TAG,
+    query=IncidentQuery,
+    answer=IncidentList,
+    description="Operators see their organisation's incidents (a provider's, its clients' "
+    "too) and those that concern everyone; the desk and managers see all.",
+)
+def list_incidents(query: IncidentQuery):
     rt = runtime()
     settings = rt.settings
     flt = IncidentFilter(
-        states=_states(request.args.get("status", "")),
-        component=_component(request.args.get("component")),
-        since=query_datetime("since"),
-        limit=query_int("limit", settings.page_size, 1, settings.max_page_size),
-        offset=query_int("offset", 0, 0, 10_000_000),
+        states=query.states(),
+        component=query.component,
+        since=query.since,
+        limit=min(query.limit or settings.page_size, settings.max_page_size),
+        offset=query.offset,
     )
-    org = (request.args.get("org") or "").strip().upper() or None
+    org = query.org.upper() if query.org else None
     views = service.list_incidents(rt.unit_of_work(), rt.clock, rt.library, g.actor, flt, org)
-    return jsonify(
-        {
-            "items": [incident_json(v, with_timeline=False) for v in views],
-            "limit": flt.limit,
-            "offset": flt.offset,
-        }
+    return IncidentList(
+        items=[incident_shape(v, with_timeline=False) for v in views],
+        limit=flt.limit,
+        offset=flt.offset,
     )
 
 
 @api.get("/incidents/<int:incident_id>")
+@operation(
+    "One incident, with its procedure, steps and timeline",
+    tag=TAG,
+    answer=IncidentOut,
+    links=FROM_INCIDENT,
+)
 def get_incident(incident_id: int):
     rt = runtime()
     view = service.get_incident(rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id)
-    return jsonify(incident_json(view, with_timeline=True))
+    return incident_shape(view, with_timeline=True)
 
 
 @api.get("/incidents/<int:incident_id>/timeline")
+@operation("The incident's timeline, append-only", tag=TAG, answer=Timeline)
 def get_timeline(incident_id: int):
     rt = runtime()
     view = service.get_incident(rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id)
-    return jsonify({"items": [event_json(e) for e in view.incident.events]})
+    return Timeline.model_validate({"items": [event_json(e) for e in view.incident.events]})
 
 
 @api.post("/incidents/<int:incident_id>/transitions")
-def post_transition(incident_id: int):
+@operation(
+    "Acknowledge, authorise or refuse the fallback, recover, close or cancel",
+    tag=TAG,
+    body=TransitionBody,
+    answer=IncidentOut,
+    errors=(403, 409),
+    description="The incident's allowed_actions says what you may do now.",
+    links=FROM_INCIDENT,
+)
+def post_transition(incident_id: int, body: TransitionBody):
     rt = runtime()
-    body = json_object()
-    unknown = sorted(set(body) - {"action", "note"})
-    if unknown:
-        raise invalid(unknown[0], "unknown field; send 'action' and optionally 'note'")
-    if "action" not in body:
-        raise invalid("action", "required")
     view = service.apply_action(
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, body.action, body.note
+    )
+    return incident_shape(view, with_timeline=True)
+
+
+@api.post("/incidents/<int:incident_id>/steps/<step_id>")
+@operation(
+    "Mark a step of the procedure done, or skip it with a reason",
+    tag=TAG,
+    body=StepSettlementBody,
+    answer=IncidentOut,
+    errors=(403, 409),
+    links=FROM_INCIDENT,
+)
+def post_step(incident_id: int, step_id: str, body: StepSettlementBody):
+    rt = runtime()
+    view = service.settle_step(
         rt.unit_of_work(),
         rt.clock,
         rt.library,
         g.actor,
         incident_id,
-        body["action"],
-        body.get("note", ""),
+        step_id,
+        done=body.status == "done",
+        note=body.note,
+        reference=body.reference,
     )
-    return jsonify(incident_json(view, with_timeline=True))
-
-
-@api.post("/incidents/<int:incident_id>/steps/<step_id>")
-def post_step(incident_id: int, step_id: str):
-    rt = runtime()
-    view = service.settle_step(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, step_id, json_object()
-    )
-    return jsonify(incident_json(view, with_timeline=True))
+    return incident_shape(view, with_timeline=True)
 
 
 @api.post("/incidents/<int:incident_id>/reclassify")
-def post_reclassify(incident_id: int):
+@operation(
+    "Correct the component, side or scope; the rules run again",
+    tag=TAG,
+    body=ReclassificationBody,
+    answer=IncidentOut,
+    roles=(Role.DESK,),
+    errors=(409,),
+)
+def post_reclassify(incident_id: int, body: ReclassificationBody):
     rt = runtime()
     view = service.reclassify(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, json_object()
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, body.changes(), body.note
     )
-    return jsonify(incident_json(view, with_timeline=True))
+    return incident_shape(view, with_timeline=True)
 
 
 @api.post("/incidents/<int:incident_id>/fallback-references")
+@operation(
+    "Issue the next fallback reference (PS-<year>-<EORI>-<sequence>) for the documents",
+    tag=TAG,
+    answer=FallbackReference,
+    status=201,
+    errors=(403, 409),
+)
 def post_fallback_reference(incident_id: int):
     rt = runtime()
     reference, view = service.issue_fallback_reference(
         rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id
     )
-    response = jsonify(
-        {"reference": reference, "incident": incident_json(view, with_timeline=True)}
+    return Answer(
+        FallbackReference(reference=reference, incident=incident_shape(view, with_timeline=True)),
+        201,
     )
-    response.status_code = 201
-    return response
-
-
-def _states(raw: str) -> tuple[State, ...]:
-    states = []
-    for name in filter(None, (part.strip() for part in raw.split(","))):
-        try:
-            states.append(State(name))
-        except ValueError:
-            choices = ", ".join(s.value for s in State)
-            raise invalid("status", f"unknown state {name!r}; expected: {choices}") from None
-    return tuple(states)
-
-
-def _component(raw: str | None) -> str | None:
-    if not raw:
-        return None
-    code = raw.strip().upper()
-    if code not in COMPONENTS:
-        raise invalid("component", f"unknown component {raw!r}; known: {', '.join(COMPONENTS)}")
-    return code

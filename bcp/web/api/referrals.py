@@ -3,55 +3,89 @@ records its outcome."""
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g
 
-from bcp.domain.fields import object_errors
+from bcp.domain.actors import Role
 from bcp.services import referrals
 from bcp.web.api import api
-from bcp.web.api.parsing import json_object
-from bcp.web.api.serialize import incident_json, referral_json
+from bcp.web.api.serialize import incident_shape, referral_json
+from bcp.web.api.spec import Answer, operation
 from bcp.web.runtime import runtime
+from bcp.web.schemas.incidents import ReferralAnswer
+from bcp.web.schemas.referrals import ConfirmationBody, OutcomeBody, ReferralBody
+
+TAG = "referrals"
+REFERRAL = {
+    "incident_id": "$response.body#/incident/id",
+    "number": "$response.body#/referral/number",
+}
 
 
 @api.post("/incidents/<int:incident_id>/referrals")
-def post_referral(incident_id: int):
+@operation(
+    "Record a referral (RFI, RFS, DNL) passed to the carrier by telephone or e-mail",
+    tag=TAG,
+    body=ReferralBody,
+    answer=ReferralAnswer,
+    status=201,
+    roles=(Role.DESK,),
+    errors=(409,),
+    links={
+        "Confirm": ("post_referral_confirmation", REFERRAL),
+        "Outcome": ("post_referral_outcome", REFERRAL),
+    },
+)
+def post_referral(incident_id: int, body: ReferralBody):
     rt = runtime()
     view = referrals.record_referral(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, json_object()
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, body.to_domain()
     )
-    response = jsonify(
-        {
-            "referral": referral_json(view.incident.referrals[-1]),
-            "incident": incident_json(view, with_timeline=False),
-        }
-    )
-    response.status_code = 201
-    return response
+    return Answer(_answer(view, view.incident.referrals[-1].number), 201)
 
 
 @api.post("/incidents/<int:incident_id>/referrals/<int:number>/confirmation")
-def post_referral_confirmation(incident_id: int, number: int):
+@operation(
+    "The carrier confirms it received the referral",
+    tag=TAG,
+    body=ConfirmationBody,
+    body_required=False,
+    answer=ReferralAnswer,
+    errors=(403, 409),
+)
+def post_referral_confirmation(incident_id: int, number: int, body: ConfirmationBody):
     rt = runtime()
-    body = json_object() if request.get_data(cache=True) else {}
-    object_errors(body, frozenset({"note"})).raise_if_any()
     view = referrals.confirm_referral(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, number, body.get("note", "")
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, number, body.note.strip()
     )
-    return jsonify(_answer(view, number))
+    return _answer(view, number)
 
 
 @api.post("/incidents/<int:incident_id>/referrals/<int:number>/outcome")
-def post_referral_outcome(incident_id: int, number: int):
+@operation(
+    "The referral's outcome: information given, screening done, cargo not loaded",
+    tag=TAG,
+    body=OutcomeBody,
+    answer=ReferralAnswer,
+    errors=(403, 409),
+)
+def post_referral_outcome(incident_id: int, number: int, body: OutcomeBody):
     rt = runtime()
     view = referrals.record_outcome(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, number, json_object()
+        rt.unit_of_work(),
+        rt.clock,
+        rt.library,
+        g.actor,
+        incident_id,
+        number,
+        body.outcome,
+        body.result,
+        body.note,
     )
-    return jsonify(_answer(view, number))
+    return _answer(view, number)
 
 
-def _answer(view, number: int) -> dict:
+def _answer(view, number: int) -> ReferralAnswer:
     referral = next(r for r in view.incident.referrals if r.number == number)
-    return {
-        "referral": referral_json(referral),
-        "incident": incident_json(view, with_timeline=False),
-    }
+    return ReferralAnswer(
+        referral=referral_json(referral), incident=incident_shape(view, with_timeline=False)
+    )

@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g
 
 from bcp.services import incidents as service
 from bcp.services.reflexes import active_table
 from bcp.web.api import api
-from bcp.web.api.parsing import json_object
 from bcp.web.api.serialize import decision_json, table_json
+from bcp.web.api.spec import operation
 from bcp.web.runtime import runtime
+from bcp.web.schemas.incidents import DeclarationBody
+from bcp.web.schemas.reflexes import DecisionOut, ReflexTableOut
+
+TAG = "reflexes"
 
 
 @api.get("/reflexes")
+@operation("The active rules table: rules, procedures, contacts", tag=TAG, answer=ReflexTableOut)
 def get_reflexes():
     rt = runtime()
-    return jsonify(table_json(active_table(rt.unit_of_work(), rt.library)))
+    return ReflexTableOut.model_validate(table_json(active_table(rt.unit_of_work(), rt.library)))
 
 
 @api.post("/reflexes/evaluate")
-def post_evaluate():
+@operation(
+    "Which procedure a declaration would get, and why; nothing is saved",
+    tag=TAG,
+    body=DeclarationBody,
+    answer=DecisionOut,
+    errors=(403,),
+)
+def post_evaluate(body: DeclarationBody):
     rt = runtime()
     preview = service.preview_declaration(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, json_object()
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, body.to_domain()
     )
-    return jsonify(decision_json(preview.decision))
+    return DecisionOut.model_validate(decision_json(preview.decision))

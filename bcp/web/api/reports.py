@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
+from flask import Response, g
 
-from flask import Response, g, jsonify, request
-
-from bcp.domain.errors import invalid
+from bcp.domain.actors import Role
 from bcp.domain.postmortem import PostMortem
-from bcp.reports.documents import check_lang, fallback_pdf, incident_pdf, period_pdf
+from bcp.reports.documents import fallback_pdf, incident_pdf, period_pdf
 from bcp.reports.render import document_key
 from bcp.services import reports
 from bcp.web.api import api
-from bcp.web.api.parsing import json_object
-from bcp.web.api.serialize import instant
+from bcp.web.api.spec import Media, operation
 from bcp.web.runtime import runtime
+from bcp.web.schemas.postmortems import PostMortemEdit, PostMortemOut
+from bcp.web.schemas.reports import DocumentQuery, PeriodQuery
+
+TAG = "reports"
+PDF = Media(
+    "application/pdf",
+    "A PDF/A-3b document, tagged for accessibility",
+    {"type": "string", "format": "binary"},
+)
+MANAGER = (Role.MANAGER,)
 
 
 def incident_document(report, lang: str, step_id: str | None = None) -> bytes:
@@ -38,19 +45,25 @@ def pdf_response(data: bytes, filename: str) -> Response:
 
 
 @api.get("/incidents/<int:incident_id>/report.pdf")
-def get_report(incident_id: int):
+@operation("The incident report", tag=TAG, query=DocumentQuery, answer=PDF)
+def get_report(incident_id: int, query: DocumentQuery):
     rt = runtime()
-    lang = check_lang(request.args.get("lang"))
     report = reports.incident_report(
         rt.unit_of_work(), rt.clock, rt.library, rt.settings, g.actor, incident_id
     )
-    return pdf_response(incident_document(report, lang), f"incident-{incident_id}.pdf")
+    return pdf_response(incident_document(report, query.lang), f"incident-{incident_id}.pdf")
 
 
 @api.get("/incidents/<int:incident_id>/postmortem.pdf")
-def get_postmortem_pdf(incident_id: int):
+@operation(
+    "The post-mortem of a closed incident",
+    tag=TAG,
+    query=DocumentQuery,
+    answer=PDF,
+    errors=(403, 409),
+)
+def get_postmortem_pdf(incident_id: int, query: DocumentQuery):
     rt = runtime()
-    lang = check_lang(request.args.get("lang"))
     report = reports.incident_report(
         rt.unit_of_work(),
         rt.clock,
@@ -60,74 +73,92 @@ def get_postmortem_pdf(incident_id: int):
         incident_id,
         with_postmortem=True,
     )
-    return pdf_response(incident_document(report, lang), f"postmortem-{incident_id}.pdf")
+    return pdf_response(incident_document(report, query.lang), f"postmortem-{incident_id}.pdf")
 
 
 @api.get("/incidents/<int:incident_id>/fallback-documents/<step_id>.pdf")
-def get_fallback_document(incident_id: int, step_id: str):
+@operation(
+    "A fallback document of a step (the e-mail to the desk, the list of ENS to re-lodge)",
+    tag=TAG,
+    query=DocumentQuery,
+    answer=PDF,
+)
+def get_fallback_document(incident_id: int, step_id: str, query: DocumentQuery):
     rt = runtime()
-    lang = check_lang(request.args.get("lang"))
     report = reports.incident_report(
         rt.unit_of_work(), rt.clock, rt.library, rt.settings, g.actor, incident_id
     )
     return pdf_response(
-        incident_document(report, lang, step_id), f"incident-{incident_id}-{step_id}.pdf"
+        incident_document(report, query.lang, step_id), f"incident-{incident_id}-{step_id}.pdf"
     )
 
 
 @api.get("/reports/period.pdf")
-def get_period_report():
+@operation(
+    "The report of a period: incidents, durations, deadlines kept",
+    tag=TAG,
+    query=PeriodQuery,
+    answer=PDF,
+    errors=(403,),
+)
+def get_period_report(query: PeriodQuery):
     rt = runtime()
-    lang = check_lang(request.args.get("lang"))
-    start, end = _date("from"), _date("to")
+    start, end = query.from_, query.to
     report = reports.period_report(
         rt.unit_of_work(), rt.clock, rt.library, rt.settings, g.actor, start, end
     )
-    return pdf_response(period_pdf(report, lang, rt.clock.now()), f"period-{start}-{end}.pdf")
+    return pdf_response(period_pdf(report, query.lang, rt.clock.now()), f"period-{start}-{end}.pdf")
 
 
 @api.get("/incidents/<int:incident_id>/postmortem")
+@operation("The post-mortem of a closed incident", tag=TAG, answer=PostMortemOut, errors=(403,))
 def get_postmortem(incident_id: int):
     rt = runtime()
-    return jsonify(
-        postmortem_json(reports.get_postmortem(rt.unit_of_work(), rt.library, g.actor, incident_id))
+    return postmortem_shape(
+        reports.get_postmortem(rt.unit_of_work(), rt.library, g.actor, incident_id)
     )
 
 
 @api.put("/incidents/<int:incident_id>/postmortem")
-def put_postmortem(incident_id: int):
+@operation(
+    "Edit the post-mortem; the fields left out keep their value",
+    tag=TAG,
+    body=PostMortemEdit,
+    answer=PostMortemOut,
+    roles=MANAGER,
+    errors=(409,),
+)
+def put_postmortem(incident_id: int, body: PostMortemEdit):
     rt = runtime()
     postmortem = reports.edit_postmortem(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, json_object()
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, body.changes()
     )
-    return jsonify(postmortem_json(postmortem))
+    return postmortem_shape(postmortem)
 
 
 @api.post("/incidents/<int:incident_id>/postmortem/finalise")
+@operation(
+    "Finalise the post-mortem: frozen, with digests of its content and of the timeline",
+    tag=TAG,
+    answer=PostMortemOut,
+    roles=MANAGER,
+)
 def post_finalise(incident_id: int):
     rt = runtime()
     postmortem = reports.finalise_postmortem(
         rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id
     )
-    return jsonify(postmortem_json(postmortem))
+    return postmortem_shape(postmortem)
 
 
-def postmortem_json(postmortem: PostMortem) -> dict:
-    return {
-        **postmortem.content(),
-        "finalised": postmortem.finalised,
-        "finalised_at": instant(postmortem.finalised_at),
-        "finalised_by": postmortem.finalised_by,
-        "content_sha256": postmortem.content_sha256,
-        "timeline_sha256": postmortem.timeline_sha256,
-    }
-
-
-def _date(name: str) -> date:
-    value = request.args.get(name)
-    if not value:
-        raise invalid(name, "required: a date, e.g. 2026-11-01")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise invalid(name, "expected a date, e.g. 2026-11-01") from None
+def postmortem_shape(postmortem: PostMortem) -> PostMortemOut:
+    return PostMortemOut.model_validate(
+        {
+            **postmortem.content(),
+            "finalised": postmortem.finalised,
+            "finalised_at": postmortem.finalised_at,
+            "finalised_by": postmortem.finalised_by,
+            "content_sha256": postmortem.content_sha256,
+            "timeline_sha256": postmortem.timeline_sha256,
+        }
+    )

@@ -1,8 +1,9 @@
-"""JSON shapes of the API; keep them in step with openapi.py."""
+"""The API's answers: domain values mapped onto the response models of bcp.web.schemas, which
+check them as they are built and are what the OpenAPI document describes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import url_for
@@ -16,12 +17,17 @@ from bcp.domain.reflexes.progress import StepStatus
 from bcp.domain.timeline import TimelineEvent
 from bcp.services.incidents import IncidentView
 from bcp.services.notices import Board
+from bcp.web.schemas.incidents import IncidentOut, IncidentSummary
 
 
-def instant(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+def instant(moment: datetime | None) -> datetime | None:
+    """An instant for a model's Instant field (written in UTC, with Z, in the JSON)."""
+    return moment
+
+
+def incident_shape(view: IncidentView, *, with_timeline: bool) -> IncidentSummary:
+    body = incident_json(view, with_timeline=with_timeline)
+    return (IncidentOut if with_timeline else IncidentSummary).model_validate(body)
 
 
 def incident_json(view: IncidentView, *, with_timeline: bool) -> dict[str, Any]:
@@ -307,8 +313,3 @@ def status_json(board: Board) -> dict[str, Any]:
         ],
         "notices": [notice_json(n, board.now) for n in board.open_notices],
     }
-
-
-def _names(component: str) -> dict[str, str]:
-    spec = COMPONENTS[component]
-    return {"en": spec.name_en, "fr": spec.name_fr}

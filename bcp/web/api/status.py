@@ -5,25 +5,50 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, g, jsonify, request, url_for
+from flask import Response, g, url_for
 
-from bcp.domain.errors import invalid
-from bcp.domain.fields import object_errors
+from bcp.domain.actors import Role
 from bcp.reports.calendar import maintenance_calendar as calendar_of
 from bcp.services import notices
 from bcp.web.api import api
-from bcp.web.api.parsing import json_object
 from bcp.web.api.serialize import notice_json, status_json
+from bcp.web.api.spec import Answer, Media, operation
 from bcp.web.runtime import runtime
+from bcp.web.schemas.notices import (
+    LinkedNotice,
+    NoticeBody,
+    NoticeCloseBody,
+    NoticeFallbackBody,
+    NoticeOut,
+    NoticeUpdateBody,
+    PublishedNotice,
+    StatusBoard,
+)
+
+TAG = "status and notices"
+DESK = (Role.DESK,)
 
 
 @api.get("/status")
+@operation(
+    "The status board: each component's state, since when, and open notices",
+    tag=TAG,
+    answer=StatusBoard,
+)
 def get_status():
     rt = runtime()
-    return jsonify(status_json(notices.status_board(rt.unit_of_work(), rt.clock)))
+    return StatusBoard.model_validate(
+        status_json(notices.status_board(rt.unit_of_work(), rt.clock))
+    )
 
 
 @api.get("/status/maintenance.ics")
+@operation(
+    "Scheduled unavailabilities as an iCalendar feed (RFC 5545), for calendar applications",
+    tag=TAG,
+    answer=Media("text/calendar", "One VEVENT per notice of scheduled maintenance"),
+    public=True,
+)
 def maintenance_calendar():
     """Public, as the Commission's own maintenance calendar is: a calendar application cannot
     send a token. It says only what the notices say to every operator."""
@@ -42,60 +67,94 @@ def maintenance_calendar():
 
 
 @api.post("/notices")
-def post_notice():
+@operation(
+    "Publish a notice of a scheduled or unscheduled outage, for every operator",
+    tag=TAG,
+    body=NoticeBody,
+    answer=PublishedNotice,
+    status=201,
+    roles=DESK,
+    headers={"Location": "The new notice's address"},
+    description="Scheduled maintenance less than 48 hours ahead is refused (422, field "
+    "short_notice_confirmed) until sent again with short_notice_confirmed: true.",
+)
+def post_notice(body: NoticeBody):
     rt = runtime()
     published = notices.publish_notice(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, json_object()
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, body.to_domain()
     )
     notice = published.notice
-    response = jsonify(
-        {
-            "notice": notice_json(notice, rt.clock.now()),
-            "warnings": published.warnings,
-            "linked_incidents": published.linked,
-        }
+    shape = PublishedNotice(
+        notice=notice_json(notice, rt.clock.now()),
+        warnings=published.warnings,
+        linked_incidents=published.linked,
     )
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_notice", notice_id=notice.id)
-    return response
+    return Answer(shape, 201, {"Location": url_for("api.get_notice", notice_id=notice.id)})
 
 
 @api.get("/notices/<int:notice_id>")
+@operation(
+    "One notice, with its updates and the incidents linked to it", tag=TAG, answer=LinkedNotice
+)
 def get_notice(notice_id: int):
     rt = runtime()
     notice, linked = notices.get_notice(rt.unit_of_work(), g.actor, notice_id)
-    return jsonify({**notice_json(notice, rt.clock.now()), "linked_incidents": linked})
+    return LinkedNotice.model_validate(
+        {**notice_json(notice, rt.clock.now()), "linked_incidents": linked}
+    )
 
 
 @api.post("/notices/<int:notice_id>/updates")
-def post_notice_update(notice_id: int):
+@operation(
+    "Append an update: what changed, a new expected end",
+    tag=TAG,
+    body=NoticeUpdateBody,
+    answer=NoticeOut,
+    roles=DESK,
+)
+def post_notice_update(notice_id: int, body: NoticeUpdateBody):
     rt = runtime()
     notice = notices.update_notice(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, notice_id, json_object()
+        rt.unit_of_work(),
+        rt.clock,
+        rt.library,
+        g.actor,
+        notice_id,
+        body.text,
+        body.expected_end,
+        body.messages,
     )
-    return jsonify(notice_json(notice, rt.clock.now()))
+    return NoticeOut.model_validate(notice_json(notice, rt.clock.now()))
 
 
 @api.post("/notices/<int:notice_id>/fallback")
-def post_notice_fallback(notice_id: int):
+@operation(
+    "Open or close the notice's fallback window",
+    tag=TAG,
+    body=NoticeFallbackBody,
+    answer=NoticeOut,
+    roles=DESK,
+)
+def post_notice_fallback(notice_id: int, body: NoticeFallbackBody):
     rt = runtime()
-    body = json_object()
-    object_errors(body, frozenset({"allowed", "text"})).raise_if_any()
-    allowed = body.get("allowed")
-    if not isinstance(allowed, bool):
-        raise invalid("allowed", "required: true opens the fallback window, false closes it")
     notice = notices.set_fallback(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, notice_id, allowed, body.get("text")
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, notice_id, body.allowed, body.text
     )
-    return jsonify(notice_json(notice, rt.clock.now()))
+    return NoticeOut.model_validate(notice_json(notice, rt.clock.now()))
 
 
 @api.post("/notices/<int:notice_id>/close")
-def post_notice_close(notice_id: int):
+@operation(
+    "Close the notice: the outage is over",
+    tag=TAG,
+    body=NoticeCloseBody,
+    body_required=False,
+    answer=NoticeOut,
+    roles=DESK,
+)
+def post_notice_close(notice_id: int, body: NoticeCloseBody):
     rt = runtime()
-    body = json_object() if request.get_data(cache=True) else {}
-    object_errors(body, frozenset({"text"})).raise_if_any()
     notice = notices.close_notice(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, notice_id, body.get("text")
+        rt.unit_of_work(), rt.clock, rt.library, g.actor, notice_id, body.text
     )
-    return jsonify(notice_json(notice, rt.clock.now()))
+    return NoticeOut.model_validate(notice_json(notice, rt.clock.now()))
