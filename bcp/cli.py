@@ -16,6 +16,7 @@ from bcp.domain.reflexes.engine import ReflexFacts, evaluate
 from bcp.domain.reflexes.table import TableError, parse_duration
 from bcp.reports.documents import fallback_pdf, incident_pdf, period_pdf
 from bcp.services import accounts, reports
+from bcp.services.context import Context
 from bcp.services.demo import load_demo
 from bcp.services.incidents import open_incident_ids, review_incident
 from bcp.services.reflexes import activate, active_table
@@ -311,7 +312,7 @@ def reflexes_activate(version: str, note: str) -> None:
     rt = runtime()
     operator = Actor(user_id=None, label="command line", role=Role.ADMIN)
     try:
-        table = activate(rt.unit_of_work(), rt.clock, rt.library, operator, version, note)
+        table = activate(Context(rt.unit_of_work(), rt.clock, rt.library, operator), version, note)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"rules table {table.version} is active")
@@ -341,11 +342,8 @@ def report(incident_id: int, output: Path, lang: str, postmortem: bool, step_id:
     rt = runtime()
     try:
         data = reports.incident_report(
-            rt.unit_of_work(),
-            rt.clock,
-            rt.library,
+            Context(rt.unit_of_work(), rt.clock, rt.library, _CLI_MANAGER),
             rt.settings,
-            _CLI_MANAGER,
             incident_id,
             with_postmortem=postmortem,
         )
@@ -367,11 +365,8 @@ def period_report_command(start, end, output: Path, lang: str):
     rt = runtime()
     try:
         data = reports.period_report(
-            rt.unit_of_work(),
-            rt.clock,
-            rt.library,
+            Context(rt.unit_of_work(), rt.clock, rt.library, _CLI_MANAGER),
             rt.settings,
-            _CLI_MANAGER,
             start.date(),
             end.date(),
         )

@@ -22,6 +22,7 @@ from bcp.domain.durations import Milestones
 from bcp.domain.lifecycle import State
 from bcp.domain.reflexes.progress import StepState
 from bcp.domain.statistics import Summary, group, month_of, summarise
+from bcp.services.context import Context
 from bcp.services.incidents import IncidentView, list_incidents
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
@@ -123,18 +124,15 @@ class DashboardCache:
 
 
 def dashboard(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     cache: DashboardCache | None = None,
 ) -> Dashboard:
     """For the desk, managers and admins, who all see every incident."""
     if cache is None:
-        return _compute(uow, clock, library, actor)
-    with uow.reading():
-        last_event_id = uow.incidents.last_event_id()
-    return cache.serve(last_event_id, lambda: _compute(uow, clock, library, actor))
+        return _compute(ctx.uow, ctx.clock, ctx.library, ctx.actor)
+    with ctx.uow.reading():
+        last_event_id = ctx.uow.incidents.last_event_id()
+    return cache.serve(last_event_id, lambda: _compute(ctx.uow, ctx.clock, ctx.library, ctx.actor))
 
 
 def _compute(uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor) -> Dashboard:
@@ -144,7 +142,8 @@ def _compute(uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor
         rows = uow.incidents.milestones_since(since)
         open_counts = uow.incidents.open_counts()
     in_fallback = list_incidents(
-        uow, clock, library, actor, IncidentFilter(states=(State.FALLBACK_ACTIVE,), limit=500)
+        Context(uow, clock, library, actor),
+        IncidentFilter(states=(State.FALLBACK_ACTIVE,), limit=500),
     )
     open_by_component: dict[str, Counter] = {}
     for component, state, count in sorted(open_counts, key=lambda c: c[0]):

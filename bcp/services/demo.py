@@ -14,6 +14,7 @@ from bcp.domain.declaration import Declaration
 from bcp.domain.lifecycle import Action
 from bcp.domain.notices import NoticeDraft, NoticeKind, Reason
 from bcp.services.accounts import actor_for_token, add_organisation, add_user
+from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident, settle_step
 from bcp.services.notices import publish_notice
 from bcp.services.reflexes import ReflexLibrary
@@ -97,10 +98,7 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
     now = clock.now()
     past = FrozenClock(now - timedelta(days=1, hours=3))
     sti = declare_incident(
-        uow,
-        past,
-        library,
-        desk,
+        Context(uow, past, library, desk),
         Declaration(
             component="STI",
             organisation_eori=None,
@@ -119,34 +117,29 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
     ).incident
     past.advance(minutes=5)
     apply_action(
-        uow,
-        past,
-        library,
-        desk,
+        Context(uow, past, library, desk),
         sti.id,
         Action.ACTIVATE_FALLBACK,
         "Procédure de secours autorisée",
     )
     past.advance(hours=2, minutes=40)
-    apply_action(uow, past, library, desk, sti.id, Action.RECOVER, "STI de nouveau disponible")
+    apply_action(
+        Context(uow, past, library, desk), sti.id, Action.RECOVER, "STI de nouveau disponible"
+    )
     past.advance(minutes=50)
     settle_step(
-        uow,
-        past,
-        library,
-        desk,
+        Context(uow, past, library, desk),
         sti.id,
         "operator-relodge",
         done=True,
         note="Re-dépôts confirmés par les opérateurs concernés",
     )
     past.advance(minutes=10)
-    apply_action(uow, past, library, desk, sti.id, Action.CLOSE, "ENS re-déposées dans ICS2")
+    apply_action(
+        Context(uow, past, library, desk), sti.id, Action.CLOSE, "ENS re-déposées dans ICS2"
+    )
     declare_incident(
-        uow,
-        FrozenClock(now - timedelta(minutes=20)),
-        library,
-        operator,
+        Context(uow, FrozenClock(now - timedelta(minutes=20)), library, operator),
         Declaration(
             component="EO_SYSTEM",
             organisation_eori=None,
@@ -171,10 +164,7 @@ def _demo_notice(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> None:
     day = in_paris(clock.now()).date() + timedelta(days=5)
     start = datetime.combine(day, time(22, 0), tzinfo=PARIS)
     publish_notice(
-        uow,
-        clock,
-        library,
-        desk,
+        Context(uow, clock, library, desk),
         NoticeDraft(
             components=("CR", "STI"),
             kind=NoticeKind.SCHEDULED,

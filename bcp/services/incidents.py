@@ -20,6 +20,7 @@ from bcp.domain.referrals import describe
 from bcp.domain.reflexes.engine import Decision
 from bcp.domain.reflexes.progress import StepStatus
 from bcp.domain.timeline import EventKind, TimelineEvent
+from bcp.services.context import Context
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import organisation_by_eori
@@ -47,17 +48,15 @@ class IncidentView:
         return next((e for e in reversed(self.incident.events) if e.kind in kinds), None)
 
 
-def declare_incident(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, declaration: Declaration
-) -> IncidentView:
-    now = clock.now()
-    with uow:
-        incident = _prepare(uow, library, actor, declaration, now)
-        _follow_covering_notice(uow, library, incident, now)
-        uow.incidents.add(incident)
-        _enqueue_events(uow, incident, incident.events)
-        uow.commit()
-    return view_of(incident, actor, now)
+def declare_incident(ctx: Context, declaration: Declaration) -> IncidentView:
+    now = ctx.clock.now()
+    with ctx.uow:
+        incident = _prepare(ctx.uow, ctx.library, ctx.actor, declaration, now)
+        _follow_covering_notice(ctx.uow, ctx.library, incident, now)
+        ctx.uow.incidents.add(incident)
+        _enqueue_events(ctx.uow, incident, incident.events)
+        ctx.uow.commit()
+    return view_of(incident, ctx.actor, now)
 
 
 @dataclass(frozen=True)
@@ -70,22 +69,19 @@ class Preview:
 
 
 def preview_declaration(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     declaration: Declaration,
     *,
     with_notices: bool = True,
 ) -> Preview:
     """The procedure a declaration would get, and why, without saving anything; with the desk's
     notices in force, unless the question is about the rules table alone (`with_notices`)."""
-    now = clock.now()
-    with uow:
-        incident = _prepare(uow, library, actor, declaration, now)
+    now = ctx.clock.now()
+    with ctx.uow:
+        incident = _prepare(ctx.uow, ctx.library, ctx.actor, declaration, now)
         if with_notices:
-            _follow_covering_notice(uow, library, incident, now)
-        return Preview(incident.decision(library.active(uow), now), incident.notice_id)
+            _follow_covering_notice(ctx.uow, ctx.library, incident, now)
+        return Preview(incident.decision(ctx.library.active(ctx.uow), now), incident.notice_id)
 
 
 def _prepare(
@@ -119,29 +115,18 @@ def _follow_covering_notice(
 
 
 def apply_action(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     incident_id: int,
     action: Action,
     note: str = "",
 ) -> IncidentView:
     return change(
-        uow,
-        clock,
-        library,
-        actor,
-        incident_id,
-        lambda incident, now: incident.apply(Action(action), actor, now, note),
+        ctx, incident_id, lambda incident, now: incident.apply(Action(action), ctx.actor, now, note)
     )
 
 
 def settle_step(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     incident_id: int,
     step_id: str,
     *,
@@ -151,20 +136,14 @@ def settle_step(
 ) -> IncidentView:
     """Mark a step done, or skip it (a reason required)."""
     return change(
-        uow,
-        clock,
-        library,
-        actor,
+        ctx,
         incident_id,
-        lambda incident, now: incident.settle_step(step_id, done, actor, now, note, reference),
+        lambda incident, now: incident.settle_step(step_id, done, ctx.actor, now, note, reference),
     )
 
 
 def record_work(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     incident_id: int,
     *,
     note: str = "",
@@ -177,14 +156,14 @@ def record_work(
     reference of the e-mail sent and a piece of evidence, all in one transaction."""
     attachment_limits = attachment_limits or AttachmentLimits()
     content_type = check_evidence(*attachment) if attachment else None
-    with uow:
-        incident = load_visible(uow, library, actor, incident_id, for_update=True)
-        now = clock.now()
-        events = review(incident, library, now)
+    with ctx.uow:
+        incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id, for_update=True)
+        now = ctx.clock.now()
+        events = review(incident, ctx.library, now)
         evidence = None
         if attachment is not None:
             filename, data = attachment
-            count, total = uow.incidents.attachment_totals(incident_id)
+            count, total = ctx.uow.incidents.attachment_totals(incident_id)
             if problem := attachment_limits.problem(count, total, len(data)):
                 raise invalid("attachment", problem)
             row = AttachmentRow(
@@ -195,10 +174,10 @@ def record_work(
                 sha256=hashlib.sha256(data).hexdigest(),
                 data=data,
                 uploaded_at=now,
-                uploaded_by_id=actor.user_id,
+                uploaded_by_id=ctx.actor.user_id,
             )
-            uow.session.add(row)
-            uow.session.flush()
+            ctx.uow.session.add(row)
+            ctx.uow.session.flush()
             evidence = {
                 "id": row.id,
                 "filename": row.filename,
@@ -207,50 +186,42 @@ def record_work(
                 "sha256": row.sha256,
             }
         if step_id:
-            events.append(incident.settle_step(step_id, True, actor, now, note, reference))
+            events.append(incident.settle_step(step_id, True, ctx.actor, now, note, reference))
             if evidence is not None:
-                events.append(incident.record_note(actor, now, "", "", evidence))
+                events.append(incident.record_note(ctx.actor, now, "", "", evidence))
         else:
-            events.append(incident.record_note(actor, now, note, reference, evidence))
-        save(uow, incident, events)
-    return view_of(incident, actor, now)
+            events.append(incident.record_note(ctx.actor, now, note, reference, evidence))
+        save(ctx.uow, incident, events)
+    return view_of(incident, ctx.actor, now)
 
 
-def get_attachment(
-    uow: UnitOfWork, library: ReflexLibrary, actor: Actor, incident_id: int, attachment_id: int
-) -> AttachmentRow:
-    with uow:
-        load_visible(uow, library, actor, incident_id)
-        row = uow.session.get(AttachmentRow, attachment_id)
+def get_attachment(ctx: Context, incident_id: int, attachment_id: int) -> AttachmentRow:
+    with ctx.uow:
+        load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
+        row = ctx.uow.session.get(AttachmentRow, attachment_id)
         if row is None or row.incident_id != incident_id:
             raise NotFound(f"no attachment {attachment_id} on incident {incident_id}")
         return row
 
 
 def change(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     incident_id: int,
     act: Callable[[Incident, datetime], TimelineEvent | list[TimelineEvent]],
 ) -> IncidentView:
     """Load under lock, let time re-run the rules first, act, save events and outbox rows."""
-    with uow:
-        incident = load_visible(uow, library, actor, incident_id, for_update=True)
-        now = clock.now()
-        events = review(incident, library, now)
+    with ctx.uow:
+        incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id, for_update=True)
+        now = ctx.clock.now()
+        events = review(incident, ctx.library, now)
         done = act(incident, now)
         events += done if isinstance(done, list) else [done]
-        save(uow, incident, events)
-    return view_of(incident, actor, now)
+        save(ctx.uow, incident, events)
+    return view_of(incident, ctx.actor, now)
 
 
 def reclassify(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     incident_id: int,
     changes: Mapping[str, Any],
     note: str = "",
@@ -258,13 +229,13 @@ def reclassify(
     """The desk corrects the component, side or scope (`changes`, typed values); the rules of
     the incident's table version run again and the timeline records both the change and any
     switch of procedure."""
-    with uow:
-        incident = load_visible(uow, library, actor, incident_id, for_update=True)
-        now = clock.now()
-        events = [incident.reclassify(actor, now, note, **changes)]
-        events += review(incident, library, now, actor)
-        save(uow, incident, events)
-    return view_of(incident, actor, now)
+    with ctx.uow:
+        incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id, for_update=True)
+        now = ctx.clock.now()
+        events = [incident.reclassify(ctx.actor, now, note, **changes)]
+        events += review(incident, ctx.library, now, ctx.actor)
+        save(ctx.uow, incident, events)
+    return view_of(incident, ctx.actor, now)
 
 
 def review_incident(
@@ -283,19 +254,17 @@ def review_incident(
     return events[0] if events else None
 
 
-def issue_fallback_reference(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, incident_id: int
-) -> tuple[str, IncidentView]:
-    with uow:
-        incident = load_visible(uow, library, actor, incident_id, for_update=True)
-        now = clock.now()
+def issue_fallback_reference(ctx: Context, incident_id: int) -> tuple[str, IncidentView]:
+    with ctx.uow:
+        incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id, for_update=True)
+        now = ctx.clock.now()
         if incident.organisation is None:
-            incident.issue_fallback_reference(actor, now, 0)  # raises with the reason
+            incident.issue_fallback_reference(ctx.actor, now, 0)  # raises with the reason
         org_id = incident.organisation.id
-        sequence = uow.incidents.last_fallback_sequence(org_id, now.year) + 1
-        event = incident.issue_fallback_reference(actor, now, sequence)
+        sequence = ctx.uow.incidents.last_fallback_sequence(org_id, now.year) + 1
+        event = incident.issue_fallback_reference(ctx.actor, now, sequence)
         reference = event.changes["reference"]
-        uow.session.add(
+        ctx.uow.session.add(
             FallbackReferenceRow(
                 reference=reference,
                 incident_id=incident_id,
@@ -303,40 +272,35 @@ def issue_fallback_reference(
                 year=now.year,
                 sequence=sequence,
                 issued_at=now,
-                issued_by_id=actor.user_id,
+                issued_by_id=ctx.actor.user_id,
             )
         )
-        save(uow, incident, [event])
-    return reference, view_of(incident, actor, now)
+        save(ctx.uow, incident, [event])
+    return reference, view_of(incident, ctx.actor, now)
 
 
-def get_incident(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, incident_id: int
-) -> IncidentView:
-    with uow.reading():
-        incident = load_visible(uow, library, actor, incident_id)
-    return view_of(incident, actor, clock.now())
+def get_incident(ctx: Context, incident_id: int) -> IncidentView:
+    with ctx.uow.reading():
+        incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
+    return view_of(incident, ctx.actor, ctx.clock.now())
 
 
 def list_incidents(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     flt: IncidentFilter,
     org_eori: str | None = None,
 ) -> list[IncidentView]:
-    now = clock.now()
-    with uow.reading():
+    now = ctx.clock.now()
+    with ctx.uow.reading():
         if org_eori is not None:
-            row = organisation_by_eori(uow.session, org_eori)
+            row = organisation_by_eori(ctx.uow.session, org_eori)
             if row is None:
                 return []
             flt = replace(flt, organisation_id=row.id)
-        incidents = uow.incidents.list(actor, flt)
+        incidents = ctx.uow.incidents.list(ctx.actor, flt)
     for incident in incidents:
-        attach_procedure(incident, library)
-    return [view_of(i, actor, now) for i in incidents]
+        attach_procedure(incident, ctx.library)
+    return [view_of(i, ctx.actor, now) for i in incidents]
 
 
 def open_incident_ids(uow: UnitOfWork) -> list[int]:

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bcp.domain.actors import Actor
 from bcp.domain.clock import Clock
 from bcp.domain.errors import NotFound
 from bcp.domain.notices import Notice, NoticeDraft, NoticeUpdate, check_desk, publish
 from bcp.domain.status import ComponentStatus, FailingProbe, board
+from bcp.services.context import Context
 from bcp.services.incidents import attach_procedure, review, save
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
@@ -52,66 +52,62 @@ class Published:
     linked: list[int]
 
 
-def publish_notice(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, draft: NoticeDraft
-) -> Published:
-    now = clock.now()
-    publication = publish(draft, actor, now)
+def publish_notice(ctx: Context, draft: NoticeDraft) -> Published:
+    now = ctx.clock.now()
+    publication = publish(draft, ctx.actor, now)
     notice = publication.notice
-    with uow:
-        uow.notices.add(notice)
-        _enqueue(uow, notice, notice.updates)
-        linked = _propagate(uow, library, notice, uow.incidents.unlinked_on(notice.components), now)
-        uow.commit()
+    with ctx.uow:
+        ctx.uow.notices.add(notice)
+        _enqueue(ctx.uow, notice, notice.updates)
+        linked = _propagate(
+            ctx.uow, ctx.library, notice, ctx.uow.incidents.unlinked_on(notice.components), now
+        )
+        ctx.uow.commit()
     return Published(notice, publication.warnings, linked)
 
 
 def update_notice(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     notice_id: int,
     text: str,
     expected_end: datetime | None = None,
     messages: str | None = None,
 ) -> Notice:
-    check_desk(actor)
+    check_desk(ctx.actor)
     return _change(
-        uow,
-        clock,
-        library,
+        ctx.uow,
+        ctx.clock,
+        ctx.library,
         notice_id,
-        lambda notice, now: [notice.add_update(actor, now, text, expected_end, messages)],
+        lambda notice, now: [notice.add_update(ctx.actor, now, text, expected_end, messages)],
     )
 
 
 def set_fallback(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     notice_id: int,
     allowed: bool,
     text: str = "",
 ) -> Notice:
     """Open the notice's fallback window (`allowed`) or close it."""
-    check_desk(actor)
+    check_desk(ctx.actor)
 
     def act(notice: Notice, now: datetime) -> list[NoticeUpdate]:
         if allowed:
-            return [notice.open_fallback(actor, now, text)]
-        return [notice.close_fallback(actor, now, text)]
+            return [notice.open_fallback(ctx.actor, now, text)]
+        return [notice.close_fallback(ctx.actor, now, text)]
 
-    return _change(uow, clock, library, notice_id, act)
+    return _change(ctx.uow, ctx.clock, ctx.library, notice_id, act)
 
 
-def close_notice(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, notice_id: int, text: str
-) -> Notice:
-    check_desk(actor)
+def close_notice(ctx: Context, notice_id: int, text: str) -> Notice:
+    check_desk(ctx.actor)
     return _change(
-        uow, clock, library, notice_id, lambda notice, now: notice.close(actor, now, text)
+        ctx.uow,
+        ctx.clock,
+        ctx.library,
+        notice_id,
+        lambda notice, now: notice.close(ctx.actor, now, text),
     )
 
 
@@ -130,14 +126,14 @@ def _overrun(notice: Notice, now: datetime) -> list[NoticeUpdate]:
     return [update] if update else []
 
 
-def get_notice(uow: UnitOfWork, actor: Actor, notice_id: int) -> tuple[Notice, list[int]]:
+def get_notice(ctx: Context, notice_id: int) -> tuple[Notice, list[int]]:
     """A notice is public to everyone signed in; of the incidents linked to it, each person sees
     those they may open."""
-    with uow.reading():
-        notice = uow.notices.get(notice_id)
+    with ctx.uow.reading():
+        notice = ctx.uow.notices.get(notice_id)
         if notice is None:
             raise NotFound(f"no notice {notice_id}")
-        return notice, uow.incidents.linked_to(notice_id, actor)
+        return notice, ctx.uow.incidents.linked_to(notice_id, ctx.actor)
 
 
 def status_board(uow: UnitOfWork, clock: Clock) -> Board:

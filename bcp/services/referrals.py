@@ -5,56 +5,41 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bcp.domain.actors import Actor
-from bcp.domain.clock import Clock
 from bcp.domain.incident import Incident
 from bcp.domain.referrals import Outcome, ReferralRequest, check_outcome, check_referral
 from bcp.domain.timeline import TimelineEvent
+from bcp.services.context import Context
 from bcp.services.incidents import IncidentView, change
-from bcp.services.reflexes import ReflexLibrary
-from bcp.services.unit_of_work import UnitOfWork
 
 
 def record_referral(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     incident_id: int,
     request: ReferralRequest,
 ) -> IncidentView:
     def act(incident: Incident, now: datetime) -> list[TimelineEvent]:
-        incident.check_may_refer(actor)
+        incident.check_may_refer(ctx.actor)
         checked = check_referral(request, now, not_before=incident.facts.started_at)
-        return [incident.record_referral(checked, actor, now)]
+        return [incident.record_referral(checked, ctx.actor, now)]
 
-    return change(uow, clock, library, actor, incident_id, act)
+    return change(ctx, incident_id, act)
 
 
 def confirm_referral(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     incident_id: int,
     number: int,
     note: str = "",
 ) -> IncidentView:
     return change(
-        uow,
-        clock,
-        library,
-        actor,
+        ctx,
         incident_id,
-        lambda incident, now: [incident.confirm_referral(number, actor, now, note)],
+        lambda incident, now: [incident.confirm_referral(number, ctx.actor, now, note)],
     )
 
 
 def record_outcome(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     incident_id: int,
     number: int,
     outcome: Outcome,
@@ -62,10 +47,10 @@ def record_outcome(
     note: str = "",
 ) -> IncidentView:
     def act(incident: Incident, now: datetime) -> list[TimelineEvent]:
-        referral = incident.referral_for(number, actor)
+        referral = incident.referral_for(number, ctx.actor)
         check_outcome(outcome, result, referral.kind)
         return incident.record_referral_outcome(
-            number, outcome, result.strip(), note.strip(), actor, now
+            number, outcome, result.strip(), note.strip(), ctx.actor, now
         )
 
-    return change(uow, clock, library, actor, incident_id, act)
+    return change(ctx, incident_id, act)

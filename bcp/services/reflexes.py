@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bcp.domain.actors import Actor, Role
-from bcp.domain.clock import Clock
+from bcp.domain.actors import Role
 from bcp.domain.errors import NotAllowed, NotFound
 from bcp.domain.reflexes.model import ReflexTable
+from bcp.services.context import Context
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
 from bcp.store.models import ReflexActivationRow
@@ -39,18 +39,19 @@ def active_table(uow: UnitOfWork, library: ReflexLibrary) -> ReflexTable:
         return library.active(uow)
 
 
-def activate(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, version: str, note: str
-) -> ReflexTable:
-    if actor.role not in (Role.ADMIN, Role.DESK):
+def activate(ctx: Context, version: str, note: str) -> ReflexTable:
+    if ctx.actor.role not in (Role.ADMIN, Role.DESK):
         raise NotAllowed("only an admin or the desk activates a rules table")
-    table = library.get(version)
-    with uow:
-        uow.session.add(
+    table = ctx.library.get(version)
+    with ctx.uow:
+        ctx.uow.session.add(
             ReflexActivationRow(
-                version=version, activated_at=clock.now(), activated_by=actor.label, note=note
+                version=version,
+                activated_at=ctx.clock.now(),
+                activated_by=ctx.actor.label,
+                note=note,
             )
         )
-        audit(uow.session, actor, "reflexes_activated", version, clock.now(), note=note)
-        uow.commit()
+        audit(ctx.uow.session, ctx.actor, "reflexes_activated", version, ctx.clock.now(), note=note)
+        ctx.uow.commit()
     return table

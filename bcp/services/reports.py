@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bcp.domain.actors import Actor, Role
-from bcp.domain.clock import PARIS, Clock
+from bcp.domain.clock import PARIS
 from bcp.domain.errors import NotAllowed, invalid
 from bcp.domain.fields import EARLIEST_YEAR, LATEST_YEAR
 from bcp.domain.incident import Incident
@@ -17,10 +17,9 @@ from bcp.domain.postmortem import PostMortem, edit, finalise, timeline_digest, v
 from bcp.domain.referrals import KindFigures, figures
 from bcp.domain.reflexes.progress import StepStatus
 from bcp.domain.statistics import group
+from bcp.services.context import Context
 from bcp.services.dashboard import Row, summary_rows
 from bcp.services.incidents import IncidentView, list_incidents, load_visible, view_of
-from bcp.services.reflexes import ReflexLibrary
-from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
 from bcp.store import postmortems
 from bcp.store.incidents import IncidentFilter
@@ -73,26 +72,23 @@ class IncidentReport:
 
 
 def incident_report(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
+    ctx: Context,
     settings: Settings,
-    actor: Actor,
     incident_id: int,
     *,
     with_postmortem: bool = False,
 ) -> IncidentReport:
-    with uow:
-        incident = load_visible(uow, library, actor, incident_id)
-        _check_export(actor, incident)
-        rows = outbox_of(uow.session, incident_id)
+    with ctx.uow:
+        incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
+        _check_export(ctx.actor, incident)
+        rows = outbox_of(ctx.uow.session, incident_id)
         notifications = [
             Notification(r.topic, r.status, r.created_at, r.sent_at, r.attempts) for r in rows
         ]
-        postmortem = postmortems.load(uow.session, incident_id) if with_postmortem else None
+        postmortem = postmortems.load(ctx.uow.session, incident_id) if with_postmortem else None
     if with_postmortem and incident.state is not State.CLOSED:
         raise invalid("incident", "a post-mortem is made for a closed incident")
-    view = view_of(incident, actor, clock.now())
+    view = view_of(incident, ctx.actor, ctx.clock.now())
     return IncidentReport(
         view=view,
         acknowledgement_target=settings.acknowledgement_target(incident.facts.component),
@@ -106,42 +102,35 @@ def incident_report(
     )
 
 
-def get_postmortem(
-    uow: UnitOfWork, library: ReflexLibrary, actor: Actor, incident_id: int
-) -> PostMortem:
-    with uow.reading():
-        incident = load_visible(uow, library, actor, incident_id)
-        _check_export(actor, incident)
-        return postmortems.load(uow.session, incident_id)
+def get_postmortem(ctx: Context, incident_id: int) -> PostMortem:
+    with ctx.uow.reading():
+        incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
+        _check_export(ctx.actor, incident)
+        return postmortems.load(ctx.uow.session, incident_id)
 
 
 def edit_postmortem(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
-    actor: Actor,
+    ctx: Context,
     incident_id: int,
     data: Mapping[str, Any],
 ) -> PostMortem:
-    with uow:
-        incident = load_visible(uow, library, actor, incident_id, for_update=True)
-        current = postmortems.load(uow.session, incident_id)
-        updated = edit(current, data, actor, incident.state)
-        postmortems.save(uow.session, updated, actor.label, clock.now())
-        uow.commit()
+    with ctx.uow:
+        incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id, for_update=True)
+        current = postmortems.load(ctx.uow.session, incident_id)
+        updated = edit(current, data, ctx.actor, incident.state)
+        postmortems.save(ctx.uow.session, updated, ctx.actor.label, ctx.clock.now())
+        ctx.uow.commit()
     return updated
 
 
-def finalise_postmortem(
-    uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor, incident_id: int
-) -> PostMortem:
-    with uow:
-        incident = load_visible(uow, library, actor, incident_id, for_update=True)
-        current = postmortems.load(uow.session, incident_id)
-        now = clock.now()
-        final = finalise(current, actor, incident.state, incident.events, now)
-        postmortems.save(uow.session, final, actor.label, now)
-        uow.commit()
+def finalise_postmortem(ctx: Context, incident_id: int) -> PostMortem:
+    with ctx.uow:
+        incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id, for_update=True)
+        current = postmortems.load(ctx.uow.session, incident_id)
+        now = ctx.clock.now()
+        final = finalise(current, ctx.actor, incident.state, incident.events, now)
+        postmortems.save(ctx.uow.session, final, ctx.actor.label, now)
+        ctx.uow.commit()
     return final
 
 
@@ -162,16 +151,13 @@ PERIOD_EARLIEST, PERIOD_LATEST = date(EARLIEST_YEAR, 1, 1), date(LATEST_YEAR, 12
 
 
 def period_report(
-    uow: UnitOfWork,
-    clock: Clock,
-    library: ReflexLibrary,
+    ctx: Context,
     settings: Settings,
-    actor: Actor,
     start: date,
     end: date,
 ) -> PeriodReport:
     """Incidents declared from `start` to `end` included, days in Paris time."""
-    if actor.role not in (Role.MANAGER, Role.DESK):
+    if ctx.actor.role not in (Role.MANAGER, Role.DESK):
         raise NotAllowed("period reports are for managers and the desk")
     for name, day in (("from", start), ("to", end)):
         if not PERIOD_EARLIEST <= day <= PERIOD_LATEST:
@@ -185,7 +171,7 @@ def period_report(
         until=datetime.combine(end + timedelta(days=1), time(0), tzinfo=PARIS),
         limit=PERIOD_MAX_INCIDENTS,
     )
-    views = list_incidents(uow, clock, library, actor, flt)
+    views = list_incidents(ctx, flt)
     return summarise_period(views, start, end, settings)
 
 

@@ -3,7 +3,6 @@ their organisation's certificates, and the components' pages."""
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -13,41 +12,45 @@ from markupsafe import Markup
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.clock import in_paris
-from bcp.domain.errors import DomainError, NotFound, invalid
+from bcp.domain.errors import DomainError, NotFound
 from bcp.domain.notifications import TOPICS
 from bcp.reports.charts import Bar, bar_chart
 from bcp.services import accounts, certificates, drafts, notifications, probes
-from bcp.web.forms import form_int, messages
+from bcp.services.context import Context
+from bcp.web import forms
+from bcp.web.forms import messages
 from bcp.web.runtime import runtime
-from bcp.web.security import require
+from bcp.web.security import for_roles
 
 bp = Blueprint("account", __name__)
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])
-def notification_topics():
-    actor = require()
+@for_roles()
+def notification_topics(ctx: Context):
     rt = runtime()
     if request.method == "POST":
-        notifications.set_topics(rt.unit_of_work(), rt.clock, actor, request.form.getlist("topics"))
+        notifications.set_topics(
+            rt.unit_of_work(), rt.clock, ctx.actor, request.form.getlist("topics")
+        )
         flash(_("Your choice is saved."), "success")
         return redirect(url_for("account.notification_topics"), 303)
-    chosen = set(notifications.topics_of(rt.unit_of_work(), actor))
+    chosen = set(notifications.topics_of(rt.unit_of_work(), ctx.actor))
     return render_template("account/notifications.html", topics=TOPICS, chosen=chosen)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
-def tokens():
+@for_roles()
+def tokens(ctx: Context):
     """One's own API tokens: name, created, last used, expiry; a new one is shown once."""
-    actor = require()
     rt = runtime()
     issued = None
     if request.method == "POST":
         issued = accounts.issue_token(
             rt.unit_of_work(),
             rt.clock,
-            actor,
-            actor.user_id,
+            ctx.actor,
+            ctx.actor.user_id,
             request.form.get("label", ""),
             rt.settings.token_days,
         )
@@ -55,7 +58,7 @@ def tokens():
     return (
         render_template(
             "account/tokens.html",
-            tokens=accounts.list_tokens(rt.unit_of_work(), actor.user_id),
+            tokens=accounts.list_tokens(rt.unit_of_work(), ctx.actor.user_id),
             issued=issued,
             everyone=False,
             revoke_endpoint="account.revoke_token",
@@ -66,29 +69,29 @@ def tokens():
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
-def revoke_token(token_id: int):
-    actor = require()
+@for_roles()
+def revoke_token(ctx: Context, token_id: int):
     rt = runtime()
-    accounts.revoke_token(rt.unit_of_work(), rt.clock, actor, token_id)
+    accounts.revoke_token(rt.unit_of_work(), rt.clock, ctx.actor, token_id)
     flash(_("Token revoked: it is refused from now on."), "success")
     return redirect(url_for("account.tokens"), 303)
 
 
 @bp.post("/drafts/<int:draft_id>/dismiss")
-def dismiss(draft_id: int):
-    actor = require(Role.OPERATOR, Role.DESK)
+@for_roles(Role.OPERATOR, Role.DESK)
+def dismiss(ctx: Context, draft_id: int):
     rt = runtime()
-    drafts.close_draft(rt.unit_of_work(), rt.clock, actor, draft_id, "dismissed")
+    drafts.close_draft(rt.unit_of_work(), rt.clock, ctx.actor, draft_id, "dismissed")
     flash(_("Draft dismissed."), "success")
     return redirect(request.referrer or url_for("home.index"), 303)
 
 
 @bp.post("/drafts/<int:draft_id>/use")
-def use(draft_id: int):
+@for_roles(Role.OPERATOR, Role.DESK)
+def use(ctx: Context, draft_id: int):
     """Open the declaration form filled from the draft, or the incident to report recovery."""
-    actor = require(Role.OPERATOR, Role.DESK)
     rt = runtime()
-    draft = drafts.close_draft(rt.unit_of_work(), rt.clock, actor, draft_id, "accepted")
+    draft = drafts.close_draft(rt.unit_of_work(), rt.clock, ctx.actor, draft_id, "accepted")
     if draft.kind == "recovery" and draft.incident_id:
         return redirect(url_for("incidents.page", incident_id=draft.incident_id), 303)
     component = (
@@ -108,34 +111,35 @@ def use(draft_id: int):
 
 
 @bp.route("/certificates", methods=["GET", "POST"])
-def organisation_certificates():
-    actor = require(Role.OPERATOR)
+@for_roles(Role.OPERATOR)
+def organisation_certificates(ctx: Context):
     rt = runtime()
     if request.method == "POST":
         try:
+            body = forms.certificate(request.form, ctx.actor.organisation_id)
             certificates.record_certificate(
                 rt.unit_of_work(),
                 rt.clock,
-                actor,
-                actor.organisation_id,
-                label=request.form.get("label", ""),
-                valid_from=_date(request.form.get("valid_from"), "valid_from"),
-                valid_until=_date(request.form.get("valid_until"), "valid_until"),
-                process=form_int(request.form, "process", default=0),
-                status=request.form.get("status", "active"),
+                ctx.actor,
+                body.organisation_id,
+                label=body.label,
+                valid_from=body.valid_from,
+                valid_until=body.valid_until,
+                process=body.process,
+                status=body.status,
             )
             flash(_("Certificate recorded."), "success")
         except DomainError as error:
             for message in messages(error):
                 flash(message, "error")
         return redirect(url_for("account.organisation_certificates"), 303)
-    rows = certificates.certificates_of(rt.unit_of_work(), actor.organisation_id)
+    rows = certificates.certificates_of(rt.unit_of_work(), ctx.actor.organisation_id)
     return render_template("account/certificates.html", certificates=rows)
 
 
 @bp.get("/components/<code>")
+@for_roles()
 def component(code: str):
-    require()
     rt = runtime()
     if code not in COMPONENTS:
         raise NotFound(f"no component {code}")
@@ -155,10 +159,3 @@ def component(code: str):
     return render_template(
         "account/component.html", component=COMPONENTS[code], items=items, charts=safe
     )
-
-
-def _date(value: str | None, name: str) -> date:
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        raise invalid(name, "a date, e.g. 2027-03-31") from None

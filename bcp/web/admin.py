@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from bcp.domain.actors import USER_ROLES, OrganisationKind, Role
 from bcp.domain.catalogue import COMPONENTS
-from bcp.domain.errors import DomainError, invalid
+from bcp.domain.errors import DomainError
 from bcp.domain.notifications import TOPICS
 from bcp.services import accounts, certificates, notifications, probes
 from bcp.services.contacts import effective_contacts, update_contact
+from bcp.services.context import Context
 from bcp.services.reflexes import activate, active_table
-from bcp.web.forms import form_id, form_int, messages
+from bcp.web import forms
+from bcp.web.forms import messages
 from bcp.web.runtime import runtime
-from bcp.web.security import require
+from bcp.web.security import for_roles
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.get("/")
+@for_roles(Role.ADMIN)
 def users():
-    require(Role.ADMIN)
     rt = runtime()
     return render_template(
         "admin/users.html",
@@ -34,75 +36,75 @@ def users():
 
 
 @bp.post("/users")
-def add_user():
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def add_user(ctx: Context):
     rt = runtime()
-    form = request.form
-    return _do(
-        "admin.users",
-        lambda: accounts.add_user(
+
+    def add():
+        body = forms.new_user(request.form)
+        accounts.add_user(
             rt.unit_of_work(),
             rt.clock,
-            admin=admin,
-            login=form.get("login", "").strip(),
-            role=form.get("role", ""),
-            org_eori=form.get("org") or None,
-            display_name=form.get("display_name") or None,
-            email=form.get("email") or None,
-            password=form.get("password") or None,
-        ),
-        _("User added."),
-    )
+            admin=ctx.actor,
+            login=body.login,
+            role=body.role,
+            org_eori=body.org.upper() if body.org else None,
+            display_name=body.display_name,
+            email=body.email,
+            password=body.password,
+        )
+
+    return _do("admin.users", add, _("User added."))
 
 
 @bp.post("/users/<int:user_id>")
-def edit_user(user_id: int):
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def edit_user(ctx: Context, user_id: int):
     rt = runtime()
-    form = request.form
-    return _do(
-        "admin.users",
-        lambda: accounts.update_user(
+
+    def save():
+        body = forms.user_update(request.form)
+        accounts.update_user(
             rt.unit_of_work(),
             rt.clock,
-            admin,
+            ctx.actor,
             user_id,
-            role=form.get("role", ""),
-            org_eori=form.get("org") or None,
-            display_name=form.get("display_name", ""),
-            email=form.get("email") or None,
-        ),
-        _("User saved."),
-    )
+            role=body.role,
+            org_eori=body.org.upper() if body.org else None,
+            display_name=body.display_name,
+            email=body.email,
+        )
+
+    return _do("admin.users", save, _("User saved."))
 
 
 @bp.post("/users/<int:user_id>/active")
-def set_active(user_id: int):
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def set_active(ctx: Context, user_id: int):
     rt = runtime()
     active = request.form.get("active") == "1"
     return _do(
         "admin.users",
-        lambda: accounts.set_user_active(rt.unit_of_work(), rt.clock, admin, user_id, active),
+        lambda: accounts.set_user_active(rt.unit_of_work(), rt.clock, ctx.actor, user_id, active),
         _("User activated.") if active else _("User deactivated."),
     )
 
 
 @bp.post("/users/<int:user_id>/password")
-def set_password(user_id: int):
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def set_password(ctx: Context, user_id: int):
     rt = runtime()
     password = request.form.get("password", "")
     return _do(
         "admin.users",
-        lambda: accounts.set_password(rt.unit_of_work(), rt.clock, admin, user_id, password),
+        lambda: accounts.set_password(rt.unit_of_work(), rt.clock, ctx.actor, user_id, password),
         _("Password set."),
     )
 
 
 @bp.get("/organisations")
+@for_roles(Role.ADMIN)
 def organisations():
-    require(Role.ADMIN)
     rt = runtime()
     return render_template(
         "admin/organisations.html",
@@ -112,49 +114,49 @@ def organisations():
 
 
 @bp.post("/organisations")
-def add_organisation():
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def add_organisation(ctx: Context):
     rt = runtime()
-    form = request.form
-    return _do(
-        "admin.organisations",
-        lambda: accounts.add_organisation(
+
+    def add():
+        body = forms.new_organisation(request.form)
+        accounts.add_organisation(
             rt.unit_of_work(),
             rt.clock,
-            admin=admin,
-            name=form.get("name", ""),
-            kind=form.get("kind", ""),
-            eori=form.get("eori", ""),
-            siret=form.get("siret") or None,
-            provider_eori=form.get("provider") or None,
-        ),
-        _("Organisation added."),
-    )
+            admin=ctx.actor,
+            name=body.name,
+            kind=body.kind.value,
+            eori=body.eori.upper(),
+            siret=body.siret,
+            provider_eori=body.provider.upper() if body.provider else None,
+        )
+
+    return _do("admin.organisations", add, _("Organisation added."))
 
 
 @bp.post("/organisations/<int:organisation_id>")
-def edit_organisation(organisation_id: int):
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def edit_organisation(ctx: Context, organisation_id: int):
     rt = runtime()
-    form = request.form
-    return _do(
-        "admin.organisations",
-        lambda: accounts.update_organisation(
+
+    def save():
+        body = forms.organisation_update(request.form)
+        accounts.update_organisation(
             rt.unit_of_work(),
             rt.clock,
-            admin,
+            ctx.actor,
             organisation_id,
-            name=form.get("name", ""),
-            siret=form.get("siret") or None,
-            provider_eori=form.get("provider") or None,
-        ),
-        _("Organisation saved."),
-    )
+            name=body.name,
+            siret=body.siret,
+            provider_eori=body.provider.upper() if body.provider else None,
+        )
+
+    return _do("admin.organisations", save, _("Organisation saved."))
 
 
 @bp.get("/contacts")
+@for_roles(Role.ADMIN)
 def contacts():
-    require(Role.ADMIN)
     rt = runtime()
     table = active_table(rt.unit_of_work(), rt.library)
     return render_template(
@@ -163,31 +165,31 @@ def contacts():
 
 
 @bp.post("/contacts/<key>")
-def edit_contact(key: str):
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def edit_contact(ctx: Context, key: str):
     rt = runtime()
     table = active_table(rt.unit_of_work(), rt.library)
-    form = request.form
-    return _do(
-        "admin.contacts",
-        lambda: update_contact(
+
+    def save():
+        body = forms.contact(request.form)
+        update_contact(
             rt.unit_of_work(),
             rt.clock,
             table,
-            admin,
+            ctx.actor,
             key,
-            name_fr=form.get("name_fr", ""),
-            name_en=form.get("name_en", ""),
-            email=form.get("email", ""),
-            phone=form.get("phone", ""),
-        ),
-        _("Contact saved."),
-    )
+            name_fr=body.name_fr,
+            name_en=body.name_en,
+            email=body.email or "",
+            phone=body.phone,
+        )
+
+    return _do("admin.contacts", save, _("Contact saved."))
 
 
 @bp.get("/tokens")
+@for_roles(Role.ADMIN)
 def token_list():
-    require(Role.ADMIN)
     rt = runtime()
     return render_template(
         "account/tokens.html",
@@ -200,50 +202,40 @@ def token_list():
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
-def revoke_token(token_id: int):
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def revoke_token(ctx: Context, token_id: int):
     rt = runtime()
     return _do(
         "admin.token_list",
-        lambda: accounts.revoke_token(rt.unit_of_work(), rt.clock, admin, token_id),
+        lambda: accounts.revoke_token(rt.unit_of_work(), rt.clock, ctx.actor, token_id),
         _("Token revoked: it is refused from now on."),
     )
 
 
 @bp.get("/audit")
+@for_roles(Role.ADMIN)
 def audit():
-    require(Role.ADMIN)
     rt = runtime()
     return render_template("admin/audit.html", events=accounts.audit_trail(rt.unit_of_work()))
 
 
 @bp.route("/probes", methods=["GET", "POST"])
-def probe_list():
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def probe_list(ctx: Context):
     rt = runtime()
     if request.method == "POST":
-        form = request.form
-        return _do(
-            "admin.probe_list",
-            lambda: probes.add_probe(
+
+        def add():
+            body = forms.probe(request.form)
+            probes.add_probe(
                 rt.unit_of_work(),
                 rt.clock,
-                admin,
-                name=form.get("name", ""),
-                component=form.get("component", ""),
-                url=form.get("url", "").strip(),
-                organisation_id=form_id(form, "organisation_id"),
-                method=form.get("method", "GET"),
-                expected_status=form_int(form, "expected_status", default=200, high=999),
-                expected_text=form.get("expected_text") or None,
-                timeout_seconds=_float(form.get("timeout_seconds"), 5.0),
-                interval_seconds=form_int(form, "interval_seconds", default=60),
-                failures_to_down=form_int(form, "failures_to_down", default=3),
-                successes_to_up=form_int(form, "successes_to_up", default=2),
+                ctx.actor,
+                **body.model_dump(),
                 destinations=rt.settings.destinations,
-            ),
-            _("Probe added."),
-        )
+            )
+
+        return _do("admin.probe_list", add, _("Probe added."))
     return render_template(
         "admin/probes.html",
         probes=probes.list_probes(rt.unit_of_work()),
@@ -253,21 +245,21 @@ def probe_list():
 
 
 @bp.route("/webhooks", methods=["GET", "POST"])
-def webhook_list():
+@for_roles(Role.ADMIN)
+def webhook_list(ctx: Context):
     """Webhooks and failing deliveries. A new webhook's secret is shown on the answer to its
     creation (or rotation) and never again: the page is rendered, not redirected to."""
-    admin = require(Role.ADMIN)
     rt = runtime()
     if request.method == "POST":
-        form = request.form
         try:
+            body = forms.webhook(request.form)
             created = notifications.add_webhook(
                 rt.unit_of_work(),
                 rt.clock,
-                admin,
-                form.get("url", "").strip(),
-                form.getlist("topics"),
-                form_id(form, "organisation_id"),
+                ctx.actor,
+                body.url,
+                list(body.topics),
+                body.organisation_id,
                 destinations=rt.settings.destinations,
             )
         except DomainError as error:
@@ -280,12 +272,12 @@ def webhook_list():
 
 
 @bp.post("/webhooks/<int:webhook_id>/rotate")
-def rotate_webhook(webhook_id: int):
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def rotate_webhook(ctx: Context, webhook_id: int):
     rt = runtime()
     grace = timedelta(hours=rt.settings.webhook_secret_grace_hours)
     rotated = notifications.rotate_webhook_secret(
-        rt.unit_of_work(), rt.clock, admin, webhook_id, grace
+        rt.unit_of_work(), rt.clock, ctx.actor, webhook_id, grace
     )
     flash(
         _(
@@ -310,34 +302,34 @@ def _webhooks_page(rt, new_secret=None):
 
 
 @bp.post("/deliveries/<int:delivery_id>/retry")
-def retry_delivery(delivery_id: int):
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def retry_delivery(ctx: Context, delivery_id: int):
     rt = runtime()
     return _do(
         "admin.webhook_list",
-        lambda: notifications.retry(rt.unit_of_work(), rt.clock, admin, delivery_id),
+        lambda: notifications.retry(rt.unit_of_work(), rt.clock, ctx.actor, delivery_id),
         _("The delivery will be tried again."),
     )
 
 
 @bp.route("/certificates", methods=["GET", "POST"])
-def certificate_list():
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def certificate_list(ctx: Context):
     rt = runtime()
     if request.method == "POST":
-        form = request.form
 
         def record():
+            body = forms.certificate(request.form)
             certificates.record_certificate(
                 rt.unit_of_work(),
                 rt.clock,
-                admin,
-                form_id(form, "organisation_id") or 0,
-                label=form.get("label", ""),
-                valid_from=_date(form.get("valid_from"), "valid_from"),
-                valid_until=_date(form.get("valid_until"), "valid_until"),
-                process=form_int(form, "process", default=0),
-                status=form.get("status", "active"),
+                ctx.actor,
+                body.organisation_id,
+                label=body.label,
+                valid_from=body.valid_from,
+                valid_until=body.valid_until,
+                process=body.process,
+                status=body.status,
             )
 
         return _do("admin.certificate_list", record, _("Certificate recorded."))
@@ -351,20 +343,13 @@ def certificate_list():
 
 
 @bp.route("/reflexes", methods=["GET", "POST"])
-def reflex_versions():
-    admin = require(Role.ADMIN)
+@for_roles(Role.ADMIN)
+def reflex_versions(ctx: Context):
     rt = runtime()
     if request.method == "POST":
         return _do(
             "admin.reflex_versions",
-            lambda: activate(
-                rt.unit_of_work(),
-                rt.clock,
-                rt.library,
-                admin,
-                request.form.get("version", ""),
-                request.form.get("note", ""),
-            ),
+            lambda: activate(ctx, request.form.get("version", ""), request.form.get("note", "")),
             _("Rules table activated: new incidents are decided with it."),
         )
     return render_template(
@@ -372,21 +357,6 @@ def reflex_versions():
         tables=[rt.library.tables[v] for v in sorted(rt.library.tables)],
         active=active_table(rt.unit_of_work(), rt.library).version,
     )
-
-
-def _float(value: str | None, default: float) -> float:
-    try:
-        number = float(value) if value else default
-    except ValueError:
-        return -1.0  # refused by the service with its message
-    return number if number == number else -1.0  # NaN is no duration
-
-
-def _date(value: str | None, name: str) -> date:
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        raise invalid(name, "a date, e.g. 2027-03-31") from None
 
 
 def _do(endpoint: str, work, success: str):

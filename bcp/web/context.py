@@ -12,7 +12,7 @@ from bcp.domain.lifecycle import State
 from bcp.services.incidents import list_incidents
 from bcp.services.notices import notices_in_force
 from bcp.store.incidents import IncidentFilter
-from bcp.web.runtime import runtime
+from bcp.web.runtime import context_for, runtime
 
 _ONGOING = (State.DECLARED, State.ACKNOWLEDGED, State.FALLBACK_ACTIVE)
 _EVERYONE = tuple(s for s in Scope if s.concerns_everyone)
@@ -43,12 +43,7 @@ def _banners() -> dict:
 
 def _banner():
     """Outages the desk declared for everyone, shown on every page until they are recovered."""
-    rt = runtime()
     views = list_incidents(
-        rt.unit_of_work(),
-        rt.clock,
-        rt.library,
-        current_user.actor,
-        IncidentFilter(states=_ONGOING, scopes=_EVERYONE, limit=50),
+        context_for(current_user.actor), IncidentFilter(states=_ONGOING, scopes=_EVERYONE, limit=50)
     )
     return [v for v in views if v.incident.concerns_everyone]

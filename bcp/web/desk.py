@@ -15,20 +15,21 @@ from bcp.domain.lifecycle import State
 from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
 from bcp.services import incidents as service
 from bcp.services import notices
+from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
 from bcp.services.queue import waiting_queue
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.incidents import attempt
-from bcp.web.runtime import runtime
-from bcp.web.security import require
+from bcp.web.runtime import context_for, runtime
+from bcp.web.security import for_roles, require
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
 
 @bp.get("/")
+@for_roles(Role.DESK)
 def queue():
-    require(Role.DESK)
     rt = runtime()
     return render_template(
         "desk/queue.html",
@@ -39,9 +40,9 @@ def queue():
 
 
 @bp.get("/queue/rows")
+@for_roles(Role.DESK)
 def queue_rows():
     """The part of the page that refreshes by itself; nothing the agent types is in it."""
-    require(Role.DESK)
     return render_template("desk/_queue_rows.html", **_queue())
 
 
@@ -50,10 +51,7 @@ def _queue() -> dict:
     actor = require(Role.DESK)
     waiting = waiting_queue(rt.unit_of_work(), rt.clock, rt.settings)
     in_progress = service.list_incidents(
-        rt.unit_of_work(),
-        rt.clock,
-        rt.library,
-        actor,
+        context_for(actor),
         IncidentFilter(
             states=(State.ACKNOWLEDGED, State.FALLBACK_ACTIVE, State.RECOVERED), limit=500
         ),
@@ -79,18 +77,15 @@ REASONS = {
 
 
 @bp.route("/notices/new", methods=["GET", "POST"])
-def new_notice():
+@for_roles(Role.DESK)
+def new_notice(ctx: Context):
     """Publish a notice. Scheduled maintenance less than 48 hours ahead comes back with the
     warning and a box to tick: the desk publishes it knowingly."""
-    actor = require(Role.DESK)
-    rt = runtime()
     errors, warning, status = [], None, 200
     if request.method == "POST":
         try:
             draft = forms.notice(request.form)
-            published = notices.publish_notice(
-                rt.unit_of_work(), rt.clock, rt.library, actor, draft
-            )
+            published = notices.publish_notice(ctx, draft)
         except InvalidInput as error:
             if [e.field for e in error.errors] == ["short_notice_confirmed"]:
                 warning = error.errors[0].message
@@ -122,22 +117,12 @@ def new_notice():
 
 
 @bp.post("/notices/<int:notice_id>/updates")
-def notice_update(notice_id: int):
-    actor = require(Role.DESK)
-    rt = runtime()
+@for_roles(Role.DESK)
+def notice_update(ctx: Context, notice_id: int):
 
     def update():
         body = forms.notice_update(request.form)
-        return notices.update_notice(
-            rt.unit_of_work(),
-            rt.clock,
-            rt.library,
-            actor,
-            notice_id,
-            body.text,
-            body.expected_end,
-            body.messages,
-        )
+        return notices.update_notice(ctx, notice_id, body.text, body.expected_end, body.messages)
 
     return _notice_change(
         notice_id,
@@ -147,9 +132,8 @@ def notice_update(notice_id: int):
 
 
 @bp.post("/notices/<int:notice_id>/fallback")
-def notice_fallback(notice_id: int):
-    actor = require(Role.DESK)
-    rt = runtime()
+@for_roles(Role.DESK)
+def notice_fallback(ctx: Context, notice_id: int):
     text = request.form.get("text", "")
     window = request.form.get("window")
     if window not in ("open", "close"):
@@ -157,23 +141,18 @@ def notice_fallback(notice_id: int):
         return redirect(url_for("status.notice", notice_id=notice_id), 303)
     return _notice_change(
         notice_id,
-        lambda: notices.set_fallback(
-            rt.unit_of_work(), rt.clock, rt.library, actor, notice_id, window == "open", text
-        ),
+        lambda: notices.set_fallback(ctx, notice_id, window == "open", text),
         _("Fallback window opened.") if window == "open" else _("Fallback window closed."),
     )
 
 
 @bp.post("/notices/<int:notice_id>/close")
-def notice_close(notice_id: int):
-    actor = require(Role.DESK)
-    rt = runtime()
+@for_roles(Role.DESK)
+def notice_close(ctx: Context, notice_id: int):
     text = request.form.get("text", "")
     return _notice_change(
         notice_id,
-        lambda: notices.close_notice(
-            rt.unit_of_work(), rt.clock, rt.library, actor, notice_id, text
-        ),
+        lambda: notices.close_notice(ctx, notice_id, text),
         _("Notice closed; the incidents linked to it are reported recovered."),
     )
 

@@ -15,6 +15,16 @@ from bcp.domain.declaration import Declaration
 from bcp.domain.errors import DomainError, InvalidInput, invalid
 from bcp.domain.notices import NoticeDraft
 from bcp.domain.referrals import ReferralRequest
+from bcp.web.schemas.admin import (
+    CertificateBody,
+    ContactBody,
+    NewOrganisationBody,
+    NewUserBody,
+    OrganisationUpdateBody,
+    ProbeBody,
+    UserUpdateBody,
+    WebhookBody,
+)
 from bcp.web.schemas.edge import from_mapping
 from bcp.web.schemas.incidents import (
     DeclarationBody,
@@ -181,3 +191,77 @@ def step(form: MultiDict) -> StepSettlementBody:
 def reclassification(form: MultiDict) -> ReclassificationBody:
     fields = ("component", "side", "scope", "note")
     return from_mapping(ReclassificationBody, {k: v for k, v in form.items() if k in fields and v})
+
+
+def _present(form: MultiDict, *names: str) -> dict[str, Any]:
+    """The fields filled in: an empty field is one left out (its default applies)."""
+    return {name: form[name].strip() for name in names if (form.get(name) or "").strip()}
+
+
+def new_user(form: MultiDict) -> NewUserBody:
+    data = _present(form, "login", "role", "org", "display_name", "email")
+    if form.get("password"):
+        data["password"] = form["password"]
+    return from_mapping(NewUserBody, data)
+
+
+def user_update(form: MultiDict) -> UserUpdateBody:
+    return from_mapping(UserUpdateBody, _present(form, "role", "org", "display_name", "email"))
+
+
+def new_organisation(form: MultiDict) -> NewOrganisationBody:
+    return from_mapping(
+        NewOrganisationBody, _present(form, "name", "kind", "eori", "siret", "provider")
+    )
+
+
+def organisation_update(form: MultiDict) -> OrganisationUpdateBody:
+    return from_mapping(OrganisationUpdateBody, _present(form, "name", "siret", "provider"))
+
+
+def contact(form: MultiDict) -> ContactBody:
+    return from_mapping(ContactBody, _present(form, "name_fr", "name_en", "email", "phone"))
+
+
+def probe(form: MultiDict) -> ProbeBody:
+    data: dict[str, Any] = _present(form, "name", "component", "url", "method", "expected_text")
+    for name in (
+        "organisation_id",
+        "expected_status",
+        "interval_seconds",
+        "failures_to_down",
+        "successes_to_up",
+    ):
+        if (form.get(name) or "").strip():
+            data[name] = whole_number(form[name])
+    if (form.get("timeout_seconds") or "").strip():
+        data["timeout_seconds"] = decimal_number(form["timeout_seconds"])
+    return from_mapping(ProbeBody, data)
+
+
+def webhook(form: MultiDict) -> WebhookBody:
+    data: dict[str, Any] = {**_present(form, "url"), "topics": form.getlist("topics")}
+    if (form.get("organisation_id") or "").strip():
+        data["organisation_id"] = whole_number(form["organisation_id"])
+    return from_mapping(WebhookBody, data)
+
+
+def certificate(form: MultiDict, organisation_id: int | None = None) -> CertificateBody:
+    data: dict[str, Any] = _present(form, "label", "valid_from", "valid_until", "status")
+    for name in ("process", "organisation_id"):
+        if (form.get(name) or "").strip():
+            data[name] = whole_number(form[name])
+    if organisation_id is not None:
+        data["organisation_id"] = organisation_id
+    return from_mapping(CertificateBody, data)
+
+
+def decimal_number(raw: str) -> float | str:
+    """A form's decimal (5 or 2.5, a comma as well as a point), or the text itself for the
+    model to refuse."""
+    text = raw.strip().replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return value if value == value and abs(value) != float("inf") else text

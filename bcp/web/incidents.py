@@ -28,20 +28,21 @@ from bcp.reports.documents import check_lang
 from bcp.services import incidents as service
 from bcp.services import referrals, reports
 from bcp.services.contacts import effective_contacts
+from bcp.services.context import Context
 from bcp.web import forms
 from bcp.web.api.reports import incident_document, pdf_response
 from bcp.web.forms import messages
 from bcp.web.runtime import runtime
-from bcp.web.security import require
+from bcp.web.security import for_roles
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
 
 @bp.get("/<int:incident_id>")
-def page(incident_id: int):
-    actor = require()
+@for_roles()
+def page(ctx: Context, incident_id: int):
     rt = runtime()
-    view = service.get_incident(rt.unit_of_work(), rt.clock, rt.library, actor, incident_id)
+    view = service.get_incident(ctx, incident_id)
     incident = view.incident
     lang = str(get_locale())
     table = rt.library.get(incident.reflex.table_version) if incident.reflex else None
@@ -61,7 +62,7 @@ def page(incident_id: int):
         "incidents/page.html",
         view=view,
         incident=incident,
-        actor=actor,
+        actor=ctx.actor,
         lang=lang,
         contacts=contacts,
         filled=filled,
@@ -71,54 +72,43 @@ def page(incident_id: int):
         sides=[s.value for s in Side],
         scopes=[s.value for s in Scope],
         minutes=minutes,
-        settleable={s.step.id for s in view.steps if incident.may_settle(s.step.role, actor)},
-        can_reference=incident.may_issue_reference(actor),
-        can_refer=actor.role is Role.DESK and incident.may_issue_reference(actor),
+        settleable={s.step.id for s in view.steps if incident.may_settle(s.step.role, ctx.actor)},
+        can_reference=incident.may_issue_reference(ctx.actor),
+        can_refer=ctx.actor.role is Role.DESK and incident.may_issue_reference(ctx.actor),
         referral_kinds=[k.value for k in ReferralKind],
         routes=[r.value for r in Route],
         outcome_of={k.value: o.value for k, o in OUTCOME_OF.items()},
-        can_record=incident.may_contribute(actor),
+        can_record=incident.may_contribute(ctx.actor),
     )
 
 
 @bp.post("/<int:incident_id>/transition")
-def transition(incident_id: int):
-    actor = require()
-    rt = runtime()
+@for_roles()
+def transition(ctx: Context, incident_id: int):
 
     def act():
         body = forms.transition(request.form)
-        return service.apply_action(
-            rt.unit_of_work(), rt.clock, rt.library, actor, incident_id, body.action, body.note
-        )
+        return service.apply_action(ctx, incident_id, body.action, body.note)
 
     return _attempt(incident_id, act, _("Done."))
 
 
 @bp.post("/<int:incident_id>/steps/<step_id>")
-def step(incident_id: int, step_id: str):
-    actor = require()
-    rt = runtime()
+@for_roles()
+def step(ctx: Context, incident_id: int, step_id: str):
 
     def settle():
         body = forms.step(request.form)
         return service.settle_step(
-            rt.unit_of_work(),
-            rt.clock,
-            rt.library,
-            actor,
-            incident_id,
-            step_id,
-            done=body.status == "done",
-            note=body.note,
+            ctx, incident_id, step_id, done=body.status == "done", note=body.note
         )
 
     return _attempt(incident_id, settle, _("Step recorded."))
 
 
 @bp.post("/<int:incident_id>/record")
-def record(incident_id: int):
-    actor = require()
+@for_roles()
+def record(ctx: Context, incident_id: int):
     rt = runtime()
     upload = request.files.get("attachment")
     attachment = None
@@ -127,10 +117,7 @@ def record(incident_id: int):
     return _attempt(
         incident_id,
         lambda: service.record_work(
-            rt.unit_of_work(),
-            rt.clock,
-            rt.library,
-            actor,
+            ctx,
             incident_id,
             note=request.form.get("note", ""),
             reference=request.form.get("reference", ""),
@@ -145,27 +132,21 @@ def record(incident_id: int):
 
 
 @bp.post("/<int:incident_id>/reclassify")
-def reclassify(incident_id: int):
-    actor = require(Role.DESK)
-    rt = runtime()
+@for_roles(Role.DESK)
+def reclassify(ctx: Context, incident_id: int):
 
     def correct():
         body = forms.reclassification(request.form)
-        return service.reclassify(
-            rt.unit_of_work(), rt.clock, rt.library, actor, incident_id, body.changes(), body.note
-        )
+        return service.reclassify(ctx, incident_id, body.changes(), body.note)
 
     return _attempt(incident_id, correct, _("Reclassified; the rules ran again."))
 
 
 @bp.post("/<int:incident_id>/fallback-reference")
-def fallback_reference(incident_id: int):
-    actor = require()
-    rt = runtime()
+@for_roles()
+def fallback_reference(ctx: Context, incident_id: int):
     try:
-        reference, _view = service.issue_fallback_reference(
-            rt.unit_of_work(), rt.clock, rt.library, actor, incident_id
-        )
+        reference, _view = service.issue_fallback_reference(ctx, incident_id)
     except (NotFound, NotAllowed):
         raise
     except DomainError as error:
@@ -177,69 +158,42 @@ def fallback_reference(incident_id: int):
 
 
 @bp.post("/<int:incident_id>/referrals")
-def referral(incident_id: int):
-    actor = require(Role.DESK)
-    rt = runtime()
+@for_roles(Role.DESK)
+def referral(ctx: Context, incident_id: int):
     return _attempt(
         incident_id,
-        lambda: referrals.record_referral(
-            rt.unit_of_work(),
-            rt.clock,
-            rt.library,
-            actor,
-            incident_id,
-            forms.referral(request.form),
-        ),
+        lambda: referrals.record_referral(ctx, incident_id, forms.referral(request.form)),
         _("Referral recorded: the carrier is asked to confirm it."),
     )
 
 
 @bp.post("/<int:incident_id>/referrals/<int:number>/confirm")
-def referral_confirm(incident_id: int, number: int):
-    actor = require(Role.OPERATOR, Role.DESK)
-    rt = runtime()
+@for_roles(Role.OPERATOR, Role.DESK)
+def referral_confirm(ctx: Context, incident_id: int, number: int):
     return _attempt(
         incident_id,
-        lambda: referrals.confirm_referral(
-            rt.unit_of_work(),
-            rt.clock,
-            rt.library,
-            actor,
-            incident_id,
-            number,
-            request.form.get("note", ""),
-        ),
+        lambda: referrals.confirm_referral(ctx, incident_id, number, request.form.get("note", "")),
         _("Receipt confirmed."),
     )
 
 
 @bp.post("/<int:incident_id>/referrals/<int:number>/outcome")
-def referral_outcome(incident_id: int, number: int):
-    actor = require(Role.OPERATOR, Role.DESK)
-    rt = runtime()
+@for_roles(Role.OPERATOR, Role.DESK)
+def referral_outcome(ctx: Context, incident_id: int, number: int):
 
     def answer():
         body = forms.referral_outcome(request.form)
         return referrals.record_outcome(
-            rt.unit_of_work(),
-            rt.clock,
-            rt.library,
-            actor,
-            incident_id,
-            number,
-            body.outcome,
-            body.result,
-            body.note,
+            ctx, incident_id, number, body.outcome, body.result, body.note
         )
 
     return _attempt(incident_id, answer, _("Outcome recorded."))
 
 
 @bp.get("/<int:incident_id>/attachments/<int:attachment_id>")
-def attachment(incident_id: int, attachment_id: int):
-    actor = require()
-    rt = runtime()
-    row = service.get_attachment(rt.unit_of_work(), rt.library, actor, incident_id, attachment_id)
+@for_roles()
+def attachment(ctx: Context, incident_id: int, attachment_id: int):
+    row = service.get_attachment(ctx, incident_id, attachment_id)
     return send_file(
         BytesIO(row.data),
         mimetype=row.content_type,
@@ -249,16 +203,13 @@ def attachment(incident_id: int, attachment_id: int):
 
 
 @bp.get("/<int:incident_id>/report.pdf")
-def report_pdf(incident_id: int):
-    actor = require()
+@for_roles()
+def report_pdf(ctx: Context, incident_id: int):
     rt = runtime()
     lang = check_lang(request.args.get("lang") or str(get_locale()))
     report = reports.incident_report(
-        rt.unit_of_work(),
-        rt.clock,
-        rt.library,
+        ctx,
         rt.settings,
-        actor,
         incident_id,
         with_postmortem=request.args.get("postmortem") == "1",
     )
@@ -267,13 +218,11 @@ def report_pdf(incident_id: int):
 
 
 @bp.get("/<int:incident_id>/fallback/<step_id>.pdf")
-def fallback_document(incident_id: int, step_id: str):
-    actor = require()
+@for_roles()
+def fallback_document(ctx: Context, incident_id: int, step_id: str):
     rt = runtime()
     lang = check_lang(request.args.get("lang") or str(get_locale()))
-    report = reports.incident_report(
-        rt.unit_of_work(), rt.clock, rt.library, rt.settings, actor, incident_id
-    )
+    report = reports.incident_report(ctx, rt.settings, incident_id)
     return pdf_response(
         incident_document(report, lang, step_id), f"incident-{incident_id}-{step_id}.pdf"
     )

@@ -21,12 +21,13 @@ from bcp.reports.documents import check_lang, period_pdf
 from bcp.services import incidents as service
 from bcp.services import reports
 from bcp.services.accounts import list_organisations
+from bcp.services.context import Context
 from bcp.services.dashboard import dashboard as compute
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.api.reports import pdf_response
 from bcp.web.runtime import runtime
-from bcp.web.security import require
+from bcp.web.security import for_roles
 
 bp = Blueprint("manager", __name__, url_prefix="/manager")
 
@@ -34,10 +35,10 @@ SEARCH_LIMIT = 1000
 
 
 @bp.get("/")
-def dashboard():
-    actor = require(Role.MANAGER, Role.DESK, Role.ADMIN)
+@for_roles(Role.MANAGER, Role.DESK, Role.ADMIN)
+def dashboard(ctx: Context):
     rt = runtime()
-    board = compute(rt.unit_of_work(), rt.clock, rt.library, actor, rt.dashboard_cache)
+    board = compute(ctx, rt.dashboard_cache)
     open_chart = bar_chart(
         _("Open incidents by component"),
         [
@@ -68,11 +69,11 @@ def dashboard():
 
 
 @bp.get("/incidents")
-def search():
-    actor = require(Role.MANAGER, Role.DESK, Role.ADMIN)
+@for_roles(Role.MANAGER, Role.DESK, Role.ADMIN)
+def search(ctx: Context):
     rt = runtime()
     flt, org = _filter()
-    views = service.list_incidents(rt.unit_of_work(), rt.clock, rt.library, actor, flt, org)
+    views = service.list_incidents(ctx, flt, org)
     return render_template(
         "manager/search.html",
         views=views,
@@ -86,11 +87,10 @@ def search():
 
 
 @bp.get("/incidents.csv")
-def export():
-    actor = require(Role.MANAGER, Role.DESK, Role.ADMIN)
-    rt = runtime()
+@for_roles(Role.MANAGER, Role.DESK, Role.ADMIN)
+def export(ctx: Context):
     flt, org = _filter()
-    views = service.list_incidents(rt.unit_of_work(), rt.clock, rt.library, actor, flt, org)
+    views = service.list_incidents(ctx, flt, org)
     out = StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -147,42 +147,30 @@ def export():
 
 
 @bp.get("/reports/period.pdf")
-def period_report():
-    actor = require(Role.MANAGER, Role.DESK)
+@for_roles(Role.MANAGER, Role.DESK)
+def period_report(ctx: Context):
     rt = runtime()
     lang = check_lang(request.args.get("lang") or str(get_locale()))
     start = _day(request.args.get("from"), "from")
     end = _day(request.args.get("to"), "to")
     if start is None or end is None:
         raise invalid("from", "give the first and the last day of the period")
-    report = reports.period_report(
-        rt.unit_of_work(), rt.clock, rt.library, rt.settings, actor, start.date(), end.date()
-    )
+    report = reports.period_report(ctx, rt.settings, start.date(), end.date())
     return pdf_response(
         period_pdf(report, lang, rt.clock.now()), f"period-{start.date()}-{end.date()}.pdf"
     )
 
 
 @bp.route("/incidents/<int:incident_id>/postmortem", methods=["GET", "POST"])
-def postmortem(incident_id: int):
-    actor = require(Role.MANAGER)
-    rt = runtime()
+@for_roles(Role.MANAGER)
+def postmortem(ctx: Context, incident_id: int):
     if request.method == "POST":
         try:
             if request.form.get("finalise") == "yes":
-                reports.finalise_postmortem(
-                    rt.unit_of_work(), rt.clock, rt.library, actor, incident_id
-                )
+                reports.finalise_postmortem(ctx, incident_id)
                 flash(_("Post-mortem finalised: it is now frozen."), "success")
             else:
-                reports.edit_postmortem(
-                    rt.unit_of_work(),
-                    rt.clock,
-                    rt.library,
-                    actor,
-                    incident_id,
-                    forms.postmortem(request.form),
-                )
+                reports.edit_postmortem(ctx, incident_id, forms.postmortem(request.form))
                 flash(_("Post-mortem saved."), "success")
         except NotFound:
             raise
@@ -190,7 +178,7 @@ def postmortem(incident_id: int):
             for message in forms.messages(error):
                 flash(message, "error")
         return redirect(url_for("manager.postmortem", incident_id=incident_id), 303)
-    current = reports.get_postmortem(rt.unit_of_work(), rt.library, actor, incident_id)
+    current = reports.get_postmortem(ctx, incident_id)
     return render_template("manager/postmortem.html", pm=current, incident_id=incident_id)
 
 

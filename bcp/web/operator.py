@@ -9,29 +9,28 @@ from bcp.domain.actors import OrganisationKind, Role
 from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode
 from bcp.domain.errors import DomainError
 from bcp.services import incidents as service
+from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
 from bcp.services.notices import status_board
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.runtime import runtime
-from bcp.web.security import require
+from bcp.web.security import for_roles
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
 
 @bp.get("/")
-def home():
-    actor = require(Role.OPERATOR)
+@for_roles(Role.OPERATOR)
+def home(ctx: Context):
     rt = runtime()
-    views = service.list_incidents(
-        rt.unit_of_work(), rt.clock, rt.library, actor, IncidentFilter(limit=500)
-    )
+    views = service.list_incidents(ctx, IncidentFilter(limit=500))
     own = [v for v in views if not v.incident.concerns_everyone]
     return render_template(
         "operator/home.html",
         board=status_board(rt.unit_of_work(), rt.clock),
         components=COMPONENTS,
-        drafts=drafts_for(rt.unit_of_work(), actor),
+        drafts=drafts_for(rt.unit_of_work(), ctx.actor),
         open=[v for v in own if v.incident.state.is_open],
         waiting_referrals=[(v, r) for v in own for r in v.incident.referrals if not r.confirmed],
         history=[v for v in own if not v.incident.state.is_open],
@@ -39,29 +38,25 @@ def home():
 
 
 @bp.route("/declare", methods=["GET", "POST"])
-def declare():
-    actor = require(Role.OPERATOR, Role.DESK)
-    rt = runtime()
-    everyone = actor.role is Role.DESK
+@for_roles(Role.OPERATOR, Role.DESK)
+def declare(ctx: Context):
+    everyone = ctx.actor.role is Role.DESK
     decision, notice_id, errors, status = None, None, [], 200
     form = request.form if request.method == "POST" else request.args  # a draft fills the form
     if request.method == "POST":
         try:
             data = forms.declaration(request.form)
             if request.form.get("confirm") == "yes":
-                view = service.declare_incident(
-                    rt.unit_of_work(), rt.clock, rt.library, actor, data
-                )
+                view = service.declare_incident(ctx, data)
                 flash(_("Outage declared: incident %(id)s.", id=view.incident.id), "success")
                 return redirect(url_for("incidents.page", incident_id=view.incident.id), 303)
-            preview = service.preview_declaration(
-                rt.unit_of_work(), rt.clock, rt.library, actor, data
-            )
+            preview = service.preview_declaration(ctx, data)
             decision, notice_id = preview.decision, preview.notice_id
         except DomainError as error:
             errors, status = forms.messages(error), 422
     provider = (
-        actor.organisation is not None and actor.organisation.kind is OrganisationKind.PROVIDER
+        ctx.actor.organisation is not None
+        and ctx.actor.organisation.kind is OrganisationKind.PROVIDER
     )
     return (
         render_template(

@@ -11,7 +11,7 @@ from bcp.domain.reflexes.matrix import matrix
 from bcp.services.incidents import preview_declaration
 from bcp.services.reflexes import active_table
 from bcp.web.forms import messages
-from bcp.web.runtime import runtime
+from bcp.web.runtime import context_for, runtime
 from bcp.web.schemas.edge import from_mapping
 from bcp.web.schemas.incidents import DeclarationBody
 
@@ -66,12 +66,7 @@ def _dry_run(args):
     try:
         declaration = from_mapping(DeclarationBody, data).to_domain()
         preview = preview_declaration(
-            rt.unit_of_work(),
-            rt.clock,
-            rt.library,
-            _dry_run_actor(data),
-            declaration,
-            with_notices=False,
+            context_for(_dry_run_actor(data)), declaration, with_notices=False
         )
         return preview.decision, []
     except DomainError as error:

@@ -8,8 +8,10 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bcp.domain.actors import Actor
 from bcp.domain.clock import Clock
 from bcp.reports.render import Renderer
+from bcp.services.context import Context
 from bcp.services.dashboard import DashboardCache
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
@@ -32,3 +34,10 @@ class Runtime:
 
 def runtime() -> Runtime:
     return current_app.extensions["bcp"]
+
+
+def context_for(actor: Actor) -> Context:
+    """The use case's context for this request: a new unit of work, the app's clock and rules
+    library, and who acts (the signed-in person, or the API token's)."""
+    rt = runtime()
+    return Context(rt.unit_of_work(), rt.clock, rt.library, actor)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
 from flask import Flask, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -12,7 +16,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from bcp.domain.actors import Actor, Role
 from bcp.domain.errors import invalid
 from bcp.services.accounts import actor_for_session
-from bcp.web.runtime import runtime
+from bcp.web.runtime import context_for, runtime
 
 HSTS = "max-age=31536000; includeSubDomains"
 """In production, browsers come back over HTTPS only, for a year (behind the TLS proxy)."""
@@ -123,3 +127,24 @@ def require(*roles: Role):
     if roles and current_user.actor.role not in roles:
         abort(403, _("This page is for: %(roles)s.", roles=", ".join(r.value for r in roles)))
     return current_user.actor
+
+
+def for_roles(*roles: Role) -> Callable:
+    """The roles a page is for (none named: anyone signed in). The others are sent to sign in,
+    or refused with a page naming the roles, before the view runs; a view that names `ctx`
+    receives the request's use-case context (bcp.services.context)."""
+
+    def decorate(view: Callable) -> Callable:
+        wants_context = "ctx" in inspect.signature(view).parameters
+
+        @wraps(view)
+        def guarded(**kwargs: Any):
+            actor = require(*roles)
+            if wants_context:
+                kwargs["ctx"] = context_for(actor)
+            return view(**kwargs)
+
+        guarded.roles = roles  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate

@@ -6,15 +6,16 @@ from flask import Blueprint, render_template
 
 from bcp.domain.catalogue import COMPONENTS
 from bcp.services import notices as service
+from bcp.services.context import Context
 from bcp.web.runtime import runtime
-from bcp.web.security import require
+from bcp.web.security import for_roles
 
 bp = Blueprint("status", __name__, url_prefix="/status")
 
 
 @bp.get("/")
+@for_roles()
 def board():
-    require()
     rt = runtime()
     return render_template(
         "status/board.html",
@@ -24,10 +25,10 @@ def board():
 
 
 @bp.get("/notices/<int:notice_id>")
-def notice(notice_id: int):
-    actor = require()
+@for_roles()
+def notice(ctx: Context, notice_id: int):
     rt = runtime()
-    found, linked = service.get_notice(rt.unit_of_work(), actor, notice_id)
+    found, linked = service.get_notice(ctx, notice_id)
     return render_template(
         "status/notice.html",
         notice=found,

@@ -17,6 +17,7 @@ from bcp.domain.notifications import MAX_ATTEMPTS
 from bcp.domain.webhook_signing import new_secret
 from bcp.jobs.scheduler import tick
 from bcp.services.accounts import add_user
+from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident
 from bcp.services.notifications import (
     add_webhook,
@@ -56,9 +57,9 @@ def deliveries(uow) -> list[tuple[str, str, str, int]]:
 
 def test_e_mails_reach_who_is_concerned_once(rt, uow, clock, library, people, smtp):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
-    apply_action(uow, clock, library, people.desk.actor, incident_id, "acknowledge")
+    apply_action(Context(uow, clock, library, people.desk.actor), incident_id, "acknowledge")
     report = tick(rt)
     assert report.sent == 3 and report.failed == 0
     sent = sorted((m["X-BCP-Topic"], tuple(to)) for to, m in smtp.messages)
@@ -76,14 +77,15 @@ def test_e_mails_reach_who_is_concerned_once(rt, uow, clock, library, people, sm
 
 def test_people_choose_what_they_receive(rt, uow, clock, library, people, smtp):
     set_topics(uow, clock, people.desk.actor, ["incident.closed"])
-    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
+    declare_incident(Context(uow, clock, library, people.carrier.actor), as_declaration(facts()))
     tick(rt)
     assert smtp.messages == []
 
 
 def test_an_escalation_reaches_the_desks_escalation_contact(rt, uow, clock, library, people, smtp):
     declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts(component="EO_SYSTEM"))
+        Context(uow, clock, library, people.carrier.actor),
+        as_declaration(facts(component="EO_SYSTEM")),
     )
     clock.advance(minutes=16)
     tick(rt)
@@ -106,7 +108,7 @@ def test_a_webhook_is_verified_by_a_standard_webhooks_receiver(
     created = webhook(uow, clock, http_peer.base + "/ok")
     assert created.secret.startswith("whsec_")
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     tick(rt)
     [(_, headers, body)] = http_peer.received
@@ -122,7 +124,7 @@ def test_a_webhook_is_verified_by_a_standard_webhooks_receiver(
 def test_a_captured_delivery_replayed_later_is_refused(rt, uow, clock, library, people, http_peer):
     clock.set(datetime.now(UTC) - timedelta(minutes=10))  # sent ten minutes ago
     created = webhook(uow, clock, http_peer.base + "/ok")
-    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
+    declare_incident(Context(uow, clock, library, people.carrier.actor), as_declaration(facts()))
     tick(rt)
     [(_, headers, body)] = http_peer.received
     with pytest.raises(WebhookVerificationError, match="too old"):
@@ -136,7 +138,7 @@ def test_after_a_rotation_both_secrets_sign_until_the_grace_period_ends(
     old = webhook(uow, clock, http_peer.base + "/ok")
     new = rotate_webhook_secret(uow, clock, ADMIN, old.id, timedelta(hours=24))
     assert new.secret != old.secret
-    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
+    declare_incident(Context(uow, clock, library, people.carrier.actor), as_declaration(facts()))
     tick(rt)
     _, headers, body = http_peer.received[-1]
     assert len(headers["webhook-signature"].split(" ")) == 2
@@ -148,7 +150,7 @@ def test_after_a_rotation_both_secrets_sign_until_the_grace_period_ends(
         uow.session.execute(update(DeliveryRow).values(status="sent"))
         uow.commit()
     declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts(summary="encore"))
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts(summary="encore"))
     )
     with freeze_receiver(clock_now):
         tick(rt)
@@ -160,7 +162,7 @@ def test_after_a_rotation_both_secrets_sign_until_the_grace_period_ends(
 
 
 def test_e_mails_say_they_are_automatic(rt, uow, clock, library, people, smtp):
-    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
+    declare_incident(Context(uow, clock, library, people.carrier.actor), as_declaration(facts()))
     tick(rt)
     _, message = smtp.messages[0]
     assert message["Auto-Submitted"] == "auto-generated"  # RFC 3834: no out-of-office loops
@@ -218,7 +220,8 @@ def test_poisoned_rows_fail_alone_and_every_other_delivery_arrives(
         )
         uow.commit()
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts(component="EO_SYSTEM"))
+        Context(uow, clock, library, people.carrier.actor),
+        as_declaration(facts(component="EO_SYSTEM")),
     ).incident.id
     clock.advance(minutes=16)  # not acknowledged in time: an escalation to the manager too
     report = tick(rt)
@@ -238,7 +241,7 @@ def test_poisoned_rows_fail_alone_and_every_other_delivery_arrives(
     [outbox] = failed_outbox_rows(uow)
     assert outbox.idempotency_key == "poison:1" and "AttributeError" in outbox.last_error
     # the next tick sends what comes next, the poisoned rows stay where they are
-    apply_action(uow, clock, library, people.desk.actor, incident_id, "acknowledge")
+    apply_action(Context(uow, clock, library, people.desk.actor), incident_id, "acknowledge")
     assert tick(rt).sent >= 1
     assert {d.status for d in failed_deliveries(uow)} == {"failed"}
 
@@ -252,7 +255,7 @@ def test_failing_webhooks_are_retried_with_backoff_then_shown_and_retried_by_han
 ):
     http_peer.hang_seconds = 2
     webhook(uow, clock, http_peer.base + path)
-    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
+    declare_incident(Context(uow, clock, library, people.carrier.actor), as_declaration(facts()))
     tick(rt)
     [(_, _, status, attempts)] = [d for d in deliveries(uow) if d[0] == "webhook"]
     assert (status, attempts) == ("pending", 1)
@@ -272,7 +275,7 @@ def test_failing_webhooks_are_retried_with_backoff_then_shown_and_retried_by_han
 
 def test_an_unreachable_smtp_server_is_retried(rt, uow, clock, library, people, smtp):
     rt.settings = replace(rt.settings, smtp=SmtpSettings(port=free_port()))
-    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
+    declare_incident(Context(uow, clock, library, people.carrier.actor), as_declaration(facts()))
     report = tick(rt)
     assert report.failed == 1 and smtp.messages == []
     [(_, _, status, attempts)] = deliveries(uow)
@@ -298,7 +301,7 @@ def test_a_webhook_aimed_at_the_metadata_service_is_never_requested(
             )
         )
         uow.commit()
-    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
+    declare_incident(Context(uow, clock, library, people.carrier.actor), as_declaration(facts()))
     report = tick(rt)
     assert report.sent >= 1 and len(http_peer.received) == 1
     [refused] = [d for d in failed_deliveries(uow) if d.channel == "webhook"]

@@ -10,6 +10,7 @@ import pytest
 from bcp.domain.actors import Actor, Role
 from bcp.domain.errors import InvalidInput
 from bcp.jobs.probing import fetch
+from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
 from bcp.services.incidents import declare_incident
 from bcp.services.probes import add_probe, component_availability, list_probes, run_due_probes
@@ -76,7 +77,9 @@ def test_no_draft_when_an_incident_is_already_open_and_recovery_is_proposed(
     uow, clock, library, people, http_peer
 ):
     carrier = people.carrier.actor
-    declare_incident(uow, clock, library, carrier, as_declaration(facts(component="EO_SYSTEM")))
+    declare_incident(
+        Context(uow, clock, library, carrier), as_declaration(facts(component="EO_SYSTEM"))
+    )
     add_probe(
         uow,
         clock,

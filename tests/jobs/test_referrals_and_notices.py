@@ -7,6 +7,7 @@ from __future__ import annotations
 from bcp.domain.actors import Actor, Role
 from bcp.domain.timeline import EventKind
 from bcp.jobs.scheduler import tick
+from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident, get_incident
 from bcp.services.notices import publish_notice, set_fallback
 from bcp.services.notifications import add_webhook
@@ -28,10 +29,10 @@ DNL = {
 
 def in_fallback(uow, clock, library, people) -> int:
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     for action in ("acknowledge", "activate_fallback"):
-        apply_action(uow, clock, library, people.desk.actor, incident_id, action)
+        apply_action(Context(uow, clock, library, people.desk.actor), incident_id, action)
     return incident_id
 
 
@@ -47,7 +48,7 @@ def test_an_unconfirmed_dnl_escalates_every_5_minutes_until_confirmed(
     rt, uow, clock, library, people, smtp
 ):
     incident_id = in_fallback(uow, clock, library, people)
-    record_referral(uow, clock, library, people.desk.actor, incident_id, as_referral(DNL))
+    record_referral(Context(uow, clock, library, people.desk.actor), incident_id, as_referral(DNL))
     tick(rt)
     sent = [m for _, m in smtp.messages if m["X-BCP-Topic"] == "incident.referral_sent"]
     assert sent and "R1 DNL · AWB 020-12345675" in sent[0].get_content()
@@ -66,11 +67,13 @@ def test_an_unconfirmed_dnl_escalates_every_5_minutes_until_confirmed(
     clock.advance(minutes=5)
     tick(rt)
     assert len(escalations_sent(smtp)) == 8  # the second round, to the same four
-    confirm_referral(uow, clock, library, people.carrier.actor, incident_id, 1)
+    confirm_referral(Context(uow, clock, library, people.carrier.actor), incident_id, 1)
     clock.advance(minutes=30)
     tick(rt)
     assert len(escalations_sent(smtp)) == 8
-    events = get_incident(uow, clock, library, people.desk.actor, incident_id).incident.events
+    events = get_incident(
+        Context(uow, clock, library, people.desk.actor), incident_id
+    ).incident.events
     levels = [e.changes["level"] for e in events if e.kind is EventKind.REFERRAL_ESCALATED]
     assert levels == [1, 2]
 
@@ -79,10 +82,12 @@ def test_a_scheduler_that_was_down_escalates_once_for_the_level_reached(
     rt, uow, clock, library, people, smtp
 ):
     incident_id = in_fallback(uow, clock, library, people)
-    record_referral(uow, clock, library, people.desk.actor, incident_id, as_referral(DNL))
+    record_referral(Context(uow, clock, library, people.desk.actor), incident_id, as_referral(DNL))
     clock.advance(minutes=23)
     tick(rt)
-    events = get_incident(uow, clock, library, people.desk.actor, incident_id).incident.events
+    events = get_incident(
+        Context(uow, clock, library, people.desk.actor), incident_id
+    ).incident.events
     assert [e.changes["level"] for e in events if e.kind is EventKind.REFERRAL_ESCALATED] == [4]
 
 
@@ -90,7 +95,9 @@ def test_the_tick_turns_an_overrun_window_unscheduled_and_tells_everyone(
     rt, uow, clock, library, people, smtp
 ):
     data = maintenance(hours_ahead=1, length=2, short_notice_confirmed=True)
-    notice_id = publish_notice(uow, clock, library, people.desk.actor, as_notice(data)).notice.id
+    notice_id = publish_notice(
+        Context(uow, clock, library, people.desk.actor), as_notice(data)
+    ).notice.id
     tick(rt)
     published = {to[0] for to, m in smtp.messages if m["X-BCP-Topic"] == "notice.published"}
     assert {"ops@aerofret.example", "ops@express.example", "desk@douane.example"} <= published
@@ -115,10 +122,10 @@ def test_each_notice_update_reaches_a_webhook(rt, uow, clock, library, people, h
         destinations=ANYWHERE,
     )
     notice_id = publish_notice(
-        uow, clock, library, people.desk.actor, as_notice(notice_data())
+        Context(uow, clock, library, people.desk.actor), as_notice(notice_data())
     ).notice.id
     clock.advance(minutes=3)
-    set_fallback(uow, clock, library, people.desk.actor, notice_id, allowed=True)
+    set_fallback(Context(uow, clock, library, people.desk.actor), notice_id, allowed=True)
     tick(rt)
     bodies = [http_peer.json(i) for i in range(len(http_peer.received))]
     assert [(b["topic"], b["event"], b["fallback_allowed"]) for b in bodies] == [

@@ -15,6 +15,7 @@ from sqlalchemy import select, text, update
 
 from bcp.domain.clock import FrozenClock
 from bcp.jobs.lock import ADVISORY_KEY, SchedulerLock
+from bcp.services.context import Context
 from bcp.services.incidents import declare_incident
 from bcp.store.db import make_engine
 from bcp.store.models import DeliveryRow, UserRow
@@ -110,10 +111,7 @@ def test_a_sigkill_while_sending_loses_nothing_and_applies_nothing_twice(
         uow.commit()
     for n in range(10):
         declare_incident(
-            uow,
-            clock,
-            library,
-            people.carrier.actor,
+            Context(uow, clock, library, people.carrier.actor),
             as_declaration(facts(summary=f"incident {n}")),
         )
     smtp.delay = 0.3  # a slow server widens the window for the kill

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bcp.domain.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, NotFound
 from bcp.domain.lifecycle import Action, State
+from bcp.services.context import Context
 from bcp.services.incidents import (
     apply_action,
     declare_incident,
@@ -32,8 +33,12 @@ def count(uow: UnitOfWork, model) -> int:
 
 
 def test_a_declaration_is_saved_with_its_timeline_and_its_notification(uow, clock, people, library):
-    view = declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
-    loaded = get_incident(uow, clock, library, people.carrier.actor, view.incident.id).incident
+    view = declare_incident(
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
+    )
+    loaded = get_incident(
+        Context(uow, clock, library, people.carrier.actor), view.incident.id
+    ).incident
     assert loaded.state is State.DECLARED
     assert loaded.organisation.eori == people.carrier.actor.organisation.eori
     assert loaded.facts == view.incident.facts
@@ -50,7 +55,7 @@ def test_a_declaration_is_saved_with_its_timeline_and_its_notification(uow, cloc
 
 def test_the_lifecycle_end_to_end(uow, clock, people, library):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     for minutes, person, action in [
         (5, people.desk, "acknowledge"),
@@ -62,17 +67,14 @@ def test_the_lifecycle_end_to_end(uow, clock, people, library):
         clock.set(T0 + timedelta(minutes=minutes))
         if action == "operator-relodge":
             settle_step(
-                uow,
-                clock,
-                library,
-                person.actor,
+                Context(uow, clock, library, person.actor),
                 incident_id,
                 action,
                 **as_step({"status": "done"}),
             )
         else:
-            apply_action(uow, clock, library, person.actor, incident_id, action, "ok")
-    view = get_incident(uow, clock, library, people.manager.actor, incident_id)
+            apply_action(Context(uow, clock, library, person.actor), incident_id, action, "ok")
+    view = get_incident(Context(uow, clock, library, people.manager.actor), incident_id)
     assert view.incident.state is State.CLOSED
     assert view.durations.time_to_acknowledge == timedelta(minutes=5)
     assert view.durations.time_in_fallback == timedelta(minutes=112)
@@ -83,18 +85,12 @@ def test_the_lifecycle_end_to_end(uow, clock, people, library):
 def test_a_refused_declaration_leaves_nothing_behind(uow, clock, people, library):
     with pytest.raises(InvalidInput, match="EORI"):
         declare_incident(
-            uow,
-            clock,
-            library,
-            people.desk.actor,
+            Context(uow, clock, library, people.desk.actor),
             as_declaration(facts(organisation="FR99999999999999")),
         )
     with pytest.raises(NotAllowed):
         declare_incident(
-            uow,
-            clock,
-            library,
-            people.carrier.actor,
+            Context(uow, clock, library, people.carrier.actor),
             as_declaration(facts(organisation="FR77598132400046")),
         )
     assert count(uow, IncidentRow) == count(uow, TimelineEventRow) == count(uow, OutboxRow) == 0
@@ -102,61 +98,71 @@ def test_a_refused_declaration_leaves_nothing_behind(uow, clock, people, library
 
 def test_an_illegal_transition_changes_nothing(uow, clock, people, library):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     with pytest.raises(IllegalTransition):
-        apply_action(uow, clock, library, people.desk.actor, incident_id, "close")
+        apply_action(Context(uow, clock, library, people.desk.actor), incident_id, "close")
     assert count(uow, TimelineEventRow) == 2
     assert count(uow, OutboxRow) == 2
 
 
 def test_operators_do_not_see_other_organisations_incidents(uow, clock, people, library):
     own = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     with pytest.raises(NotFound):
-        get_incident(uow, clock, library, people.other_carrier.actor, own)
+        get_incident(Context(uow, clock, library, people.other_carrier.actor), own)
     with pytest.raises(NotFound):
-        apply_action(uow, clock, library, people.other_carrier.actor, own, "recover")
-    assert list_incidents(uow, clock, library, people.other_carrier.actor, IncidentFilter()) == []
+        apply_action(Context(uow, clock, library, people.other_carrier.actor), own, "recover")
+    assert (
+        list_incidents(Context(uow, clock, library, people.other_carrier.actor), IncidentFilter())
+        == []
+    )
 
 
 def test_everyone_sees_the_outages_the_desk_declares_for_everyone(uow, clock, people, library):
-    declare_incident(uow, clock, library, people.desk.actor, as_declaration(facts(scope="eu")))
+    declare_incident(
+        Context(uow, clock, library, people.desk.actor), as_declaration(facts(scope="eu"))
+    )
     for person in (people.carrier, people.forwarder, people.other_carrier, people.manager):
-        [view] = list_incidents(uow, clock, library, person.actor, IncidentFilter())
+        [view] = list_incidents(Context(uow, clock, library, person.actor), IncidentFilter())
         assert view.incident.concerns_everyone
 
 
 def test_the_clients_of_a_provider_see_its_outage(uow, clock, people, library):
     declare_incident(
-        uow,
-        clock,
-        library,
-        people.provider.actor,
+        Context(uow, clock, library, people.provider.actor),
         as_declaration(facts(component="PROVIDER_SYSTEM", scope="provider")),
     )
-    assert len(list_incidents(uow, clock, library, people.forwarder.actor, IncidentFilter())) == 1
-    assert list_incidents(uow, clock, library, people.carrier.actor, IncidentFilter()) == []
+    assert (
+        len(list_incidents(Context(uow, clock, library, people.forwarder.actor), IncidentFilter()))
+        == 1
+    )
+    assert (
+        list_incidents(Context(uow, clock, library, people.carrier.actor), IncidentFilter()) == []
+    )
 
 
 def test_filters(uow, clock, people, library):
-    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
+    declare_incident(Context(uow, clock, library, people.carrier.actor), as_declaration(facts()))
     clock.advance(hours=1)
     later = declare_incident(
-        uow, clock, library, people.other_carrier.actor, as_declaration(facts(component="CR"))
+        Context(uow, clock, library, people.other_carrier.actor),
+        as_declaration(facts(component="CR")),
     )
-    apply_action(uow, clock, library, people.desk.actor, later.incident.id, "acknowledge")
+    apply_action(Context(uow, clock, library, people.desk.actor), later.incident.id, "acknowledge")
     desk = people.desk.actor
-    assert len(list_incidents(uow, clock, library, desk, IncidentFilter())) == 2
-    [cr] = list_incidents(uow, clock, library, desk, IncidentFilter(component="CR"))
+    assert len(list_incidents(Context(uow, clock, library, desk), IncidentFilter())) == 2
+    [cr] = list_incidents(Context(uow, clock, library, desk), IncidentFilter(component="CR"))
     assert cr.incident.id == later.incident.id
-    [ack] = list_incidents(uow, clock, library, desk, IncidentFilter(states=(State.ACKNOWLEDGED,)))
+    [ack] = list_incidents(
+        Context(uow, clock, library, desk), IncidentFilter(states=(State.ACKNOWLEDGED,))
+    )
     assert ack.incident.id == later.incident.id
     since = T0 + timedelta(minutes=30)
-    assert len(list_incidents(uow, clock, library, desk, IncidentFilter(since=since))) == 1
+    assert len(list_incidents(Context(uow, clock, library, desk), IncidentFilter(since=since))) == 1
     by_org = list_incidents(
-        uow, clock, library, desk, IncidentFilter(), org_eori="FR77598132400046"
+        Context(uow, clock, library, desk), IncidentFilter(), org_eori="FR77598132400046"
     )
     assert [v.incident.id for v in by_org] == [later.incident.id]
 
@@ -171,7 +177,7 @@ def test_two_agents_acknowledging_at_once_one_wins(
     then finds the incident already acknowledged."""
     uow = UnitOfWork(session_factory)
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     first, second = UnitOfWork(session_factory), UnitOfWork(session_factory)
     if backend == "sqlite":
@@ -207,14 +213,16 @@ def test_two_agents_acknowledging_at_once_one_wins(
             with pytest.raises(Conflict, match="someone else"):
                 second.incidents.save(b)
                 second.commit()
-    events = get_incident(uow, clock, library, people.desk.actor, incident_id).incident.events
+    events = get_incident(
+        Context(uow, clock, library, people.desk.actor), incident_id
+    ).incident.events
     assert [e.kind.value for e in events] == ["declared", "procedure_selected", "acknowledged"]
 
 
 def test_concurrent_requests_apply_an_action_once(session_factory, clock, people, library):
     uow = UnitOfWork(session_factory)
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     outcomes: list[str] = []
     barrier = threading.Barrier(4)
@@ -223,10 +231,7 @@ def test_concurrent_requests_apply_an_action_once(session_factory, clock, people
         barrier.wait()
         try:
             apply_action(
-                UnitOfWork(session_factory),
-                clock,
-                library,
-                people.desk.actor,
+                Context(UnitOfWork(session_factory), clock, library, people.desk.actor),
                 incident_id,
                 "acknowledge",
             )
@@ -240,13 +245,15 @@ def test_concurrent_requests_apply_an_action_once(session_factory, clock, people
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
-    events = get_incident(uow, clock, library, people.desk.actor, incident_id).incident.events
+    events = get_incident(
+        Context(uow, clock, library, people.desk.actor), incident_id
+    ).incident.events
     assert [e.kind.value for e in events] == ["declared", "procedure_selected", "acknowledged"]
 
 
 def test_the_database_refuses_to_rewrite_the_timeline(session_factory, clock, people, library):
     uow = UnitOfWork(session_factory)
-    declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
+    declare_incident(Context(uow, clock, library, people.carrier.actor), as_declaration(facts()))
     for statement in ("UPDATE timeline_events SET note = 'edited'", "DELETE FROM timeline_events"):
         with session_factory() as session, pytest.raises(DBAPIError, match="append-only"):
             session.execute(text(statement))

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from bcp.domain.errors import InvalidInput, NotAllowed
 from bcp.domain.lifecycle import State
 from bcp.domain.timeline import EventKind
+from bcp.services.context import Context
 from bcp.services.incidents import declare_incident, get_incident
 from bcp.services.notices import (
     close_notice,
@@ -25,7 +26,7 @@ from tests.typed import as_declaration, as_notice, as_update
 
 
 def state_of(uow, clock, library, people, incident_id):
-    return get_incident(uow, clock, library, people.desk.actor, incident_id).incident
+    return get_incident(Context(uow, clock, library, people.desk.actor), incident_id).incident
 
 
 def component(board, code):
@@ -34,12 +35,14 @@ def component(board, code):
 
 def test_a_notice_takes_in_the_open_incidents_of_its_components(uow, clock, library, people):
     sti = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     cr = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts(component="CR"))
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts(component="CR"))
     )
-    published = publish_notice(uow, clock, library, people.desk.actor, as_notice(notice_data()))
+    published = publish_notice(
+        Context(uow, clock, library, people.desk.actor), as_notice(notice_data())
+    )
     assert published.linked == [sti]
     incident = state_of(uow, clock, library, people, sti)
     assert incident.notice_id == published.notice.id and incident.state is State.ACKNOWLEDGED
@@ -50,10 +53,13 @@ def test_an_incident_declared_under_an_open_window_is_linked_and_in_fallback(
     uow, clock, library, people
 ):
     notice = publish_notice(
-        uow, clock, library, people.desk.actor, as_notice(notice_data(fallback_allowed=True))
+        Context(uow, clock, library, people.desk.actor),
+        as_notice(notice_data(fallback_allowed=True)),
     ).notice
     clock.advance(minutes=5)
-    view = declare_incident(uow, clock, library, people.forwarder.actor, as_declaration(facts()))
+    view = declare_incident(
+        Context(uow, clock, library, people.forwarder.actor), as_declaration(facts())
+    )
     assert view.incident.notice_id == notice.id
     assert view.incident.state is State.FALLBACK_ACTIVE
     kinds = [e.kind for e in view.incident.events]
@@ -62,18 +68,20 @@ def test_an_incident_declared_under_an_open_window_is_linked_and_in_fallback(
 
 def test_opening_then_closing_the_window_and_closing_the_notice(uow, clock, library, people):
     desk = people.desk.actor
-    notice_id = publish_notice(uow, clock, library, desk, as_notice(notice_data())).notice.id
+    notice_id = publish_notice(
+        Context(uow, clock, library, desk), as_notice(notice_data())
+    ).notice.id
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     clock.advance(minutes=2)
-    set_fallback(uow, clock, library, desk, notice_id, allowed=True)
+    set_fallback(Context(uow, clock, library, desk), notice_id, allowed=True)
     assert state_of(uow, clock, library, people, incident_id).state is State.FALLBACK_ACTIVE
     assert component(status_board(uow, clock), "STI").fallback_allowed
     clock.advance(minutes=30)
-    set_fallback(uow, clock, library, desk, notice_id, allowed=False)
+    set_fallback(Context(uow, clock, library, desk), notice_id, allowed=False)
     clock.advance(minutes=1)
-    close_notice(uow, clock, library, desk, notice_id, "STI is back")
+    close_notice(Context(uow, clock, library, desk), notice_id, "STI is back")
     incident = state_of(uow, clock, library, people, incident_id)
     assert incident.state is State.RECOVERED
     assert incident.events[-1].note == f"service restored: desk notice {notice_id} closed"
@@ -83,9 +91,11 @@ def test_opening_then_closing_the_window_and_closing_the_notice(uow, clock, libr
 
 def test_each_update_is_notified_through_the_outbox(uow, clock, library, people):
     desk = people.desk.actor
-    notice_id = publish_notice(uow, clock, library, desk, as_notice(notice_data())).notice.id
+    notice_id = publish_notice(
+        Context(uow, clock, library, desk), as_notice(notice_data())
+    ).notice.id
     update_notice(
-        uow, clock, library, desk, notice_id, *as_update({"text": "Root cause: a router"})
+        Context(uow, clock, library, desk), notice_id, *as_update({"text": "Root cause: a router"})
     )
     with uow:
         topics = uow.session.scalars(
@@ -95,7 +105,7 @@ def test_each_update_is_notified_through_the_outbox(uow, clock, library, people)
 
 
 def test_notice_updates_are_append_only_in_the_database(uow, clock, library, people):
-    publish_notice(uow, clock, library, people.desk.actor, as_notice(notice_data()))
+    publish_notice(Context(uow, clock, library, people.desk.actor), as_notice(notice_data()))
     with uow, pytest.raises(Exception, match="append-only"):
         uow.session.execute(text("UPDATE notice_updates SET text = 'rewritten'"))
     with uow:
@@ -104,10 +114,11 @@ def test_notice_updates_are_append_only_in_the_database(uow, clock, library, peo
 
 def test_operators_do_not_publish_and_bad_input_writes_nothing(uow, clock, library, people):
     with pytest.raises(NotAllowed):
-        publish_notice(uow, clock, library, people.carrier.actor, as_notice(notice_data()))
+        publish_notice(Context(uow, clock, library, people.carrier.actor), as_notice(notice_data()))
     with pytest.raises(InvalidInput):
         publish_notice(
-            uow, clock, library, people.desk.actor, as_notice(notice_data(kind="sometimes"))
+            Context(uow, clock, library, people.desk.actor),
+            as_notice(notice_data(kind="sometimes")),
         )
     assert status_board(uow, clock).notices == []
 
@@ -116,11 +127,13 @@ def test_the_scheduler_turns_an_overrun_maintenance_unscheduled_and_re_runs_the_
     uow, clock, library, people
 ):
     data = maintenance(hours_ahead=0.5, length=1, short_notice_confirmed=True)
-    notice_id = publish_notice(uow, clock, library, people.desk.actor, as_notice(data)).notice.id
+    notice_id = publish_notice(
+        Context(uow, clock, library, people.desk.actor), as_notice(data)
+    ).notice.id
     clock.advance(minutes=40)  # the window has begun
     during = facts(component="CR", started_at=clock.now().isoformat())
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(during)
+        Context(uow, clock, library, people.carrier.actor), as_declaration(during)
     ).incident.id
     incident = state_of(uow, clock, library, people, incident_id)
     assert incident.notice_id == notice_id and incident.reflex.rule_id == "administration-planned"

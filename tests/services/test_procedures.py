@@ -9,6 +9,7 @@ import pytest
 from bcp.domain.actors import Actor, Role
 from bcp.domain.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
 from bcp.domain.reflexes.progress import StepState
+from bcp.services.context import Context
 from bcp.services.incidents import (
     apply_action,
     declare_incident,
@@ -30,14 +31,16 @@ def steps(view) -> dict[str, StepState]:
 
 def test_a_step_becomes_overdue_with_the_clock(uow, clock, library, people):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     assert (
-        steps(get_incident(uow, clock, library, people.carrier.actor, incident_id))["desk-announce"]
+        steps(get_incident(Context(uow, clock, library, people.carrier.actor), incident_id))[
+            "desk-announce"
+        ]
         is StepState.PENDING
     )
     clock.advance(minutes=16)
-    view = get_incident(uow, clock, library, people.carrier.actor, incident_id)
+    view = get_incident(Context(uow, clock, library, people.carrier.actor), incident_id)
     assert steps(view)["desk-announce"] is StepState.OVERDUE
     assert steps(view)["operator-hold"] is StepState.OVERDUE
     assert steps(view)["operator-fallback-filing"] is StepState.PENDING  # not yet authorised
@@ -45,21 +48,23 @@ def test_a_step_becomes_overdue_with_the_clock(uow, clock, library, people):
 
 def test_acknowledging_completes_the_announcement_step(uow, clock, library, people):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
-    view = apply_action(uow, clock, library, people.desk.actor, incident_id, "acknowledge")
+    view = apply_action(Context(uow, clock, library, people.desk.actor), incident_id, "acknowledge")
     announce = next(s for s in view.steps if s.step.id == "desk-announce")
     assert (announce.state, announce.by) == (StepState.DONE, people.desk.actor.label)
 
 
 def test_who_may_settle_which_step(uow, clock, library, people):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
 
     def settle(person, step_id, **data):
         body = {"status": "done", **data}
-        return settle_step(uow, clock, library, person.actor, incident_id, step_id, **as_step(body))
+        return settle_step(
+            Context(uow, clock, library, person.actor), incident_id, step_id, **as_step(body)
+        )
 
     with pytest.raises(NotAllowed, match="desk"):
         settle(people.carrier, "desk-authorise")
@@ -80,33 +85,32 @@ def test_who_may_settle_which_step(uow, clock, library, people):
 
 def test_on_the_operators_side_the_fallback_waits_for_the_sau(uow, clock, library, people):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts(component="EO_SYSTEM"))
+        Context(uow, clock, library, people.carrier.actor),
+        as_declaration(facts(component="EO_SYSTEM")),
     ).incident.id
-    apply_action(uow, clock, library, people.desk.actor, incident_id, "acknowledge")
+    apply_action(Context(uow, clock, library, people.desk.actor), incident_id, "acknowledge")
     with pytest.raises(IllegalTransition, match="operator-contact-sau"):
-        apply_action(uow, clock, library, people.desk.actor, incident_id, "activate_fallback")
+        apply_action(
+            Context(uow, clock, library, people.desk.actor), incident_id, "activate_fallback"
+        )
     settle_step(
-        uow,
-        clock,
-        library,
-        people.carrier.actor,
+        Context(uow, clock, library, people.carrier.actor),
         incident_id,
         "operator-contact-sau",
         **as_step({"status": "done", "reference": "<20261122.0812@aerofret.example>"}),
     )
-    view = apply_action(uow, clock, library, people.desk.actor, incident_id, "activate_fallback")
+    view = apply_action(
+        Context(uow, clock, library, people.desk.actor), incident_id, "activate_fallback"
+    )
     assert steps(view)["desk-decide"] is StepState.DONE
 
 
 def test_the_outage_lasting_past_four_hours_switches_procedure(uow, clock, library, people):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     settle_step(
-        uow,
-        clock,
-        library,
-        people.carrier.actor,
+        Context(uow, clock, library, people.carrier.actor),
         incident_id,
         "operator-hold",
         **as_step({"status": "done"}),
@@ -120,7 +124,7 @@ def test_the_outage_lasting_past_four_hours_switches_procedure(uow, clock, libra
     assert switch.changes["kept_steps"] == ["operator-hold"]
     assert switch.actor_role is Role.SYSTEM
     assert review_incident(uow, clock, library, incident_id) is None
-    view = get_incident(uow, clock, library, people.manager.actor, incident_id)
+    view = get_incident(Context(uow, clock, library, people.manager.actor), incident_id)
     assert view.incident.reflex.procedure_id == "administration-prolonged"
     assert steps(view)["operator-hold"] is StepState.DONE
     assert "manager-escalate" in steps(view)
@@ -128,31 +132,22 @@ def test_the_outage_lasting_past_four_hours_switches_procedure(uow, clock, libra
 
 def test_the_desk_reclassifies_and_the_rules_run_again(uow, clock, library, people):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     with pytest.raises(NotAllowed):
         reclassify(
-            uow,
-            clock,
-            library,
-            people.carrier.actor,
+            Context(uow, clock, library, people.carrier.actor),
             incident_id,
             *as_reclassification({"component": "CR"}),
         )
     with pytest.raises(InvalidInput, match="side"):
         reclassify(
-            uow,
-            clock,
-            library,
-            people.desk.actor,
+            Context(uow, clock, library, people.desk.actor),
             incident_id,
             *as_reclassification({"component": "EO_SYSTEM", "side": "administration"}),
         )
     view = reclassify(
-        uow,
-        clock,
-        library,
-        people.desk.actor,
+        Context(uow, clock, library, people.desk.actor),
         incident_id,
         *as_reclassification(
             {"component": "UUMDS", "side": "operator", "note": "certificat expiré"}
@@ -167,7 +162,7 @@ def test_the_desk_reclassifies_and_the_rules_run_again(uow, clock, library, peop
     assert view.incident.reflex.procedure_id == "certificate-problem"
     assert (
         get_incident(
-            uow, clock, library, people.carrier.actor, incident_id
+            Context(uow, clock, library, people.carrier.actor), incident_id
         ).incident.facts.component
         == "UUMDS"
     )
@@ -175,26 +170,30 @@ def test_the_desk_reclassifies_and_the_rules_run_again(uow, clock, library, peop
 
 def test_fallback_references_are_numbered_per_organisation_and_year(uow, clock, library, people):
     first = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     with pytest.raises(IllegalTransition, match="fallback is active"):
-        issue_fallback_reference(uow, clock, library, people.carrier.actor, first)
-    apply_action(uow, clock, library, people.desk.actor, first, "acknowledge")
-    apply_action(uow, clock, library, people.desk.actor, first, "activate_fallback")
+        issue_fallback_reference(Context(uow, clock, library, people.carrier.actor), first)
+    apply_action(Context(uow, clock, library, people.desk.actor), first, "acknowledge")
+    apply_action(Context(uow, clock, library, people.desk.actor), first, "activate_fallback")
     refs = [
-        issue_fallback_reference(uow, clock, library, people.carrier.actor, first)[0]
+        issue_fallback_reference(Context(uow, clock, library, people.carrier.actor), first)[0]
         for _ in range(2)
     ]
     assert refs == ["PS-2026-FR81234567800013-0001", "PS-2026-FR81234567800013-0002"]
     with pytest.raises(NotFound):
-        issue_fallback_reference(uow, clock, library, people.other_carrier.actor, first)
+        issue_fallback_reference(Context(uow, clock, library, people.other_carrier.actor), first)
     everyone = declare_incident(
-        uow, clock, library, people.desk.actor, as_declaration(facts(scope="eu"))
+        Context(uow, clock, library, people.desk.actor), as_declaration(facts(scope="eu"))
     )
-    apply_action(uow, clock, library, people.desk.actor, everyone.incident.id, "activate_fallback")
+    apply_action(
+        Context(uow, clock, library, people.desk.actor), everyone.incident.id, "activate_fallback"
+    )
     with pytest.raises(IllegalTransition, match="declare your organisation's own incident"):
-        issue_fallback_reference(uow, clock, library, people.carrier.actor, everyone.incident.id)
-    view = get_incident(uow, clock, library, people.carrier.actor, first)
+        issue_fallback_reference(
+            Context(uow, clock, library, people.carrier.actor), everyone.incident.id
+        )
+    view = get_incident(Context(uow, clock, library, people.carrier.actor), first)
     issued = [
         e.changes["reference"]
         for e in view.incident.events
@@ -208,22 +207,24 @@ def test_incidents_keep_the_table_version_they_were_decided_with(uow, clock, lib
     newer = replace(table, version="fr-2026-01")
     both = ReflexLibrary({**library.tables, "fr-2026-01": newer}, "fr-2025-10")
     old = declare_incident(
-        uow, clock, both, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, both, people.carrier.actor), as_declaration(facts())
     ).incident.id
     admin = Actor(None, "admin", Role.ADMIN)
     with pytest.raises(NotAllowed):
-        activate(uow, clock, both, people.carrier.actor, "fr-2026-01", "")
+        activate(Context(uow, clock, both, people.carrier.actor), "fr-2026-01", "")
     with pytest.raises(NotFound):
-        activate(uow, clock, both, admin, "fr-1999-01", "")
-    activate(uow, clock, both, admin, "fr-2026-01", "new sheet")
+        activate(Context(uow, clock, both, admin), "fr-1999-01", "")
+    activate(Context(uow, clock, both, admin), "fr-2026-01", "new sheet")
     assert active_table(uow, both).version == "fr-2026-01"
     new = declare_incident(
-        uow, clock, both, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, both, people.carrier.actor), as_declaration(facts())
     ).incident.id
     clock.advance(hours=5)
     review_incident(uow, clock, both, old)
     versions = {
-        i: get_incident(uow, clock, both, people.desk.actor, i).incident.reflex.table_version
+        i: get_incident(
+            Context(uow, clock, both, people.desk.actor), i
+        ).incident.reflex.table_version
         for i in (old, new)
     }
     assert versions == {old: "fr-2025-10", new: "fr-2026-01"}
@@ -232,15 +233,14 @@ def test_incidents_keep_the_table_version_they_were_decided_with(uow, clock, lib
 
 def test_a_closed_incident_is_frozen(uow, clock, library, people):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
-    apply_action(uow, clock, library, people.carrier.actor, incident_id, "cancel", "erreur")
+    apply_action(
+        Context(uow, clock, library, people.carrier.actor), incident_id, "cancel", "erreur"
+    )
     with pytest.raises(IllegalTransition, match="frozen"):
         settle_step(
-            uow,
-            clock,
-            library,
-            people.desk.actor,
+            Context(uow, clock, library, people.desk.actor),
             incident_id,
             "operator-hold",
             **as_step({"status": "done"}),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bcp.domain.actors import Actor, Role
 from bcp.services.certificates import record_certificate, watch_certificates
+from bcp.services.context import Context
 from bcp.services.incidents import declare_incident, get_incident
 from bcp.services.watch import watch_all
 from bcp.store.models import OutboxRow
@@ -24,7 +25,7 @@ def test_the_clock_escalates_and_switches_procedure_as_the_scheduler(
     uow, clock, library, settings, people
 ):
     incident_id = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     assert watch_all(uow, clock, library, settings) == []
     clock.advance(minutes=16)
@@ -35,7 +36,7 @@ def test_the_clock_escalates_and_switches_procedure_as_the_scheduler(
     events = watch_all(uow, clock, library, settings)
     kinds = [e.kind.value for e in events]
     assert kinds[0] == "procedure_switched" and "escalated" in kinds
-    view = get_incident(uow, clock, library, people.desk.actor, incident_id)
+    view = get_incident(Context(uow, clock, library, people.desk.actor), incident_id)
     assert view.incident.reflex.procedure_id == "administration-prolonged"
     assert watch_all(uow, clock, library, settings) == []
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import MetaData, select
 
+from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident, record_work
 from bcp.store.db import make_engine
 from tests.domain.conftest import facts
@@ -33,12 +34,14 @@ def cli(app, *args: str):
 
 def test_a_backup_restores_every_table_as_it_was(app, uow, clock, library, people, tmp_path):
     first = declare_incident(
-        uow, clock, library, people.carrier.actor, as_declaration(facts())
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     clock.advance(minutes=5)
-    apply_action(uow, clock, library, people.desk.actor, first, "acknowledge", "vu")
+    apply_action(Context(uow, clock, library, people.desk.actor), first, "acknowledge", "vu")
     email = ("appel.eml", b"From: desk@douane.fr\n\nAppel")
-    record_work(uow, clock, library, people.desk.actor, first, note="appel", attachment=email)
+    record_work(
+        Context(uow, clock, library, people.desk.actor), first, note="appel", attachment=email
+    )
     url = app.extensions["bcp"].settings.database_url
     before = snapshot(url)
     assert before["timeline_events"] and before["outbox"] and before["alembic_version"]
@@ -50,9 +53,10 @@ def test_a_backup_restores_every_table_as_it_was(app, uow, clock, library, peopl
 
     clock.advance(minutes=5)
     declare_incident(
-        uow, clock, library, people.other_carrier.actor, as_declaration(facts(summary="après"))
+        Context(uow, clock, library, people.other_carrier.actor),
+        as_declaration(facts(summary="après")),
     )
-    apply_action(uow, clock, library, people.desk.actor, first, "activate_fallback", "PS")
+    apply_action(Context(uow, clock, library, people.desk.actor), first, "activate_fallback", "PS")
     assert snapshot(url) != before
 
     result = cli(app, "restore", str(path), "--yes")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from bcp.domain.webhook_signing import new_secret
 from bcp.services.accounts import issue_token
+from bcp.services.context import Context
 from bcp.services.drafts import drafts_for, propose
 from bcp.services.incidents import apply_action, declare_incident, record_work
 from bcp.services.notices import publish_notice
@@ -231,6 +232,62 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
         "LDDOOD",
     ),
     # admins
+    "api.list_users": ("GET", "/api/v1/admin/users", None, "LDDDDO"),
+    "api.post_user": ("POST", "/api/v1/admin/users", {}, "LDDDDO"),
+    "api.put_user": ("PUT", "/api/v1/admin/users/{user}", {}, "LDDDDO"),
+    "api.post_user_active": ("POST", "/api/v1/admin/users/{user}/active", {}, "LDDDDO"),
+    "api.post_user_password": ("POST", "/api/v1/admin/users/{user}/password", {}, "LDDDDO"),
+    "api.list_organisations": ("GET", "/api/v1/admin/organisations", None, "LDDDDO"),
+    "api.post_organisation": ("POST", "/api/v1/admin/organisations", {}, "LDDDDO"),
+    "api.put_organisation": (
+        "PUT",
+        "/api/v1/admin/organisations/{organisation}",
+        {},
+        "LDDDDO",
+    ),
+    "api.list_contacts": ("GET", "/api/v1/admin/contacts", None, "LDDDDO"),
+    "api.put_contact": ("PUT", "/api/v1/admin/contacts/desk", {}, "LDDDDO"),
+    "api.list_probes": ("GET", "/api/v1/admin/probes", None, "LDDDDO"),
+    "api.post_probe": ("POST", "/api/v1/admin/probes", {}, "LDDDDO"),
+    "api.list_webhooks": ("GET", "/api/v1/admin/webhooks", None, "LDDDDO"),
+    "api.post_webhook": ("POST", "/api/v1/admin/webhooks", {}, "LDDDDO"),
+    "api.post_webhook_rotation": (
+        "POST",
+        "/api/v1/admin/webhooks/{webhook}/rotation",
+        None,
+        "LDDDDO",
+    ),
+    "api.post_delivery_retry": (
+        "POST",
+        "/api/v1/admin/deliveries/{delivery}/retry",
+        None,
+        "LDDDDO",
+    ),
+    "api.list_certificates": ("GET", "/api/v1/admin/certificates", None, "LDDDDO"),
+    "api.post_certificate": ("POST", "/api/v1/admin/certificates", {}, "LDDDDO"),
+    "api.list_reflex_versions": ("GET", "/api/v1/reflexes/versions", None, "LOOOOO"),
+    "api.post_reflex_activation": (
+        "POST",
+        "/api/v1/reflexes/versions/fr-2025-10/activation",
+        None,
+        "LDDODO",
+    ),
+    "api.get_notification_topics": ("GET", "/api/v1/account/notifications", None, "LOOOOO"),
+    "api.put_notification_topics": (
+        "PUT",
+        "/api/v1/account/notifications",
+        {"topics": ["incident.declared"]},
+        "LOOOOO",
+    ),
+    "api.list_drafts": ("GET", "/api/v1/drafts", None, "LOOOOO"),
+    "api.post_draft_closure": (
+        "POST",
+        "/api/v1/drafts/{draft}/closure",
+        {"status": "dismissed"},
+        "LOHODD",
+    ),
+    "api.list_own_certificates": ("GET", "/api/v1/certificates", None, "LOODDD"),
+    "api.post_own_certificate": ("POST", "/api/v1/certificates", {}, "LOODDD"),
     "admin.users": ("GET", "/admin/", None, "LDDDDO"),
     "admin.add_user": ("POST", "/admin/users", {}, "LDDDDO"),
     "admin.edit_user": ("POST", "/admin/users/{user}", {}, "LDDDDO"),
@@ -286,11 +343,13 @@ def world(browser_app, uow, clock, library, people) -> World:
 
     def fresh() -> dict[str, int]:
         incident_id = declare_incident(
-            uow, clock, library, people.carrier.actor, as_declaration(facts())
+            Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
         )
         incident_id = incident_id.incident.id
         email = ("refus.eml", b"From: sti@ec.europa.eu\n\nrefused")
-        record_work(uow, clock, library, people.carrier.actor, incident_id, attachment=email)
+        record_work(
+            Context(uow, clock, library, people.carrier.actor), incident_id, attachment=email
+        )
         with uow:
             attachment = uow.session.scalars(
                 select(AttachmentRow.id).where(AttachmentRow.incident_id == incident_id)
@@ -311,11 +370,11 @@ def world(browser_app, uow, clock, library, people) -> World:
         if draft is None:  # the previous one is still open
             draft = drafts_for(uow, people.carrier.actor)[0]
         referred = declare_incident(
-            uow, clock, library, people.carrier.actor, as_declaration(facts())
+            Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
         ).incident.id
         for action in ("acknowledge", "activate_fallback"):
-            apply_action(uow, clock, library, people.desk.actor, referred, action)
-        record_referral(uow, clock, library, people.desk.actor, referred, as_referral(DNL))
+            apply_action(Context(uow, clock, library, people.desk.actor), referred, action)
+        record_referral(Context(uow, clock, library, people.desk.actor), referred, as_referral(DNL))
         token = issue_token(uow, clock, None, people.carrier.actor.user_id, "matrix", 30)
         return {
             "token": token.id,
@@ -373,7 +432,7 @@ def world(browser_app, uow, clock, library, people) -> World:
             "organisation": people.carrier.actor.organisation_id,
             "document": "operator-fallback-filing",
             "notice": publish_notice(
-                uow, clock, library, people.desk.actor, as_notice(NOTICE)
+                Context(uow, clock, library, people.desk.actor), as_notice(NOTICE)
             ).notice.id,
         },
         browsers={"anonymous": Browser(browser_app)}

@@ -159,7 +159,9 @@ def test_every_body_and_query_is_a_closed_typed_model(app):
             if model is not None:
                 assert model.model_config.get("extra") == "forbid", (endpoint, model)
         if method in ("post", "put") and operation.body is None:
-            assert path.endswith(("/fallback-references", "/finalise")), endpoint
+            assert path.endswith(("/fallback-references", "/finalise", "/rotation", "/retry")), (
+                endpoint
+            )
 
 
 def test_problems_speak_the_requests_language(client, people):

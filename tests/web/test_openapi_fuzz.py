@@ -18,6 +18,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident
 from bcp.services.notices import publish_notice
 from bcp.services.referrals import record_referral
@@ -40,12 +41,14 @@ def api_app(app, people, uow, clock, library):
     """The app with a few incidents to find (ids 1 to 3), one of them in fallback with a DNL
     to answer, and a notice (id 1)."""
     for _ in range(3):
-        declare_incident(uow, clock, library, people.carrier.actor, as_declaration(facts()))
+        declare_incident(
+            Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
+        )
     for action in ("acknowledge", "activate_fallback"):
-        apply_action(uow, clock, library, people.desk.actor, 1, action)
-    record_referral(uow, clock, library, people.desk.actor, 1, as_referral(DNL))
+        apply_action(Context(uow, clock, library, people.desk.actor), 1, action)
+    record_referral(Context(uow, clock, library, people.desk.actor), 1, as_referral(DNL))
     publish_notice(
-        uow, clock, library, people.desk.actor, as_notice(notice_data(components=["STP"]))
+        Context(uow, clock, library, people.desk.actor), as_notice(notice_data(components=["STP"]))
     )
     return app
 

@@ -8,6 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from bcp.services.context import Context
 from bcp.services.incidents import (
     apply_action,
     declare_incident,
@@ -36,40 +37,39 @@ def closed(uow, clock, library, people):
     """An operator's STI outage followed to closure, with a fallback reference."""
     carrier, desk = people.carrier.actor, people.desk.actor
     incident_id = declare_incident(
-        uow, clock, library, carrier, as_declaration(facts())
+        Context(uow, clock, library, carrier), as_declaration(facts())
     ).incident.id
     clock.advance(minutes=7)
-    apply_action(uow, clock, library, desk, incident_id, "acknowledge", "Pris en compte")
+    apply_action(Context(uow, clock, library, desk), incident_id, "acknowledge", "Pris en compte")
     clock.advance(minutes=5)
-    apply_action(uow, clock, library, desk, incident_id, "activate_fallback", "Secours autorisé")
-    record_referral(uow, clock, library, desk, incident_id, as_referral(DNL))
+    apply_action(
+        Context(uow, clock, library, desk), incident_id, "activate_fallback", "Secours autorisé"
+    )
+    record_referral(Context(uow, clock, library, desk), incident_id, as_referral(DNL))
     clock.advance(minutes=3)
     record_outcome(
-        uow, clock, library, carrier, incident_id, 1, *as_outcome({"outcome": "cargo_not_loaded"})
+        Context(uow, clock, library, carrier),
+        incident_id,
+        1,
+        *as_outcome({"outcome": "cargo_not_loaded"}),
     )
-    issue_fallback_reference(uow, clock, library, carrier, incident_id)
+    issue_fallback_reference(Context(uow, clock, library, carrier), incident_id)
     settle_step(
-        uow,
-        clock,
-        library,
-        carrier,
+        Context(uow, clock, library, carrier),
         incident_id,
         "operator-fallback-filing",
         **as_step({"status": "done", "reference": "PS-2026-FR81234567800013-0001"}),
     )
     clock.advance(hours=2)
-    apply_action(uow, clock, library, carrier, incident_id, "recover")
+    apply_action(Context(uow, clock, library, carrier), incident_id, "recover")
     settle_step(
-        uow,
-        clock,
-        library,
-        carrier,
+        Context(uow, clock, library, carrier),
         incident_id,
         "operator-relodge",
         **as_step({"status": "done", "note": "12 ENS re-déposées"}),
     )
     clock.advance(minutes=30)
-    apply_action(uow, clock, library, desk, incident_id, "close", "Clos")
+    apply_action(Context(uow, clock, library, desk), incident_id, "close", "Clos")
     return incident_id
 
 

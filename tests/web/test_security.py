@@ -375,6 +375,9 @@ def test_an_admin_sees_a_webhooks_secret_once_and_rotates_it(browser_app, people
     assert refused.status_code == 303
     assert "line breaks" in admin.page("/admin/webhooks")
     french = Browser(browser_app, people.admin, lang="fr")
-    french.post("/admin/webhooks", data={"url": "http://169.254.169.254/", "topics": ["x"]})
+    french.post(
+        "/admin/webhooks",
+        data={"url": "http://169.254.169.254/", "topics": ["incident.declared"]},
+    )
     page = french.page("/admin/webhooks")
     assert "une adresse lien-local, non spécifiée ou multicast : jamais une destination" in page

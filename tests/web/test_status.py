@@ -8,6 +8,7 @@ from datetime import timedelta
 from icalendar import Calendar
 
 from bcp.domain.clock import in_paris
+from bcp.services.context import Context
 from bcp.services.notices import publish_notice, update_notice
 from tests.conftest import T0
 from tests.domain.test_notices import maintenance, notice_data
@@ -87,7 +88,8 @@ def test_the_status_api_matches_its_schema(
     people,
 ):
     publish_notice(
-        uow, clock, library, people.desk.actor, as_notice(notice_data(fallback_allowed=True))
+        Context(uow, clock, library, people.desk.actor),
+        as_notice(notice_data(fallback_allowed=True)),
     )
     response = client.get("/api/v1/status", headers=people.carrier.auth)
     conforms(document, "/status", "get", response)
@@ -99,9 +101,11 @@ def test_the_status_api_matches_its_schema(
 
 
 def test_the_maintenance_feed_parses_back_and_follows_updates(client, uow, clock, library, people):
-    notice = publish_notice(uow, clock, library, people.desk.actor, as_notice(maintenance())).notice
+    notice = publish_notice(
+        Context(uow, clock, library, people.desk.actor), as_notice(maintenance())
+    ).notice
     publish_notice(
-        uow, clock, library, people.desk.actor, as_notice(notice_data())
+        Context(uow, clock, library, people.desk.actor), as_notice(notice_data())
     )  # not scheduled
     response = client.get("/api/v1/status/maintenance.ics")  # public: no token
     assert response.status_code == 200 and response.mimetype == "text/calendar"
@@ -112,10 +116,7 @@ def test_the_maintenance_feed_parses_back_and_follows_updates(client, uow, clock
     assert "CR" in str(event["SUMMARY"]) and "STI" in str(event["SUMMARY"])
     later = T0 + timedelta(hours=78)
     update_notice(
-        uow,
-        clock,
-        library,
-        people.desk.actor,
+        Context(uow, clock, library, people.desk.actor),
         notice.id,
         *as_update({"text": "longer", "expected_end": later.isoformat()}),
     )
@@ -183,7 +184,9 @@ def test_a_notice_shows_each_person_only_the_linked_incidents_they_may_open(
 ):
     own = api.declare(people.carrier).get_json()["id"]
     other = api.declare(people.other_carrier).get_json()["id"]
-    notice = publish_notice(uow, clock, library, people.desk.actor, as_notice(notice_data())).notice
+    notice = publish_notice(
+        Context(uow, clock, library, people.desk.actor), as_notice(notice_data())
+    ).notice
     page = f"/status/notices/{notice.id}"
     carrier = as_person(people.carrier).page(page)
     assert f'href="/incidents/{own}"' in carrier and f'href="/incidents/{other}"' not in carrier

@@ -41,6 +41,8 @@ def _unauthenticated(detail: str):
 
 
 from bcp.web.api import (  # noqa: E402, F401  (routes and hooks register on import)
+    account,
+    admin,
     idempotency,
     incidents,
     openapi,

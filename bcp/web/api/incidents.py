@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import g, url_for
+from flask import url_for
 
 from bcp.domain.actors import Role
 from bcp.services import incidents as service
+from bcp.services.context import Context
 from bcp.store.incidents import IncidentFilter
 from bcp.web.api import api
 from bcp.web.api.serialize import event_json, incident_shape
@@ -53,11 +54,8 @@ FROM_INCIDENT = {
     headers={"Location": "The new incident's address"},
     links=FROM_INCIDENT,
 )
-def post_incident(body: DeclarationBody):
-    rt = runtime()
-    view = service.declare_incident(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, body.to_domain()
-    )
+def post_incident(ctx: Context, body: DeclarationBody):
+    view = service.declare_incident(ctx, body.to_domain())
     location = url_for("api.get_incident", incident_id=view.incident.id)
     return Answer(incident_shape(view, with_timeline=True), 201, {"Location": location})
 
@@ -71,7 +69,7 @@ def post_incident(body: DeclarationBody):
     description="Operators see their organisation's incidents (a provider's, its clients' "
     "too) and those that concern everyone; the desk and managers see all.",
 )
-def list_incidents(query: IncidentQuery):
+def list_incidents(ctx: Context, query: IncidentQuery):
     rt = runtime()
     settings = rt.settings
     flt = IncidentFilter(
@@ -82,7 +80,7 @@ def list_incidents(query: IncidentQuery):
         offset=query.offset,
     )
     org = query.org.upper() if query.org else None
-    views = service.list_incidents(rt.unit_of_work(), rt.clock, rt.library, g.actor, flt, org)
+    views = service.list_incidents(ctx, flt, org)
     return IncidentList(
         items=[incident_shape(v, with_timeline=False) for v in views],
         limit=flt.limit,
@@ -97,17 +95,15 @@ def list_incidents(query: IncidentQuery):
     answer=IncidentOut,
     links=FROM_INCIDENT,
 )
-def get_incident(incident_id: int):
-    rt = runtime()
-    view = service.get_incident(rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id)
+def get_incident(ctx: Context, incident_id: int):
+    view = service.get_incident(ctx, incident_id)
     return incident_shape(view, with_timeline=True)
 
 
 @api.get("/incidents/<int:incident_id>/timeline")
 @operation("The incident's timeline, append-only", tag=TAG, answer=Timeline)
-def get_timeline(incident_id: int):
-    rt = runtime()
-    view = service.get_incident(rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id)
+def get_timeline(ctx: Context, incident_id: int):
+    view = service.get_incident(ctx, incident_id)
     return Timeline.model_validate({"items": [event_json(e) for e in view.incident.events]})
 
 
@@ -121,11 +117,8 @@ def get_timeline(incident_id: int):
     description="The incident's allowed_actions says what you may do now.",
     links=FROM_INCIDENT,
 )
-def post_transition(incident_id: int, body: TransitionBody):
-    rt = runtime()
-    view = service.apply_action(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, body.action, body.note
-    )
+def post_transition(ctx: Context, incident_id: int, body: TransitionBody):
+    view = service.apply_action(ctx, incident_id, body.action, body.note)
     return incident_shape(view, with_timeline=True)
 
 
@@ -138,13 +131,9 @@ def post_transition(incident_id: int, body: TransitionBody):
     errors=(403, 409),
     links=FROM_INCIDENT,
 )
-def post_step(incident_id: int, step_id: str, body: StepSettlementBody):
-    rt = runtime()
+def post_step(ctx: Context, incident_id: int, step_id: str, body: StepSettlementBody):
     view = service.settle_step(
-        rt.unit_of_work(),
-        rt.clock,
-        rt.library,
-        g.actor,
+        ctx,
         incident_id,
         step_id,
         done=body.status == "done",
@@ -163,11 +152,8 @@ def post_step(incident_id: int, step_id: str, body: StepSettlementBody):
     roles=(Role.DESK,),
     errors=(409,),
 )
-def post_reclassify(incident_id: int, body: ReclassificationBody):
-    rt = runtime()
-    view = service.reclassify(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, body.changes(), body.note
-    )
+def post_reclassify(ctx: Context, incident_id: int, body: ReclassificationBody):
+    view = service.reclassify(ctx, incident_id, body.changes(), body.note)
     return incident_shape(view, with_timeline=True)
 
 
@@ -179,11 +165,8 @@ def post_reclassify(incident_id: int, body: ReclassificationBody):
     status=201,
     errors=(403, 409),
 )
-def post_fallback_reference(incident_id: int):
-    rt = runtime()
-    reference, view = service.issue_fallback_reference(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id
-    )
+def post_fallback_reference(ctx: Context, incident_id: int):
+    reference, view = service.issue_fallback_reference(ctx, incident_id)
     return Answer(
         FallbackReference(reference=reference, incident=incident_shape(view, with_timeline=True)),
         201,

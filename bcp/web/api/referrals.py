@@ -3,14 +3,12 @@ records its outcome."""
 
 from __future__ import annotations
 
-from flask import g
-
 from bcp.domain.actors import Role
 from bcp.services import referrals
+from bcp.services.context import Context
 from bcp.web.api import api
 from bcp.web.api.serialize import incident_shape, referral_json
 from bcp.web.api.spec import Answer, operation
-from bcp.web.runtime import runtime
 from bcp.web.schemas.incidents import ReferralAnswer
 from bcp.web.schemas.referrals import ConfirmationBody, OutcomeBody, ReferralBody
 
@@ -35,11 +33,8 @@ REFERRAL = {
         "Outcome": ("post_referral_outcome", REFERRAL),
     },
 )
-def post_referral(incident_id: int, body: ReferralBody):
-    rt = runtime()
-    view = referrals.record_referral(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, body.to_domain()
-    )
+def post_referral(ctx: Context, incident_id: int, body: ReferralBody):
+    view = referrals.record_referral(ctx, incident_id, body.to_domain())
     return Answer(_answer(view, view.incident.referrals[-1].number), 201)
 
 
@@ -52,11 +47,8 @@ def post_referral(incident_id: int, body: ReferralBody):
     answer=ReferralAnswer,
     errors=(403, 409),
 )
-def post_referral_confirmation(incident_id: int, number: int, body: ConfirmationBody):
-    rt = runtime()
-    view = referrals.confirm_referral(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, number, body.note.strip()
-    )
+def post_referral_confirmation(ctx: Context, incident_id: int, number: int, body: ConfirmationBody):
+    view = referrals.confirm_referral(ctx, incident_id, number, body.note.strip())
     return _answer(view, number)
 
 
@@ -68,19 +60,8 @@ def post_referral_confirmation(incident_id: int, number: int, body: Confirmation
     answer=ReferralAnswer,
     errors=(403, 409),
 )
-def post_referral_outcome(incident_id: int, number: int, body: OutcomeBody):
-    rt = runtime()
-    view = referrals.record_outcome(
-        rt.unit_of_work(),
-        rt.clock,
-        rt.library,
-        g.actor,
-        incident_id,
-        number,
-        body.outcome,
-        body.result,
-        body.note,
-    )
+def post_referral_outcome(ctx: Context, incident_id: int, number: int, body: OutcomeBody):
+    view = referrals.record_outcome(ctx, incident_id, number, body.outcome, body.result, body.note)
     return _answer(view, number)
 
 

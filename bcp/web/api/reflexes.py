@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import g
-
 from bcp.services import incidents as service
+from bcp.services.context import Context
 from bcp.services.reflexes import active_table
 from bcp.web.api import api
 from bcp.web.api.serialize import decision_json, table_json
@@ -31,9 +30,6 @@ def get_reflexes():
     answer=DecisionOut,
     errors=(403,),
 )
-def post_evaluate(body: DeclarationBody):
-    rt = runtime()
-    preview = service.preview_declaration(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, body.to_domain()
-    )
+def post_evaluate(ctx: Context, body: DeclarationBody):
+    preview = service.preview_declaration(ctx, body.to_domain())
     return DecisionOut.model_validate(decision_json(preview.decision))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, g
+from flask import Response
 
 from bcp.domain.actors import Role
 from bcp.domain.postmortem import PostMortem
 from bcp.reports.documents import fallback_pdf, incident_pdf, period_pdf
 from bcp.reports.render import document_key
 from bcp.services import reports
+from bcp.services.context import Context
 from bcp.web.api import api
 from bcp.web.api.spec import Media, operation
 from bcp.web.runtime import runtime
@@ -46,11 +47,9 @@ def pdf_response(data: bytes, filename: str) -> Response:
 
 @api.get("/incidents/<int:incident_id>/report.pdf")
 @operation("The incident report", tag=TAG, query=DocumentQuery, answer=PDF)
-def get_report(incident_id: int, query: DocumentQuery):
+def get_report(ctx: Context, incident_id: int, query: DocumentQuery):
     rt = runtime()
-    report = reports.incident_report(
-        rt.unit_of_work(), rt.clock, rt.library, rt.settings, g.actor, incident_id
-    )
+    report = reports.incident_report(ctx, rt.settings, incident_id)
     return pdf_response(incident_document(report, query.lang), f"incident-{incident_id}.pdf")
 
 
@@ -62,17 +61,9 @@ def get_report(incident_id: int, query: DocumentQuery):
     answer=PDF,
     errors=(403, 409),
 )
-def get_postmortem_pdf(incident_id: int, query: DocumentQuery):
+def get_postmortem_pdf(ctx: Context, incident_id: int, query: DocumentQuery):
     rt = runtime()
-    report = reports.incident_report(
-        rt.unit_of_work(),
-        rt.clock,
-        rt.library,
-        rt.settings,
-        g.actor,
-        incident_id,
-        with_postmortem=True,
-    )
+    report = reports.incident_report(ctx, rt.settings, incident_id, with_postmortem=True)
     return pdf_response(incident_document(report, query.lang), f"postmortem-{incident_id}.pdf")
 
 
@@ -83,11 +74,9 @@ def get_postmortem_pdf(incident_id: int, query: DocumentQuery):
     query=DocumentQuery,
     answer=PDF,
 )
-def get_fallback_document(incident_id: int, step_id: str, query: DocumentQuery):
+def get_fallback_document(ctx: Context, incident_id: int, step_id: str, query: DocumentQuery):
     rt = runtime()
-    report = reports.incident_report(
-        rt.unit_of_work(), rt.clock, rt.library, rt.settings, g.actor, incident_id
-    )
+    report = reports.incident_report(ctx, rt.settings, incident_id)
     return pdf_response(
         incident_document(report, query.lang, step_id), f"incident-{incident_id}-{step_id}.pdf"
     )
@@ -101,22 +90,17 @@ def get_fallback_document(incident_id: int, step_id: str, query: DocumentQuery):
     answer=PDF,
     errors=(403,),
 )
-def get_period_report(query: PeriodQuery):
+def get_period_report(ctx: Context, query: PeriodQuery):
     rt = runtime()
     start, end = query.from_, query.to
-    report = reports.period_report(
-        rt.unit_of_work(), rt.clock, rt.library, rt.settings, g.actor, start, end
-    )
+    report = reports.period_report(ctx, rt.settings, start, end)
     return pdf_response(period_pdf(report, query.lang, rt.clock.now()), f"period-{start}-{end}.pdf")
 
 
 @api.get("/incidents/<int:incident_id>/postmortem")
 @operation("The post-mortem of a closed incident", tag=TAG, answer=PostMortemOut, errors=(403,))
-def get_postmortem(incident_id: int):
-    rt = runtime()
-    return postmortem_shape(
-        reports.get_postmortem(rt.unit_of_work(), rt.library, g.actor, incident_id)
-    )
+def get_postmortem(ctx: Context, incident_id: int):
+    return postmortem_shape(reports.get_postmortem(ctx, incident_id))
 
 
 @api.put("/incidents/<int:incident_id>/postmortem")
@@ -128,11 +112,8 @@ def get_postmortem(incident_id: int):
     roles=MANAGER,
     errors=(409,),
 )
-def put_postmortem(incident_id: int, body: PostMortemEdit):
-    rt = runtime()
-    postmortem = reports.edit_postmortem(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id, body.changes()
-    )
+def put_postmortem(ctx: Context, incident_id: int, body: PostMortemEdit):
+    postmortem = reports.edit_postmortem(ctx, incident_id, body.changes())
     return postmortem_shape(postmortem)
 
 
@@ -143,11 +124,8 @@ def put_postmortem(incident_id: int, body: PostMortemEdit):
     answer=PostMortemOut,
     roles=MANAGER,
 )
-def post_finalise(incident_id: int):
-    rt = runtime()
-    postmortem = reports.finalise_postmortem(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, incident_id
-    )
+def post_finalise(ctx: Context, incident_id: int):
+    postmortem = reports.finalise_postmortem(ctx, incident_id)
     return postmortem_shape(postmortem)
 
 

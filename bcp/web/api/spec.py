@@ -9,6 +9,7 @@ Why a small module rather than flask-openapi3, APIFlask or spectree: see docs/ar
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,9 +19,11 @@ from typing import Any
 from flask import Flask, Response, g, request
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+from werkzeug.exceptions import UnsupportedMediaType
 
 from bcp.domain.actors import Role
 from bcp.domain.errors import NotAllowed
+from bcp.web.runtime import context_for
 from bcp.web.schemas.common import Problem
 from bcp.web.schemas.edge import from_json, from_mapping
 from bcp.web.schemas.types import Body, Shape
@@ -110,7 +113,9 @@ def operation(
 ) -> Callable:
     """Declare a route's operation. `roles`, when given, are the only ones let through (403
     for the others, before the body is read); the domain keeps its own finer checks. The
-    handler receives `body=` and `query=` as validated models, and returns a model, an Answer,
+    handler receives `body=` and `query=` as validated models, and `ctx=` (the use case's
+    Context: unit of work, clock, rules library, the token's actor) when it names one, and
+    returns a model, an Answer,
     or a Response of its own (a PDF). `links` are OpenAPI links from the answer to the next
     operations (name: (endpoint, {parameter: runtime expression})), which clients and
     Schemathesis follow."""
@@ -131,11 +136,15 @@ def operation(
     )
 
     def decorate(handler: Callable) -> Callable:
+        wants_context = "ctx" in inspect.signature(handler).parameters
+
         @wraps(handler)
         def endpoint(**path: Any) -> Response:
             if spec.roles and g.actor.role not in spec.roles:
                 raise NotAllowed(_roles_only(spec.roles))
             arguments = dict(path)
+            if wants_context:
+                arguments["ctx"] = context_for(g.actor)
             if spec.query is not None:
                 arguments["query"] = from_mapping(spec.query, request.args.to_dict())
             if spec.body is not None:
@@ -153,8 +162,6 @@ def _roles_only(roles: tuple[Role, ...]) -> str:
 
 
 def read_body(model: type[Body], required: bool) -> Body:
-    from werkzeug.exceptions import UnsupportedMediaType
-
     raw = request.get_data(cache=True)
     if not raw and not required:
         return model()

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, g, url_for
+from flask import Response, url_for
 
 from bcp.domain.actors import Role
 from bcp.reports.calendar import maintenance_calendar as calendar_of
 from bcp.services import notices
+from bcp.services.context import Context
 from bcp.web.api import api
 from bcp.web.api.serialize import notice_json, status_json
 from bcp.web.api.spec import Answer, Media, operation
@@ -78,11 +79,9 @@ def maintenance_calendar():
     description="Scheduled maintenance less than 48 hours ahead is refused (422, field "
     "short_notice_confirmed) until sent again with short_notice_confirmed: true.",
 )
-def post_notice(body: NoticeBody):
+def post_notice(ctx: Context, body: NoticeBody):
     rt = runtime()
-    published = notices.publish_notice(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, body.to_domain()
-    )
+    published = notices.publish_notice(ctx, body.to_domain())
     notice = published.notice
     shape = PublishedNotice(
         notice=notice_json(notice, rt.clock.now()),
@@ -96,9 +95,9 @@ def post_notice(body: NoticeBody):
 @operation(
     "One notice, with its updates and the incidents linked to it", tag=TAG, answer=LinkedNotice
 )
-def get_notice(notice_id: int):
+def get_notice(ctx: Context, notice_id: int):
     rt = runtime()
-    notice, linked = notices.get_notice(rt.unit_of_work(), g.actor, notice_id)
+    notice, linked = notices.get_notice(ctx, notice_id)
     return LinkedNotice.model_validate(
         {**notice_json(notice, rt.clock.now()), "linked_incidents": linked}
     )
@@ -112,18 +111,9 @@ def get_notice(notice_id: int):
     answer=NoticeOut,
     roles=DESK,
 )
-def post_notice_update(notice_id: int, body: NoticeUpdateBody):
+def post_notice_update(ctx: Context, notice_id: int, body: NoticeUpdateBody):
     rt = runtime()
-    notice = notices.update_notice(
-        rt.unit_of_work(),
-        rt.clock,
-        rt.library,
-        g.actor,
-        notice_id,
-        body.text,
-        body.expected_end,
-        body.messages,
-    )
+    notice = notices.update_notice(ctx, notice_id, body.text, body.expected_end, body.messages)
     return NoticeOut.model_validate(notice_json(notice, rt.clock.now()))
 
 
@@ -135,11 +125,9 @@ def post_notice_update(notice_id: int, body: NoticeUpdateBody):
     answer=NoticeOut,
     roles=DESK,
 )
-def post_notice_fallback(notice_id: int, body: NoticeFallbackBody):
+def post_notice_fallback(ctx: Context, notice_id: int, body: NoticeFallbackBody):
     rt = runtime()
-    notice = notices.set_fallback(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, notice_id, body.allowed, body.text
-    )
+    notice = notices.set_fallback(ctx, notice_id, body.allowed, body.text)
     return NoticeOut.model_validate(notice_json(notice, rt.clock.now()))
 
 
@@ -152,9 +140,7 @@ def post_notice_fallback(notice_id: int, body: NoticeFallbackBody):
     answer=NoticeOut,
     roles=DESK,
 )
-def post_notice_close(notice_id: int, body: NoticeCloseBody):
+def post_notice_close(ctx: Context, notice_id: int, body: NoticeCloseBody):
     rt = runtime()
-    notice = notices.close_notice(
-        rt.unit_of_work(), rt.clock, rt.library, g.actor, notice_id, body.text
-    )
+    notice = notices.close_notice(ctx, notice_id, body.text)
     return NoticeOut.model_validate(notice_json(notice, rt.clock.now()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from bcp.web.schemas.types import Shape
 
@@ -43,3 +43,13 @@ class Problem(Shape):
 class Page(Shape):
     limit: int = Field(description="At most this many items")
     offset: int = Field(description="Items skipped before the first one")
+
+
+def items_of(model: type[Shape]) -> type[Shape]:
+    """The shape `{"items": [model, ...]}`, named after the model (UserOut: UserList)."""
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        model.__name__.removesuffix("Out") + "List",
+        __base__=Shape,
+        __doc__=f"A list of {model.__name__.removesuffix('Out')}",
+        items=(list[model], ...),  # type: ignore[valid-type]
+    )

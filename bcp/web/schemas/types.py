@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bcp.domain.addresses import MAX_EMAIL, MAX_URL, email_problem, url_problem
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.fields import EARLIEST_YEAR, LATEST_YEAR
 from bcp.domain.messages import N_
@@ -166,3 +167,30 @@ def unique(values: tuple) -> tuple:
 
 def choices_of(enum: type[StrEnum]) -> str:
     return ", ".join(m.value for m in enum)
+
+
+def _checked_by(problem_of: Any) -> Any:
+    def check(value: str) -> str:
+        problem = problem_of(value)
+        if problem:
+            raise refuse(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+Url = Annotated[
+    str,
+    AfterValidator(_trimmed),
+    _checked_by(url_problem),
+    Field(max_length=MAX_URL, description="An http:// or https:// address"),
+]
+"""A webhook's or a probe's address, as the domain accepts one (where it may lead is the
+destination policy's, checked by the use case)."""
+
+Email = Annotated[
+    str,
+    AfterValidator(_trimmed),
+    _checked_by(email_problem),
+    Field(max_length=MAX_EMAIL, description="One e-mail address", examples=["ops@example.fr"]),
+]
