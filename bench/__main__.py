@@ -1,8 +1,9 @@
 """`make bench`: every speed figure of the project in one run, printed as one table and written
 as JSON under bench/results/.
 
-Each figure comes with a baseline measured in the same run (building the facts, a one-page PDF,
-the bare `/ping` endpoint), since absolute numbers drift between machines and runs.
+Each figure comes with a baseline measured in the same run (building the facts, a `json.loads`
+of the same body, a one-page PDF, the bare `/ping` endpoint), since absolute numbers drift
+between machines and runs.
 
     python -m bench [--incidents 100000] [--seconds 15] [--databases sqlite,postgresql]
 """
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bcp.settings import ROOT
-from bench import reflexes, reports
+from bench import parsing, reflexes, reports
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -78,6 +79,14 @@ def table(results: dict) -> str:
             f"{r['evaluations_per_s']:,.0f} /s ({r['microseconds_per_evaluation']:.1f} µs each)",
             f"{r['ratio_to_baseline']:.2f}× the time of building the facts",
         )
+    p = results["parsing"]
+    row(
+        f"reading one declaration at the API's edge ({p['body_bytes']} bytes: parse, validate, "
+        "the domain's checks)",
+        f"median {p['declaration']['median_us']:.1f} µs, p99 {p['declaration']['p99_us']:.1f} µs",
+        f"{p['ratio_to_baseline']:.1f}× a json.loads of the same body "
+        f"(median {p['json_loads']['median_us']:.1f} µs)",
+    )
     for name, http_result in results["http"].items():
         scenarios = http_result["scenarios"]
         bare = scenarios["bare /ping | throughput"]["rps"]
@@ -133,6 +142,8 @@ def main() -> None:
     print("reflex engine...", file=sys.stderr)
     results: dict = {"machine": machine(), "started": started.isoformat(), "http": {}}
     results["reflexes"] = reflexes.run()
+    print("reading a declaration at the edge...", file=sys.stderr)
+    results["parsing"] = parsing.run()
     for database in args.databases.split(","):
         print(f"HTTP on {database} (seeding, then load)...", file=sys.stderr)
         results["http"][database] = http(database, args.incidents, args.seconds)
