@@ -19,7 +19,7 @@ CATALOGUE := bcp/translations/fr/LC_MESSAGES
 
 ## Extract the interface's messages, fill the French catalogue (scripts/fr_catalogue.py), compile.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k N_ -k translate -o $(CATALOGUE)/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k N_ -k translate -k operation -o $(CATALOGUE)/messages.pot .
 	$(BIN)/python scripts/fr_catalogue.py $(CATALOGUE)/messages.pot $(CATALOGUE)/messages.po $(CATALOGUE)/messages.mo
 
 $(CATALOGUE)/messages.mo: $(CATALOGUE)/messages.po $(VENV)/.installed

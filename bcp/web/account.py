@@ -118,15 +118,7 @@ def organisation_certificates(ctx: Context):
         try:
             body = forms.certificate(request.form, ctx.actor.organisation_id)
             certificates.record_certificate(
-                rt.unit_of_work(),
-                rt.clock,
-                ctx.actor,
-                body.organisation_id,
-                label=body.label,
-                valid_from=body.valid_from,
-                valid_until=body.valid_until,
-                process=body.process,
-                status=body.status,
+                rt.unit_of_work(), rt.clock, ctx.actor, body.organisation_id, **body.details()
             )
             flash(_("Certificate recorded."), "success")
         except DomainError as error:

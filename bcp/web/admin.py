@@ -172,17 +172,7 @@ def edit_contact(ctx: Context, key: str):
 
     def save():
         body = forms.contact(request.form)
-        update_contact(
-            rt.unit_of_work(),
-            rt.clock,
-            table,
-            ctx.actor,
-            key,
-            name_fr=body.name_fr,
-            name_en=body.name_en,
-            email=body.email or "",
-            phone=body.phone,
-        )
+        update_contact(rt.unit_of_work(), rt.clock, table, ctx.actor, key, **body.details())
 
     return _do("admin.contacts", save, _("Contact saved."))
 
@@ -321,15 +311,7 @@ def certificate_list(ctx: Context):
         def record():
             body = forms.certificate(request.form)
             certificates.record_certificate(
-                rt.unit_of_work(),
-                rt.clock,
-                ctx.actor,
-                body.organisation_id,
-                label=body.label,
-                valid_from=body.valid_from,
-                valid_until=body.valid_until,
-                process=body.process,
-                status=body.status,
+                rt.unit_of_work(), rt.clock, ctx.actor, body.organisation_id, **body.details()
             )
 
         return _do("admin.certificate_list", record, _("Certificate recorded."))

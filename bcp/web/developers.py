@@ -5,43 +5,81 @@ the package (no CDN), public like the document itself."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Blueprint, current_app, render_template
 
+from bcp.domain.messages import N_
 from bcp.web.api.openapi import openapi_document
 
 bp = Blueprint("developers", __name__, url_prefix="/developers")
+
+TAGS = {
+    "incidents": N_("incidents"),
+    "referrals": N_("referrals"),
+    "reflexes": N_("reflexes"),
+    "reports": N_("reports"),
+    "status and notices": N_("status and notices"),
+    "drafts": N_("drafts"),
+    "account": N_("account"),
+    "admin": N_("admin"),
+    "meta": N_("meta"),
+}
+"""The operations' tags, in the order the page lists them, marked for the French catalogue (the
+operations' summaries are extracted from their `@operation`: Makefile, translations)."""
+
+LOCATIONS = {"path": N_("in the path"), "query": N_("in the query"), "header": N_("header")}
+
+ROLES = {
+    "operator": N_("Operator"),
+    "desk": N_("Customs desk"),
+    "manager": N_("Manager"),
+    "admin": N_("Administrator"),
+}
 
 
 @bp.get("/api")
 def api_reference():
     document = openapi_document(current_app)
-    return render_template("developers/api.html", tags=_by_tag(document), document=document)
+    return render_template(
+        "developers/api.html",
+        tags=_by_tag(document),
+        tag_labels=TAGS,
+        role_labels=ROLES,
+        locations=LOCATIONS,
+        document=document,
+    )
 
 
 def _by_tag(document: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     schemas = document["components"]["schemas"]
     tags: dict[str, list[dict[str, Any]]] = {}
     for path, operations in document["paths"].items():
-        for method, operation in operations.items():
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        for method, op_spec in operations.items():
+            body = op_spec.get("requestBody", {}).get("content", {}).get("application/json")
             model = _model(body["schema"], schemas) if body else None
-            tags.setdefault(operation["tags"][0], []).append(
+            tags.setdefault(op_spec["tags"][0], []).append(
                 {
-                    "id": operation["operationId"],
+                    "id": op_spec["operationId"],
                     "method": method.upper(),
                     "path": path,
-                    "summary": operation["summary"],
-                    "description": operation.get("description", ""),
-                    "parameters": operation.get("parameters", []),
+                    "summary": op_spec["summary"],
+                    "description": _without_roles(op_spec.get("description", "")),
+                    "roles": op_spec.get("x-roles", []),
+                    "parameters": op_spec.get("parameters", []),
                     "body": model,
                     "example": json.dumps(_example(model, schemas), indent=2) if model else "",
-                    "responses": operation["responses"],
-                    "public": operation.get("security") == [],
+                    "responses": op_spec["responses"],
+                    "public": op_spec.get("security") == [],
                 }
             )
-    return list(tags.items())
+    return sorted(tags.items(), key=lambda item: list(TAGS).index(item[0]))
+
+
+def _without_roles(description: str) -> str:
+    """The description, less the English line naming the roles (the page says it in words)."""
+    return re.sub(r"\s*Roles: [a-z, ]+\.$", "", description)
 
 
 def _model(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
@@ -49,7 +87,7 @@ def _model(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
     model = schemas[name]
     required = set(model.get("required", []))
     fields = [
-        {"name": field, "required": field in required, "type": _type(spec, schemas), **spec}
+        {**spec, "name": field, "required": field in required, "type": _type(spec, schemas)}
         for field, spec in model.get("properties", {}).items()
     ]
     return {"name": name, "description": model.get("description", ""), "fields": fields}

@@ -13,12 +13,11 @@ from bcp.web.schemas.account import (
     DraftClosureBody,
     DraftList,
     DraftOut,
-    OwnCertificateBody,
     TopicChoice,
     TopicsBody,
     TopicsOut,
 )
-from bcp.web.schemas.admin import CertificateOut
+from bcp.web.schemas.admin import CertificateOut, OwnCertificateBody
 from bcp.web.schemas.common import items_of
 
 Certificates = items_of(CertificateOut)
@@ -98,11 +97,7 @@ def post_own_certificate(ctx: Context, body: OwnCertificateBody):
     rt = runtime()
     organisation_id = ctx.actor.organisation_id
     certificate_id = certificates.record_certificate(
-        ctx.uow,
-        ctx.clock,
-        ctx.actor,
-        organisation_id,
-        **body.model_dump(),
+        ctx.uow, ctx.clock, ctx.actor, organisation_id, **body.details()
     )
     rows = certificates.certificates_of(rt.unit_of_work(), organisation_id)
     return Answer(

@@ -242,17 +242,7 @@ def list_contacts():
 def put_contact(ctx: Context, key: str, body: ContactBody):
     rt = runtime()
     table = active_table(rt.unit_of_work(), rt.library)
-    update_contact(
-        rt.unit_of_work(),
-        rt.clock,
-        table,
-        ctx.actor,
-        key,
-        name_fr=body.name_fr,
-        name_en=body.name_en,
-        email=body.email or "",
-        phone=body.phone,
-    )
+    update_contact(ctx.uow, ctx.clock, table, ctx.actor, key, **body.details())
     return next(c for c in _contacts() if c.key == key)
 
 
@@ -374,15 +364,7 @@ def list_certificates():
 def post_certificate(ctx: Context, body: CertificateBody):
     rt = runtime()
     certificate_id = certificates.record_certificate(
-        ctx.uow,
-        ctx.clock,
-        ctx.actor,
-        body.organisation_id,
-        label=body.label,
-        valid_from=body.valid_from,
-        valid_until=body.valid_until,
-        process=body.process,
-        status=body.status,
+        ctx.uow, ctx.clock, ctx.actor, body.organisation_id, **body.details()
     )
     row = next(r for r in certificates.certificates_of(rt.unit_of_work()) if r.id == certificate_id)
     return Answer(CertificateOut.model_validate(row, from_attributes=True), 201)

@@ -253,9 +253,9 @@ def _operation(
     if spec.description:
         result["description"] = spec.description
     if spec.roles:
-        result["description"] = (
-            result.get("description", "") + "\n\nRoles: " + ", ".join(r.value for r in spec.roles)
-        ).strip()
+        roles = ", ".join(r.value for r in spec.roles)
+        result["description"] = (result.get("description", "") + f"\n\nRoles: {roles}.").strip()
+        result["x-roles"] = [r.value for r in spec.roles]
     if parameters:
         result["parameters"] = parameters
     if spec.body is not None:

@@ -3,13 +3,12 @@ organisation's certificates."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
 from bcp.domain.notifications import TOPICS
-from bcp.web.schemas.types import Body, ComponentCode, Instant, Shape, one_line, unique, whole
+from bcp.web.schemas.types import Body, ComponentCode, Instant, Shape, unique
 
 Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
 
@@ -60,11 +59,3 @@ class DraftClosureBody(Body):
     status: Literal["accepted", "dismissed"] = Field(
         description="accepted: you declared or reported it; dismissed: not an outage"
     )
-
-
-class OwnCertificateBody(Body):
-    label: one_line(200, "Which certificate", required=True)
-    valid_from: date = Field(json_schema_extra={"format": "date"})
-    valid_until: date = Field(json_schema_extra={"format": "date"})
-    process: whole(1, 2, "1: you hold your certificate; 2: your EDI provider does")
-    status: Literal["active", "revoked"] = "active"

@@ -106,6 +106,10 @@ class ContactBody(Body):
     email: Email | None = None
     phone: one_line(40, "Digits, spaces and + . ( ) -") = ""
 
+    def details(self) -> dict[str, str]:
+        """The keyword arguments of `update_contact`."""
+        return {**self.model_dump(), "email": self.email or ""}
+
 
 class ContactOut(Shape):
     key: str
@@ -197,13 +201,24 @@ class WebhooksOut(Shape):
     failing_deliveries: list[DeliveryOut]
 
 
-class CertificateBody(Body):
-    organisation_id: Id
+class OwnCertificateBody(Body):
+    """A certificate of one's own organisation."""
+
     label: one_line(200, "Which certificate", required=True)
     valid_from: date = Field(json_schema_extra={"format": "date"})
     valid_until: date = Field(json_schema_extra={"format": "date"})
-    process: whole(1, 2, "1: the operator holds its certificate; 2: its provider does")
+    process: whole(1, 2, "1: the operator holds its certificate; 2: its EDI provider does")
     status: Literal["active", "revoked"] = "active"
+
+    def details(self) -> dict[str, object]:
+        """The keyword arguments of `record_certificate`."""
+        return self.model_dump(exclude={"organisation_id"})
+
+
+class CertificateBody(OwnCertificateBody):
+    """A certificate of any organisation (the admin)."""
+
+    organisation_id: Id
 
 
 class CertificateOut(Shape):
