@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from bcp.domain.errors import DomainError
+from bcp.domain.messages import N_
 from bcp.reports.render import TooBusy
 from bcp.store.db import is_unreachable
 from bcp.web.limits import retry_after
@@ -29,6 +30,17 @@ _SLUGS = {
     429: "too-many-requests",
 }
 
+_TITLES = {
+    400: N_("Bad request"),
+    401: N_("Authentication required"),
+    403: N_("Your role may not do this"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    413: N_("Body too large"),
+    415: N_("Unsupported media type"),
+    429: N_("Too many requests"),
+}
+
 RETRY_AFTER_SECONDS = 30
 
 
@@ -36,7 +48,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(TooBusy)
     def on_too_busy(error: TooBusy):
         if _wants_problem():
-            response = problem(503, "too-busy", "Service busy", error.message)
+            response = problem(503, "too-busy", N_("Service busy"), error.message)
         else:
             response = app.make_response(
                 _page(503, gettext("Too many documents are being prepared: try again shortly."))
@@ -70,7 +82,7 @@ def register(app: Flask) -> None:
             response = problem(
                 status,
                 _SLUGS.get(status, "http-error"),
-                error.name,
+                _TITLES.get(status, error.name),
                 error.description or error.name,
             )
             if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
@@ -84,9 +96,9 @@ def register(app: Flask) -> None:
             return on_unexpected(error)
         log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
         if _wants_problem():
-            with force_locale("en"):  # problem details are in English, as the API's others
-                detail = _unavailable()
-            response = problem(503, "database-unavailable", "Service unavailable", detail)
+            response = problem(
+                503, "database-unavailable", N_("Service unavailable"), _unavailable()
+            )
         else:
             response = _page(503, _unavailable())
         response = app.make_response(response)
@@ -100,8 +112,8 @@ def register(app: Flask) -> None:
             return problem(
                 500,
                 "internal-error",
-                "Internal error",
-                "Something went wrong on our side; nothing was saved. The error is logged.",
+                N_("Internal error"),
+                N_("Something went wrong on our side; nothing was saved. The error is logged."),
             )
         return _page(500, InternalServerError.description)
 

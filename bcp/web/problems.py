@@ -29,11 +29,13 @@ _DOMAIN: list[tuple[type[DomainError], int, str, str]] = [
 
 
 def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> Response:
+    """The title and detail in the request's language where the catalogue has them (callers
+    mark theirs with N_); a text with values in it stays as written."""
     body = {
         "type": PROBLEM_TYPE + slug,
-        "title": title,
+        "title": gettext(title),
         "status": status,
-        "detail": detail,
+        "detail": gettext(detail),
         "instance": request.path,
         **extra,
     }

@@ -179,3 +179,21 @@ def test_problems_speak_the_requests_language(client, people):
     assert {"field": "modes", "message": "required"} in en["errors"]
     assert {"field": "modes", "message": "obligatoire"} in fr["errors"]
     assert [e["field"] for e in en["errors"]] == [e["field"] for e in fr["errors"]]
+
+
+def test_every_kind_of_problem_speaks_french_when_asked(client, people):
+    french = {"Accept-Language": "fr"}
+    anonymous = client.get("/api/v1/incidents", headers=french).get_json()
+    assert anonymous["title"] == "Authentification requise"
+    assert anonymous["detail"] == "envoyez l’en-tête Authorization: Bearer, suivi de votre jeton"
+    forbidden = client.post(
+        "/api/v1/notices", json={}, headers={**people.carrier.auth, **french}
+    ).get_json()
+    assert forbidden["title"] == "Votre rôle ne permet pas de faire cela"
+    not_json = client.post(
+        "/api/v1/incidents",
+        data="component=STI",
+        headers={**people.carrier.auth, **french, "Content-Type": "text/plain"},
+    ).get_json()
+    assert not_json["title"] == "Type de contenu non pris en charge"
+    assert "Content-Type: application/json" in not_json["detail"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, request
 
+from bcp.domain.messages import N_
 from bcp.services.accounts import actor_for_token
 from bcp.services.demo import DEMO_TOKENS
 from bcp.web.problems import problem
@@ -23,19 +24,19 @@ def authenticate():
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
-        return _unauthenticated("send the header 'Authorization: Bearer <token>'")
+        return _unauthenticated(N_("send the header Authorization: Bearer, followed by your token"))
     rt = runtime()
     if rt.settings.is_production and token in DEMO_TOKENS:
-        return _unauthenticated("a demo token (README) is refused in production")
+        return _unauthenticated(N_("a demo token (README) is refused in production"))
     actor = actor_for_token(rt.unit_of_work(), token, rt.clock)
     if actor is None:
-        return _unauthenticated("this token is unknown, revoked or expired")
+        return _unauthenticated(N_("this token is unknown, revoked or expired"))
     g.actor = actor
     return None
 
 
 def _unauthenticated(detail: str):
-    response = problem(401, "unauthenticated", "Authentication required", detail)
+    response = problem(401, "unauthenticated", N_("Authentication required"), detail)
     response.headers["WWW-Authenticate"] = 'Bearer realm="bcp"'
     return response
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Response, g, request
 
+from bcp.domain.messages import N_
 from bcp.services import idempotency
 from bcp.web.api import api
 from bcp.web.problems import problem
@@ -24,8 +25,8 @@ def replay_or_reserve():
         return problem(
             400,
             "bad-idempotency-key",
-            "Invalid Idempotency-Key",
-            "Idempotency-Key: 1 to 255 printable ASCII characters, e.g. a UUID",
+            N_("Invalid Idempotency-Key"),
+            N_("Idempotency-Key: 1 to 255 printable ASCII characters, e.g. a UUID"),
         )
     rt = runtime()
     fingerprint = hashlib.sha256(
@@ -40,15 +41,15 @@ def replay_or_reserve():
         return problem(
             422,
             "idempotency-key-reused",
-            "Idempotency-Key already used",
-            "this Idempotency-Key was sent with another request: use a new key for a new request",
+            N_("Idempotency-Key already used"),
+            N_("this Idempotency-Key came with another request: a new request takes a new key"),
         )
     except idempotency.StillServing:
         response = problem(
             409,
             "idempotency-key-in-use",
-            "Request still being served",
-            "the first request with this Idempotency-Key is still being served: try again shortly",
+            N_("Request still being served"),
+            N_("the first request with this Idempotency-Key is still being served: try again"),
         )
         response.headers["Retry-After"] = "1"
         return response

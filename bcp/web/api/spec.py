@@ -23,9 +23,11 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from bcp.domain.actors import Role
 from bcp.domain.errors import NotAllowed
+from bcp.domain.messages import N_
 from bcp.web.runtime import context_for
 from bcp.web.schemas.common import Problem
 from bcp.web.schemas.edge import from_json, from_mapping
+from bcp.web.schemas.refusals import translate
 from bcp.web.schemas.types import Body, Shape
 
 JSON = "application/json"
@@ -158,7 +160,8 @@ def operation(
 
 
 def _roles_only(roles: tuple[Role, ...]) -> str:
-    return "only these roles may do this: " + ", ".join(r.value for r in roles)
+    """Said in the request's language (the roles are in the document: x-roles)."""
+    return N_("this operation is for other roles: the API reference says which")
 
 
 def read_body(model: type[Body], required: bool) -> Body:
@@ -166,7 +169,9 @@ def read_body(model: type[Body], required: bool) -> Body:
     if not raw and not required:
         return model()
     if not request.is_json:
-        raise UnsupportedMediaType("send the body as JSON with 'Content-Type: application/json'")
+        raise UnsupportedMediaType(
+            translate(N_("send the body as JSON, with the header Content-Type: application/json"))
+        )
     return from_json(model, raw)
 
 
