@@ -134,14 +134,18 @@ def notice_update(ctx: Context, notice_id: int):
 @bp.post("/notices/<int:notice_id>/fallback")
 @for_roles(Role.DESK)
 def notice_fallback(ctx: Context, notice_id: int):
-    text = request.form.get("text", "")
     window = request.form.get("window")
     if window not in ("open", "close"):
         flash(_("Choose to open or to close the fallback window."), "error")
         return redirect(url_for("status.notice", notice_id=notice_id), 303)
+
+    def change():
+        body = forms.notice_fallback(request.form, allowed=window == "open")
+        return notices.set_fallback(ctx, notice_id, body.allowed, body.text)
+
     return _notice_change(
         notice_id,
-        lambda: notices.set_fallback(ctx, notice_id, window == "open", text),
+        change,
         _("Fallback window opened.") if window == "open" else _("Fallback window closed."),
     )
 
@@ -149,10 +153,9 @@ def notice_fallback(ctx: Context, notice_id: int):
 @bp.post("/notices/<int:notice_id>/close")
 @for_roles(Role.DESK)
 def notice_close(ctx: Context, notice_id: int):
-    text = request.form.get("text", "")
     return _notice_change(
         notice_id,
-        lambda: notices.close_notice(ctx, notice_id, text),
+        lambda: notices.close_notice(ctx, notice_id, forms.notice_close(request.form).text),
         _("Notice closed; the incidents linked to it are reported recovered."),
     )
 

@@ -32,9 +32,14 @@ from bcp.web.schemas.incidents import (
     StepSettlementBody,
     TransitionBody,
 )
-from bcp.web.schemas.notices import NoticeBody, NoticeUpdateBody
+from bcp.web.schemas.notices import (
+    NoticeBody,
+    NoticeCloseBody,
+    NoticeFallbackBody,
+    NoticeUpdateBody,
+)
 from bcp.web.schemas.postmortems import PostMortemEdit
-from bcp.web.schemas.referrals import OutcomeBody, ReferralBody
+from bcp.web.schemas.referrals import ConfirmationBody, OutcomeBody, ReferralBody
 
 MAX_ID = 2**31 - 1
 """The largest row id (the databases' integer): a larger number names nothing."""
@@ -165,6 +170,18 @@ def referral(form: MultiDict) -> ReferralRequest:
         "request": form.get("request", ""),
     }
     return from_mapping(ReferralBody, {k: v for k, v in data.items() if v is not None}).to_domain()
+
+
+def notice_fallback(form: MultiDict, *, allowed: bool) -> NoticeFallbackBody:
+    return from_mapping(NoticeFallbackBody, {"allowed": allowed, "text": form.get("text", "")})
+
+
+def notice_close(form: MultiDict) -> NoticeCloseBody:
+    return from_mapping(NoticeCloseBody, {"text": form.get("text", "")})
+
+
+def confirmation(form: MultiDict) -> ConfirmationBody:
+    return from_mapping(ConfirmationBody, {"note": form.get("note", "")})
 
 
 def referral_outcome(form: MultiDict) -> OutcomeBody:

@@ -172,7 +172,9 @@ def referral(ctx: Context, incident_id: int):
 def referral_confirm(ctx: Context, incident_id: int, number: int):
     return _attempt(
         incident_id,
-        lambda: referrals.confirm_referral(ctx, incident_id, number, request.form.get("note", "")),
+        lambda: referrals.confirm_referral(
+            ctx, incident_id, number, forms.confirmation(request.form).note.strip()
+        ),
         _("Receipt confirmed."),
     )
 
