@@ -45,6 +45,9 @@ browser:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "the browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+	@test -x /usr/bin/pdftoppm || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "the PDF pictures need Debian's poppler-utils: sudo apt-get install poppler-utils" >&2; exit 1; fi; }
 
 ## Lint, format check, and the whole suite (on PostgreSQL when DATABASE_URL names one).
 test: install browser

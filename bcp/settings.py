@@ -56,6 +56,7 @@ class Settings:
     lease_seconds: int = 120
     reminder_minutes_before: int = 5
     follow_up_hours: int = 24
+    consignment_deadline_minutes: int = 60
     referral_dnl_minutes: int = 5
     referral_rfs_minutes: int = 30
     referral_rfi_minutes: int = 60
@@ -148,6 +149,7 @@ def load_settings(
         lease_seconds=int(scheduler.get("lease_seconds", 120)),
         reminder_minutes_before=int(watch.get("reminder_minutes_before", 5)),
         follow_up_hours=int(watch.get("follow_up_hours", 24)),
+        consignment_deadline_minutes=int(watch.get("consignment_deadline_minutes", 60)),
         referral_dnl_minutes=int(referrals.get("dnl_minutes", 5)),
         referral_rfs_minutes=int(referrals.get("rfs_minutes", 30)),
         referral_rfi_minutes=int(referrals.get("rfi_minutes", 60)),

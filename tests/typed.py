@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bcp.domain.consignments.model import ConsignmentFacts
 from bcp.domain.declaration import Declaration
 from bcp.domain.notices import NoticeDraft
 from bcp.domain.referrals import Outcome, ReferralRequest
+from bcp.web.schemas.consignments import ConsignmentBody
 from bcp.web.schemas.edge import from_mapping
 from bcp.web.schemas.incidents import DeclarationBody, ReclassificationBody, StepSettlementBody
 from bcp.web.schemas.notices import NoticeBody, NoticeUpdateBody
@@ -50,3 +52,7 @@ def as_update(data: dict[str, Any]) -> tuple[str, Any, str | None]:
 
 def as_postmortem(data: dict[str, Any]) -> dict[str, Any]:
     return from_mapping(PostMortemEdit, data).changes()
+
+
+def as_consignment(data: dict[str, Any]) -> ConsignmentFacts:
+    return from_mapping(ConsignmentBody, data).to_domain()

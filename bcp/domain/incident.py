@@ -22,6 +22,7 @@ from bcp.domain.declaration import Declaration, check_declaration
 from bcp.domain.durations import Milestones
 from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, NotFound, invalid
 from bcp.domain.lifecycle import TRANSITIONS, Action, State
+from bcp.domain.messages import N_
 from bcp.domain.notices import Notice
 from bcp.domain.referrals import Outcome, Referral, ReferralRequest, referrals_of
 from bcp.domain.reflexes.engine import Decision, ReflexFacts, evaluate
@@ -71,6 +72,9 @@ class Incident:
     reflex: ReflexChoice | None = None
     procedure: Procedure | None = field(default=None, compare=False)
     notice_id: int | None = None
+    outstanding_consignments: int = field(default=0, compare=False)
+    """Consignments listed and not yet back in ICS2 (set with its goods, see
+    bcp.domain.consignments.goods): the incident does not close while there are any."""
 
     @property
     def concerns_everyone(self) -> bool:
@@ -376,6 +380,16 @@ class Incident:
         if not self.state.is_open:
             raise IllegalTransition(f"the incident is {self.state.value}: its steps are frozen")
         status = next(s for s in self.steps(now) if s.step.id == step_id)
+        if (
+            EventKind.CONSIGNMENTS_RELODGED.value in step.done_when
+            and self.outstanding_consignments
+        ):
+            raise IllegalTransition(
+                N_(
+                    "goods listed on this incident are not back in ICS2: enter their MRN or mark "
+                    "them not needed; the desk may waive the rest with a reason"
+                )
+            )
         if status.state.settled:
             raise IllegalTransition(
                 f"step {step_id} is already {status.state.value} (by {status.by})"
@@ -519,6 +533,13 @@ class Incident:
                 f"cannot {action.value.replace('_', ' ')} an incident that is "
                 f"{self.state.value}; possible only when it is {allowed}"
             )
+        if action is Action.CLOSE and self.outstanding_consignments:
+            return IllegalTransition(
+                N_(
+                    "goods listed on this incident are not back in ICS2: enter their MRN or mark "
+                    "them not needed, or waive the rest with a reason, before closing"
+                )
+            )
         if action in (Action.CLOSE, Action.CANCEL):
             waiting = [r for r in self.referrals if not r.confirmed]
             if waiting:
@@ -527,6 +548,18 @@ class Incident:
                     f"cannot {action.value} while the carrier has not confirmed: {names}"
                 )
         return None
+
+    def record(
+        self,
+        kind: EventKind,
+        actor: Actor,
+        now: datetime,
+        note: str = "",
+        changes: dict[str, Any] | None = None,
+    ) -> TimelineEvent:
+        """An event that leaves the state as it is, for the incident's collaborators (its goods:
+        bcp.domain.consignments.goods)."""
+        return self._record(kind, actor, now, self.state, note=note, changes=changes)
 
     def _belongs_to(self, actor: Actor) -> bool:
         return (

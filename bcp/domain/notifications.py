@@ -24,6 +24,7 @@ TOPICS = {
     "incident.referral_confirmed": "referral confirmed by the carrier",
     "incident.referral_outcome": "outcome of a referral",
     "incident.referral_escalated": "referral not confirmed in time",
+    "incident.consignment_deadline_near": "a consignment's ENS deadline is near",
     "certificate.expiring": "certificate expiring",
     "notice.published": "outage notice published",
     "notice.updated": "outage notice updated (fallback window, expected end, end)",

@@ -57,9 +57,11 @@ class ReferralRequest:
     sent_at: datetime | None  # None until checked: then the time it was sent, or now
     sent_to: str
     request: str
+    consignment_id: int | None = None  # the consignment of the incident's goods it concerns
 
     def changes(self) -> dict[str, Any]:
         return {
+            "consignment": self.consignment_id,
             "kind": self.kind.value,
             "air_waybill": self.air_waybill,
             "house_consignment": self.house_consignment,
@@ -70,7 +72,7 @@ class ReferralRequest:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Referral(ReferralRequest):
     """A referral as the timeline tells it: what was sent, then its confirmation and outcome."""
 
@@ -118,6 +120,7 @@ def referrals_of(events: Iterable[TimelineEvent]) -> list[Referral]:
                 sent_at=datetime.fromisoformat(c["sent_at"]),
                 sent_to=c.get("sent_to", ""),
                 request=e.note,
+                consignment_id=c.get("consignment"),
                 recorded_at=e.at,
                 recorded_by=e.actor_label,
             )

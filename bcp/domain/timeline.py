@@ -36,6 +36,13 @@ class EventKind(StrEnum):
     REFERRAL_CONFIRMED = "referral_confirmed"
     REFERRAL_OUTCOME = "referral_outcome"
     REFERRAL_ESCALATED = "referral_escalated"
+    CONSIGNMENTS_ADDED = "consignments_added"
+    CONSIGNMENTS_SENT = "consignments_sent"
+    CONSIGNMENTS_LODGED = "consignments_lodged"
+    CONSIGNMENT_NOT_NEEDED = "consignment_not_needed"
+    CONSIGNMENTS_WAIVED = "consignments_waived"
+    CONSIGNMENTS_RELODGED = "consignments_relodged"
+    CONSIGNMENT_DEADLINE_NEAR = "consignment_deadline_near"
 
 
 EVENT_OF_ACTION: dict[Action, EventKind] = {

@@ -18,6 +18,7 @@ from bcp.jobs.lock import SchedulerLock
 from bcp.jobs.probing import guarded
 from bcp.jobs.senders import send
 from bcp.services.certificates import watch_certificates
+from bcp.services.consignments import remind_near_deadlines
 from bcp.services.idempotency import purge
 from bcp.services.notices import watch_notices
 from bcp.services.notifications import claim, dispatch, settle
@@ -45,6 +46,14 @@ def tick(rt, still_leader=lambda: True) -> TickReport:
     report = TickReport()
     report.notices = watch_notices(rt.unit_of_work(), rt.clock, rt.library)
     report.events = len(watch_all(rt.unit_of_work(), rt.clock, rt.library, rt.settings))
+    report.events += len(
+        remind_near_deadlines(
+            rt.unit_of_work(),
+            rt.clock,
+            rt.library,
+            timedelta(minutes=rt.settings.consignment_deadline_minutes),
+        )
+    )
     report.certificates = watch_certificates(rt.unit_of_work(), rt.clock)
     report.probes = run_due_probes(rt.unit_of_work(), rt.clock, guarded(rt.settings))
     report.dispatched = dispatch(rt.unit_of_work(), rt.clock, rt.settings)

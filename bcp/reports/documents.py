@@ -12,6 +12,8 @@ from flask_babel import force_locale, gettext
 from markupsafe import Markup
 
 from bcp.domain.catalogue import COMPONENTS
+from bcp.domain.consignments.deadlines import TIME_KINDS
+from bcp.domain.consignments.model import DOCUMENT_KINDS, STATES
 from bcp.domain.errors import NotFound, invalid
 from bcp.domain.reflexes.messages import fill
 from bcp.reports.charts import Bar, bar_chart, minutes
@@ -20,6 +22,10 @@ from bcp.services.reports import IncidentReport, PeriodReport
 from bcp.settings import ROOT
 
 LANGUAGES = ("fr", "en")
+
+
+LABELS = {"document_kinds": DOCUMENT_KINDS, "states": STATES, "time_kinds": TIME_KINDS}
+"""The names of the goods' closed vocabularies, for the documents that list consignments."""
 
 
 def check_lang(lang: str | None) -> str:
@@ -53,6 +59,14 @@ def fallback_pdf(report: IncidentReport, step_id: str, lang: str, now: datetime)
     )
 
 
+def carrier_sheet_pdf(report: IncidentReport, lang: str, now: datetime) -> bytes:
+    """The carrier sheet: the flight and goods details of every consignment listed."""
+    values = report.incident.message_values(lang)
+    return _pdf(
+        "reports/carrier_sheet.html", lang, report=report, reference=values["reference"], now=now
+    )
+
+
 def period_pdf(report: PeriodReport, lang: str, now: datetime) -> bytes:
     with force_locale(lang):
         charts = [
@@ -80,6 +94,7 @@ def period_pdf(report: PeriodReport, lang: str, now: datetime) -> bytes:
 
 
 def _pdf(template: str, lang: str, **context) -> bytes:
+    context.setdefault("components", COMPONENTS)
     with force_locale(lang):
-        html = render_template(template, lang=lang, **context)
+        html = render_template(template, lang=lang, **LABELS, **context)
     return render_pdf(html, base_url=str(ROOT))

@@ -24,7 +24,9 @@ class TooBusy(DomainError):
 
 
 def document_key(kind: str, lang: str, report, now: datetime) -> tuple[Hashable, ...]:
-    content = repr((report.postmortem, report.notifications, report.integrity)).encode()
+    content = repr(
+        (report.postmortem, report.notifications, report.integrity, report.consignments)
+    ).encode()
     running = now.replace(second=0, microsecond=0) if report.incident.state.is_open else None
     return (
         kind,

@@ -12,12 +12,15 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bcp.domain.actors import Actor
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.clock import Clock
+from bcp.domain.consignments.figures import GoodsFigures, GoodsRow
+from bcp.domain.consignments.figures import figures as goods_figures
+from bcp.domain.consignments.model import ConsignmentState
 from bcp.domain.durations import Milestones
 from bcp.domain.lifecycle import State
 from bcp.domain.reflexes.progress import StepState
@@ -52,6 +55,7 @@ class Dashboard:
     by_month: list[Row]
     late_in_fallback: list[IncidentView]
     total: int
+    goods: list[GoodsFigures] = field(default_factory=list)
 
 
 def summary_rows(groups: dict[str, list[Milestones]]) -> list[Row]:
@@ -141,6 +145,18 @@ def _compute(uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor
     with uow.reading():
         rows = uow.incidents.milestones_since(since)
         open_counts = uow.incidents.open_counts()
+        goods_rows = [
+            GoodsRow(
+                row.incident_id,
+                row.summary,
+                ConsignmentState(row.state),
+                row.deadline_at,
+                row.lodged_at,
+                row.recovered_at,
+                _procedure(library, row.reflex_version, row.procedure_id),
+            )
+            for row in uow.consignments.narrow_since(since)
+        ]
     in_fallback = list_incidents(
         Context(uow, clock, library, actor),
         IncidentFilter(states=(State.FALLBACK_ACTIVE,), limit=500),
@@ -161,5 +177,12 @@ def _compute(uow: UnitOfWork, clock: Clock, library: ReflexLibrary, actor: Actor
             v for v in in_fallback if any(s.state is StepState.OVERDUE for s in v.steps)
         ],
         total=len(rows),
+        goods=goods_figures(goods_rows, now),
     )
     return board
+
+
+def _procedure(library: ReflexLibrary, version: str | None, procedure_id: str | None):
+    if version is None or procedure_id is None or version not in library.tables:
+        return None
+    return library.tables[version].procedures.get(procedure_id)

@@ -10,6 +10,7 @@ from typing import Any
 
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import Clock
+from bcp.domain.consignments.goods import describe_goods
 from bcp.domain.declaration import Declaration
 from bcp.domain.durations import Durations, derive
 from bcp.domain.errors import NotAllowed, NotFound, invalid
@@ -258,25 +259,30 @@ def issue_fallback_reference(ctx: Context, incident_id: int) -> tuple[str, Incid
     with ctx.uow:
         incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id, for_update=True)
         now = ctx.clock.now()
-        if incident.organisation is None:
-            incident.issue_fallback_reference(ctx.actor, now, 0)  # raises with the reason
-        org_id = incident.organisation.id
-        sequence = ctx.uow.incidents.last_fallback_sequence(org_id, now.year) + 1
-        event = incident.issue_fallback_reference(ctx.actor, now, sequence)
-        reference = event.changes["reference"]
-        ctx.uow.session.add(
-            FallbackReferenceRow(
-                reference=reference,
-                incident_id=incident_id,
-                organisation_id=org_id,
-                year=now.year,
-                sequence=sequence,
-                issued_at=now,
-                issued_by_id=ctx.actor.user_id,
-            )
-        )
+        event = issue_reference(ctx, incident, now)
         save(ctx.uow, incident, [event])
-    return reference, view_of(incident, ctx.actor, now)
+    return event.changes["reference"], view_of(incident, ctx.actor, now)
+
+
+def issue_reference(ctx: Context, incident: Incident, now: datetime) -> TimelineEvent:
+    """Inside an open unit of work: the organisation's next fallback reference of the year."""
+    if incident.organisation is None:
+        incident.issue_fallback_reference(ctx.actor, now, 0)  # raises with the reason
+    org_id = incident.organisation.id
+    sequence = ctx.uow.incidents.last_fallback_sequence(org_id, now.year) + 1
+    event = incident.issue_fallback_reference(ctx.actor, now, sequence)
+    ctx.uow.session.add(
+        FallbackReferenceRow(
+            reference=event.changes["reference"],
+            incident_id=incident.id,
+            organisation_id=org_id,
+            year=now.year,
+            sequence=sequence,
+            issued_at=now,
+            issued_by_id=ctx.actor.user_id,
+        )
+    )
+    return event
 
 
 def get_incident(ctx: Context, incident_id: int) -> IncidentView:
@@ -357,6 +363,12 @@ def view_of(incident: Incident, actor: Actor, now: datetime) -> IncidentView:
     )
 
 
+def _detail(event: TimelineEvent) -> str | None:
+    if event.kind.value.startswith("consignment"):
+        return describe_goods(event.changes)
+    return describe(event.changes) if "referral" in event.changes else None
+
+
 def _enqueue_events(uow: UnitOfWork, incident: Incident, events: list[TimelineEvent]) -> None:
     for event in events:
         enqueue(
@@ -375,7 +387,7 @@ def _enqueue_events(uow: UnitOfWork, incident: Incident, events: list[TimelineEv
                 "actor": event.actor_label,
                 "component": incident.facts.component,
                 "summary": incident.summary,
-                "detail": describe(event.changes) if "referral" in event.changes else None,
+                "detail": _detail(event),
             },
             now=event.at,
         )

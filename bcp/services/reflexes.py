@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bcp.domain.actors import Role
+from bcp.domain.consignments.deadlines import DeadlineTable
 from bcp.domain.errors import NotAllowed, NotFound
 from bcp.domain.reflexes.model import ReflexTable
 from bcp.services.context import Context
@@ -13,6 +14,7 @@ from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
 from bcp.store.models import ReflexActivationRow
 from bcp.store.reflex_activations import latest_activation
+from bcp.store.reflex_files import load_deadlines
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class ReflexLibrary:
 
     tables: Mapping[str, ReflexTable]
     default_version: str
+    deadlines: DeadlineTable = field(default_factory=load_deadlines)
+    """The ENS deadlines per mode, from reflexes/deadlines/."""
 
     def get(self, version: str) -> ReflexTable:
         try:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import PARIS
+from bcp.domain.consignments.goods import GoodsSummary, soonest_first, summarise
+from bcp.domain.consignments.model import Consignment
 from bcp.domain.errors import NotAllowed, invalid
 from bcp.domain.fields import EARLIEST_YEAR, LATEST_YEAR
 from bcp.domain.incident import Incident
@@ -60,6 +62,8 @@ class IncidentReport:
     postmortem: PostMortem | None
     timeline_sha256: str
     integrity: dict[str, bool] | None
+    consignments: list[Consignment] = field(default_factory=list)
+    goods: GoodsSummary = field(default_factory=GoodsSummary)
 
     @property
     def incident(self) -> Incident:
@@ -86,6 +90,7 @@ def incident_report(
             Notification(r.topic, r.status, r.created_at, r.sent_at, r.attempts) for r in rows
         ]
         postmortem = postmortems.load(ctx.uow.session, incident_id) if with_postmortem else None
+        consignments = soonest_first(ctx.uow.consignments.of_incident(incident_id))
     if with_postmortem and incident.state is not State.CLOSED:
         raise invalid("incident", "a post-mortem is made for a closed incident")
     view = view_of(incident, ctx.actor, ctx.clock.now())
@@ -99,6 +104,8 @@ def incident_report(
         integrity=verify(postmortem, incident.events)
         if postmortem is not None and postmortem.finalised
         else None,
+        consignments=consignments,
+        goods=summarise(consignments, view.now),
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bcp.domain.errors import Conflict
+from bcp.store.consignments import ConsignmentRepository
 from bcp.store.db import READ_ONLY
 from bcp.store.incidents import CONCURRENT_CHANGE, IncidentRepository
 from bcp.store.notices import NoticeRepository
@@ -32,6 +33,7 @@ class UnitOfWork:
             self.session.connection(execution_options={READ_ONLY: True})
         self.incidents = IncidentRepository(self.session)
         self.notices = NoticeRepository(self.session)
+        self.consignments = ConsignmentRepository(self.session)
         return self
 
     def __exit__(

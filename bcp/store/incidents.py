@@ -20,6 +20,7 @@ from bcp.domain.incident import Incident, OutageFacts, ReflexChoice
 from bcp.domain.lifecycle import OPEN_STATES, State
 from bcp.domain.status import OpenOutage
 from bcp.domain.timeline import EventKind, TimelineEvent
+from bcp.store.consignments import ConsignmentRepository
 from bcp.store.models import (
     AttachmentRow,
     FallbackReferenceRow,
@@ -104,7 +105,9 @@ class IncidentRepository:
         if row is None:
             return None
         self._rows[row.id] = row
-        return to_domain(row)
+        incident = to_domain(row)
+        self._count_goods([incident])
+        return incident
 
     def add(self, incident: Incident) -> Incident:
         facts = incident.facts
@@ -295,7 +298,17 @@ class IncidentRepository:
             .offset(flt.offset)
             .options(selectinload(IncidentRow.events), selectinload(IncidentRow.organisation))
         )
-        return [to_domain(row) for row in self.session.scalars(query)]
+        incidents = [to_domain(row) for row in self.session.scalars(query)]
+        self._count_goods(incidents)
+        return incidents
+
+    def _count_goods(self, incidents: list[Incident]) -> None:
+        """How many of each incident's consignments are not back in ICS2 (its closing waits)."""
+        counts = ConsignmentRepository(self.session).outstanding_counts(
+            i.id for i in incidents if i.id is not None
+        )
+        for incident in incidents:
+            incident.outstanding_consignments = counts.get(incident.id, 0)
 
 
 _OPEN = [s.value for s in OPEN_STATES]

@@ -288,6 +288,49 @@ class AttachmentRow(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class ConsignmentRow(Base):
+    """A consignment at stake in an incident (bcp.domain.consignments): its current state, for
+    queries; every change to it is also an event of the incident's timeline."""
+
+    __tablename__ = "consignments"
+    __table_args__ = (
+        UniqueConstraint(
+            "incident_id", "document_kind", "document_number", name="uq_consignments_document"
+        ),
+        Index("ix_consignments_incident_id_state", "incident_id", "state"),
+        Index("ix_consignments_state_deadline_at", "state", "deadline_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    document_kind: Mapped[str] = mapped_column(String(30))
+    document_number: Mapped[str] = mapped_column(String(35))
+    case: Mapped[str] = mapped_column(String(40))
+    means_of_transport: Mapped[str] = mapped_column(String(70))
+    office_of_first_entry: Mapped[str] = mapped_column(String(8))
+    loading_at: Mapped[datetime | None]
+    departure_at: Mapped[datetime | None]
+    arrival_at: Mapped[datetime | None]
+    lrn: Mapped[str | None] = mapped_column(String(22))
+    note: Mapped[str] = mapped_column(Text)
+    deadline_at: Mapped[datetime | None]
+    deadline_missing: Mapped[str | None] = mapped_column(String(20))
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20))
+    fallback_reference: Mapped[str | None] = mapped_column(String(60))
+    sent_at: Mapped[datetime | None]
+    sent_by: Mapped[str | None] = mapped_column(String(200))
+    mrn: Mapped[str | None] = mapped_column(String(18))
+    lodged_at: Mapped[datetime | None]
+    lodged_by: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    settled_at: Mapped[datetime | None]
+    settled_by: Mapped[str | None] = mapped_column(String(200))
+    referral: Mapped[int | None] = mapped_column(Integer)
+    reminded_at: Mapped[datetime | None]
+
+
 class ContactRow(Base):
     """An admin's correction of a contact of the rules table (service desk address, phone)."""
 

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
+from bcp.domain.consignments.deadlines import DeadlineTable, build_deadlines
 from bcp.domain.reflexes.model import ReflexTable
 from bcp.domain.reflexes.table import TableError, build_table
 from bcp.settings import ROOT
@@ -93,3 +94,12 @@ def load_all(directory: Path = REFLEXES_DIR) -> dict[str, ReflexTable]:
             raise TableError(table.origin, 1, f"version {table.version} is also in another file")
         tables[table.version] = table
     return tables
+
+
+DEADLINES_FILE = REFLEXES_DIR / "deadlines" / "da-2015-2446.yaml"
+
+
+@cache
+def load_deadlines(path: Path = DEADLINES_FILE) -> DeadlineTable:
+    """The ENS deadlines per mode (bcp.domain.consignments.deadlines)."""
+    return build_deadlines(yaml.safe_load(path.read_text(encoding="utf-8")))

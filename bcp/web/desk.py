@@ -13,13 +13,14 @@ from bcp.domain.errors import (
 )
 from bcp.domain.lifecycle import State
 from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
+from bcp.services import consignments, notices
 from bcp.services import incidents as service
-from bcp.services import notices
 from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
 from bcp.services.queue import waiting_queue
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
+from bcp.web.countdown import countdown
 from bcp.web.incidents import attempt
 from bcp.web.runtime import context_for, runtime
 from bcp.web.security import for_roles, require
@@ -63,6 +64,9 @@ def _queue() -> dict:
         "unconfirmed": [
             (v, r) for v in in_progress for r in v.incident.referrals if not r.confirmed
         ],
+        "goods_at_risk": consignments.at_risk_soonest(context_for(actor)),
+        "countdown": countdown,
+        "now": rt.clock.now(),
         "refresh_seconds": rt.settings.queue_refresh_seconds,
     }
 

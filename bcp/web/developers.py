@@ -18,6 +18,7 @@ bp = Blueprint("developers", __name__, url_prefix="/developers")
 TAGS = {
     "incidents": N_("incidents"),
     "referrals": N_("referrals"),
+    "consignments": N_("consignments"),
     "reflexes": N_("reflexes"),
     "reports": N_("reports"),
     "status and notices": N_("status and notices"),

@@ -164,6 +164,8 @@ def referral(form: MultiDict) -> ReferralRequest:
         name: form.get(name) or None
         for name in ("kind", "air_waybill", "house_consignment", "ens_reference", "route")
     }
+    if (consignment := form.get("consignment", "").strip()).isdigit():
+        data["consignment"] = int(consignment)
     data |= {
         "sent_at": local_time(form.get("sent_at")),
         "sent_to": form.get("sent_to", ""),

@@ -25,12 +25,13 @@ from bcp.domain.referrals import OUTCOME_OF, ReferralKind, Route
 from bcp.domain.reflexes.messages import fill
 from bcp.reports.charts import minutes
 from bcp.reports.documents import check_lang
+from bcp.services import consignments, referrals, reports
 from bcp.services import incidents as service
-from bcp.services import referrals, reports
 from bcp.services.contacts import effective_contacts
 from bcp.services.context import Context
 from bcp.web import forms
 from bcp.web.api.reports import incident_document, pdf_response
+from bcp.web.countdown import countdown
 from bcp.web.forms import messages
 from bcp.web.runtime import runtime
 from bcp.web.security import for_roles
@@ -42,9 +43,11 @@ bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 @for_roles()
 def page(ctx: Context, incident_id: int):
     rt = runtime()
-    view = service.get_incident(ctx, incident_id)
+    goods = consignments.get_goods(ctx, incident_id)
+    view = goods.incident
     incident = view.incident
     lang = str(get_locale())
+    soonest = next((c for c in goods.consignments if not c.state.settled and c.deadline.at), None)
     table = rt.library.get(incident.reflex.table_version) if incident.reflex else None
     contacts = effective_contacts(rt.unit_of_work(), table) if table else {}
     references = incident.fallback_references
@@ -79,6 +82,11 @@ def page(ctx: Context, incident_id: int):
         routes=[r.value for r in Route],
         outcome_of={k.value: o.value for k, o in OUTCOME_OF.items()},
         can_record=incident.may_contribute(ctx.actor),
+        goods=goods.summary,
+        consignments=goods.consignments,
+        consignment_labels={c.id: c.facts.document_number for c in goods.consignments},
+        soonest=soonest if soonest and soonest.state.value == "at_risk" else None,
+        countdown=countdown,
     )
 
 

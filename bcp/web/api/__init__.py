@@ -44,6 +44,7 @@ def _unauthenticated(detail: str):
 from bcp.web.api import (  # noqa: E402, F401  (routes and hooks register on import)
     account,
     admin,
+    consignments,
     idempotency,
     incidents,
     openapi,

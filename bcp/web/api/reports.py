@@ -6,7 +6,7 @@ from flask import Response
 
 from bcp.domain.actors import Role
 from bcp.domain.postmortem import PostMortem
-from bcp.reports.documents import fallback_pdf, incident_pdf, period_pdf
+from bcp.reports.documents import carrier_sheet_pdf, fallback_pdf, incident_pdf, period_pdf
 from bcp.reports.render import document_key
 from bcp.services import reports
 from bcp.services.context import Context
@@ -35,6 +35,13 @@ def incident_document(report, lang: str, step_id: str | None = None) -> bytes:
         return rt.renderer.render(key, lambda: fallback_pdf(report, step_id, lang, now))
     key = document_key("incident", lang, report, now)
     return rt.renderer.render(key, lambda: incident_pdf(report, lang, now))
+
+
+def carrier_sheet_document(report, lang: str) -> bytes:
+    rt = runtime()
+    now = rt.clock.now()
+    key = document_key("carrier-sheet", lang, report, now)
+    return rt.renderer.render(key, lambda: carrier_sheet_pdf(report, lang, now))
 
 
 def pdf_response(data: bytes, filename: str) -> Response:

@@ -238,6 +238,7 @@ def referral_json(referral: Referral) -> dict[str, Any]:
         "kind": referral.kind.value,
         "air_waybill": referral.air_waybill,
         "house_consignment": referral.house_consignment,
+        "consignment": referral.consignment_id,
         "ens_reference": referral.ens_reference,
         "route": referral.route.value,
         "sent_at": instant(referral.sent_at),

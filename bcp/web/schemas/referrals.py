@@ -15,7 +15,7 @@ from bcp.domain.referrals import (
     ReferralRequest,
     Route,
 )
-from bcp.web.schemas.types import Body, Instant, Shape, free_text, one_line, refuse
+from bcp.web.schemas.types import Body, Id, Instant, Shape, free_text, one_line, refuse
 
 
 def _compact(value: object) -> object:
@@ -51,6 +51,11 @@ class ReferralBody(Body):
         200, "Who received it: a name, a telephone number or an address", required=True
     )
     request: free_text(TEXT_MAX, "What was asked") = ""
+    consignment: Id | None = Field(
+        None,
+        description="The consignment of the incident's goods it concerns (its id); its "
+        "transport document stands for the air waybill when none is given",
+    )
 
     def to_domain(self) -> ReferralRequest:
         return ReferralRequest(
@@ -62,6 +67,7 @@ class ReferralBody(Body):
             sent_at=self.sent_at,
             sent_to=self.sent_to,
             request=self.request.strip(),
+            consignment_id=self.consignment,
         )
 
 
@@ -97,3 +103,4 @@ class ReferralOut(Shape):
     result: str | None
     outcome_at: Instant | None
     escalations: int = Field(ge=0)
+    consignment: int | None = Field(None, description="The consignment it concerns, if listed")

@@ -1,0 +1,199 @@
+"""Loading and saving the consignments of incidents (bcp.domain.consignments)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bcp.domain.consignments.deadlines import EnsDeadline, TimeKind
+from bcp.domain.consignments.model import (
+    Consignment,
+    ConsignmentFacts,
+    ConsignmentState,
+    DocumentKind,
+)
+from bcp.domain.lifecycle import OPEN_STATES
+from bcp.store.models import ConsignmentRow, IncidentRow, OrganisationRow
+
+_OUTSTANDING = (ConsignmentState.AT_RISK.value, ConsignmentState.SENT_BY_FALLBACK.value)
+
+
+class ConsignmentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._rows: dict[int, ConsignmentRow] = {}
+
+    def of_incident(self, incident_id: int) -> list[Consignment]:
+        rows = self.session.scalars(
+            select(ConsignmentRow)
+            .where(ConsignmentRow.incident_id == incident_id)
+            .order_by(ConsignmentRow.id)
+        ).all()
+        for row in rows:
+            self._rows[row.id] = row
+        return [to_domain(r) for r in rows]
+
+    def of_incidents(self, incident_ids: Iterable[int]) -> dict[int, list[Consignment]]:
+        ids = list(incident_ids)
+        found: dict[int, list[Consignment]] = {i: [] for i in ids}
+        if not ids:
+            return found
+        for start in range(0, len(ids), 500):
+            rows = self.session.scalars(
+                select(ConsignmentRow)
+                .where(ConsignmentRow.incident_id.in_(ids[start : start + 500]))
+                .order_by(ConsignmentRow.id)
+            ).all()
+            for row in rows:
+                found[row.incident_id].append(to_domain(row))
+        return found
+
+    def outstanding_counts(self, incident_ids: Iterable[int]) -> dict[int, int]:
+        ids = list(incident_ids)
+        if not ids:
+            return {}
+        rows = self.session.execute(
+            select(ConsignmentRow.incident_id, func.count(ConsignmentRow.id))
+            .where(ConsignmentRow.incident_id.in_(ids), ConsignmentRow.state.in_(_OUTSTANDING))
+            .group_by(ConsignmentRow.incident_id)
+        ).all()
+        return {incident_id: int(count) for incident_id, count in rows}
+
+    def incidents_with_deadlines_before(self, moment: datetime) -> list[int]:
+        """Open incidents with a consignment at risk whose ENS deadline comes before `moment`
+        and of which nobody was reminded yet: the scheduler's work."""
+        return list(
+            self.session.scalars(
+                select(ConsignmentRow.incident_id)
+                .join(IncidentRow, IncidentRow.id == ConsignmentRow.incident_id)
+                .where(
+                    ConsignmentRow.state == ConsignmentState.AT_RISK.value,
+                    ConsignmentRow.reminded_at.is_(None),
+                    ConsignmentRow.deadline_at.is_not(None),
+                    ConsignmentRow.deadline_at <= moment,
+                    IncidentRow.state.in_([s.value for s in OPEN_STATES]),
+                )
+                .distinct()
+                .order_by(ConsignmentRow.incident_id)
+            ).all()
+        )
+
+    def at_risk_soonest(self, limit: int) -> tuple[list[tuple[Consignment, str | None]], int]:
+        """Consignments at risk in open incidents, soonest ENS deadline first, with the name of
+        the organisation concerned; and how many there are in all."""
+        condition = (
+            ConsignmentRow.state == ConsignmentState.AT_RISK.value,
+            ConsignmentRow.deadline_at.is_not(None),
+            IncidentRow.state.in_([s.value for s in OPEN_STATES]),
+        )
+        rows = self.session.execute(
+            select(ConsignmentRow, OrganisationRow.name)
+            .join(IncidentRow, IncidentRow.id == ConsignmentRow.incident_id)
+            .outerjoin(OrganisationRow, OrganisationRow.id == IncidentRow.organisation_id)
+            .where(*condition)
+            .order_by(ConsignmentRow.deadline_at, ConsignmentRow.id)
+            .limit(limit)
+        ).all()
+        total = self.session.scalar(
+            select(func.count(ConsignmentRow.id))
+            .join(IncidentRow, IncidentRow.id == ConsignmentRow.incident_id)
+            .where(*condition)
+        )
+        return [(to_domain(row), name) for row, name in rows], int(total or 0)
+
+    def narrow_since(self, since: datetime) -> list[tuple]:
+        """One narrow row per consignment of the incidents declared since `since`: incident,
+        its summary, state, deadline, lodging, the incident's recovery and procedure."""
+        return list(
+            self.session.execute(
+                select(
+                    ConsignmentRow.incident_id,
+                    IncidentRow.summary,
+                    ConsignmentRow.state,
+                    ConsignmentRow.deadline_at,
+                    ConsignmentRow.lodged_at,
+                    IncidentRow.recovered_at,
+                    IncidentRow.reflex_version,
+                    IncidentRow.procedure_id,
+                )
+                .join(IncidentRow, IncidentRow.id == ConsignmentRow.incident_id)
+                .where(IncidentRow.declared_at >= since)
+            ).all()
+        )
+
+    def save(self, consignments: Sequence[Consignment]) -> None:
+        """Insert the new ones (their ids are then set), update those loaded here."""
+        new: list[tuple[Consignment, ConsignmentRow]] = []
+        for c in consignments:
+            if c.id is None:
+                row = ConsignmentRow()
+                _fill(row, c)
+                new.append((c, row))
+            else:
+                _fill(self._rows[c.id], c)
+        self.session.add_all([row for _, row in new])
+        self.session.flush()
+        for c, row in new:
+            c.id = row.id
+            self._rows[row.id] = row
+
+
+def _fill(row: ConsignmentRow, c: Consignment) -> None:
+    f = c.facts
+    row.incident_id = c.incident_id
+    row.document_kind = f.document_kind.value
+    row.document_number = f.document_number
+    row.case = f.case
+    row.means_of_transport = f.means_of_transport
+    row.office_of_first_entry = f.office_of_first_entry
+    row.loading_at, row.departure_at, row.arrival_at = f.loading_at, f.departure_at, f.arrival_at
+    row.lrn, row.note = f.lrn, f.note
+    row.deadline_at = c.deadline.at
+    row.deadline_missing = c.deadline.missing.value if c.deadline.missing else None
+    row.recorded_at, row.recorded_by = c.recorded_at, c.recorded_by
+    row.state = c.state.value
+    row.fallback_reference, row.sent_at, row.sent_by = c.fallback_reference, c.sent_at, c.sent_by
+    row.mrn, row.lodged_at, row.lodged_by = c.mrn, c.lodged_at, c.lodged_by
+    row.reason, row.settled_at, row.settled_by = c.reason, c.settled_at, c.settled_by
+    row.referral, row.reminded_at = c.referral, c.reminded_at
+
+
+def to_domain(row: ConsignmentRow) -> Consignment:
+    return Consignment(
+        id=row.id,
+        incident_id=row.incident_id,
+        facts=ConsignmentFacts(
+            document_kind=DocumentKind(row.document_kind),
+            document_number=row.document_number,
+            case=row.case,
+            means_of_transport=row.means_of_transport,
+            office_of_first_entry=row.office_of_first_entry,
+            loading_at=row.loading_at,
+            departure_at=row.departure_at,
+            arrival_at=row.arrival_at,
+            lrn=row.lrn,
+            note=row.note,
+        ),
+        deadline=EnsDeadline(
+            row.case,
+            row.deadline_at,
+            TimeKind(row.deadline_missing) if row.deadline_missing else None,
+        ),
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        state=ConsignmentState(row.state),
+        fallback_reference=row.fallback_reference,
+        sent_at=row.sent_at,
+        sent_by=row.sent_by,
+        mrn=row.mrn,
+        lodged_at=row.lodged_at,
+        lodged_by=row.lodged_by,
+        reason=row.reason,
+        settled_at=row.settled_at,
+        settled_by=row.settled_by,
+        referral=row.referral,
+        reminded_at=row.reminded_at,
+    )

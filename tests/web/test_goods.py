@@ -1,0 +1,248 @@
+"""The goods of an incident through the API and the pages: listed one by one, in bulk or from
+a CSV, sent by the fallback route, back in ICS2 with their MRN; the carrier sheet to attach."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from pypdf import PdfReader
+
+from bcp.domain.consignments.csv_import import COLUMNS
+from bcp.domain.consignments.mrn import check_character
+from tests.conftest import T0
+
+
+def one(number: str = "020-12345675", **overrides):
+    body = {
+        "document_kind": "awb_master",
+        "document_number": number,
+        "case": "air-long-haul",
+        "means_of_transport": "AF0123",
+        "office_of_first_entry": "FR004100",
+        "departure_at": (T0 - timedelta(hours=2)).isoformat(),
+        "arrival_at": (T0 + timedelta(hours=7)).isoformat(),
+    }
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def mrn(serial: int) -> str:
+    body = f"26FR{serial:013d}"
+    return body + check_character(body)
+
+
+def csv_rows(count: int) -> str:
+    lines = [";".join(COLUMNS)]
+    for i in range(count):
+        lines.append(
+            f"awb_house;H{i:04d};air-long-haul;AF0123;FR004100;;22/11/2026 06:00;"
+            f"22/11/2026 {14 + i % 8}:00;;"
+        )
+    return "\n".join(lines)
+
+
+def declared(api, people) -> int:
+    return api.declare(people.carrier, component="EO_SYSTEM").get_json()["id"]
+
+
+def in_fallback(api, people, incident_id: int) -> None:
+    api.act(people.desk, incident_id, "acknowledge")
+    api.client.post(
+        f"/api/v1/incidents/{incident_id}/steps/operator-contact-sau",
+        json={"status": "done"},
+        headers=people.carrier.auth,
+    )
+    assert api.act(people.desk, incident_id, "activate_fallback").status_code == 200
+
+
+def test_one_consignment_with_its_deadline(api, people):
+    incident_id = declared(api, people)
+    response = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments", json=one(), headers=people.carrier.auth
+    )
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert response.headers["Location"].endswith(f"/consignments/{body['id']}")
+    assert body["deadline_at"] == "2026-11-22T10:30:00Z"
+    assert body["state"] == "at_risk" and body["late"] is False
+    again = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments", json=one(), headers=people.carrier.auth
+    )
+    assert again.status_code == 422
+    assert again.get_json()["errors"][0]["field"] == "document_number"
+    other = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments",
+        json=one("020-12345676"),
+        headers=people.other_carrier.auth,
+    )
+    assert other.status_code == 404
+
+
+def test_bulk_answers_each_items_faults_and_lists_nothing(api, people):
+    incident_id = declared(api, people)
+    items = [one(f"H{i}", document_kind="awb_house") for i in range(5)]
+    items[3]["case"] = "air-very-long-haul"
+    items[4]["office_of_first_entry"] = "FR41"
+    response = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments/bulk",
+        json={"consignments": items},
+        headers={**people.carrier.auth, "Accept-Language": "fr"},
+    )
+    assert response.status_code == 422
+    problem = response.get_json()
+    assert {e["field"] for e in problem["errors"]} == {
+        "consignments[3].case",
+        "consignments[4].office_of_first_entry",
+    }
+    assert "bureau de douane français" in " ".join(e["message"] for e in problem["errors"])
+    listed = api.get(people.carrier, f"/incidents/{incident_id}/consignments").get_json()
+    assert listed["summary"]["total"] == 0
+
+
+def test_through_the_fallback_and_back_by_the_api(api, people, clock):
+    incident_id = declared(api, people)
+    imported = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments/import",
+        json={"csv": csv_rows(40)},
+        headers=people.carrier.auth,
+    )
+    assert imported.status_code == 201, imported.get_json()
+    items = imported.get_json()["items"]
+    assert len(items) == 40
+    assert items[0]["deadline_at"] <= items[-1]["deadline_at"]
+    ids = [c["id"] for c in items]
+    refused = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments/fallback",
+        json={"consignments": ids},
+        headers=people.carrier.auth,
+    )
+    assert refused.status_code == 409
+    in_fallback(api, people, incident_id)
+    sent = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments/fallback",
+        json={"consignments": ids},
+        headers=people.carrier.auth,
+    ).get_json()
+    assert sent["summary"]["sent_by_fallback"] == 40
+    sheet = api.get(people.carrier, f"/incidents/{incident_id}/carrier-sheet.csv?lang=fr")
+    assert sheet.mimetype == "text/csv"
+    text = sheet.get_data(as_text=True)
+    assert text.startswith("\ufeffEORI;Incident;") and text.count("\r\n") == 41
+    assert "Transmis par la voie de secours" in text
+    pdf = api.get(people.carrier, f"/incidents/{incident_id}/carrier-sheet.pdf?lang=en")
+    content = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Carrier sheet" in content and "H0039" in content
+    clock.advance(hours=1)
+    api.act(people.carrier, incident_id, "recover")
+    lodgings = [{"consignment": cid, "mrn": mrn(i)} for i, cid in enumerate(ids)]
+    lodgings[7]["mrn"] = lodgings[7]["mrn"][:-1] + ("1" if lodgings[7]["mrn"][-1] != "1" else "2")
+    wrong = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments/lodgings",
+        json={"lodgings": lodgings},
+        headers=people.carrier.auth,
+    )
+    assert wrong.status_code == 422
+    assert wrong.get_json()["errors"][0]["field"] == f"consignments.{ids[7]}"
+    lodgings[7]["mrn"] = mrn(7)
+    done = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments/lodgings",
+        json={"lodgings": lodgings},
+        headers=people.carrier.auth,
+    ).get_json()
+    assert done["summary"]["lodged"] == 40
+    assert api.act(people.desk, incident_id, "close").status_code == 200
+
+
+def test_the_desk_waives_the_rest(api, people):
+    incident_id = declared(api, people)
+    api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments", json=one(), headers=people.carrier.auth
+    )
+    api.act(people.desk, incident_id, "acknowledge")
+    api.act(people.carrier, incident_id, "recover")
+    closing = api.act(people.desk, incident_id, "close")
+    assert closing.status_code == 409
+    path = f"/api/v1/incidents/{incident_id}/consignments/waiver"
+    assert (
+        api.client.post(path, json={"reason": "x"}, headers=people.carrier.auth).status_code == 403
+    )
+    waived = api.client.post(
+        path, json={"reason": "goods released on paper by the office"}, headers=people.desk.auth
+    )
+    assert waived.get_json()["summary"]["waived"] == 1
+    assert api.act(people.desk, incident_id, "close").status_code == 200
+
+
+def test_the_cases_and_the_template(api, people):
+    cases = api.get(people.carrier, "/consignments/cases").get_json()
+    assert cases["version"] == "da-2015-2446"
+    assert {c["id"] for c in cases["items"]} >= {"air-placi", "rail-short", "road"}
+    template = api.get(people.carrier, "/consignments/template.csv").get_data(as_text=True)
+    assert template.splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_the_goods_page_in_french_lists_and_reports_a_bad_line(as_person, api, people):
+    incident_id = declared(api, people)
+    browser = as_person(people.carrier, "fr")
+    rows = csv_rows(3).replace("H0001;air-long-haul", "H0001;air-trop-long")
+    response = browser.post(f"/incidents/{incident_id}/goods/import", data={"rows": rows})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Rien n’a été enregistré" in html or "Rien n'a été enregistré" in html
+    assert "Ligne 3 — Cas de délai ENS" in html
+    assert "H0001;air-trop-long" in html  # what was pasted is kept
+    response = browser.post(f"/incidents/{incident_id}/goods/import", data={"rows": csv_rows(3)})
+    assert response.status_code == 303
+    page = browser.page(f"/incidents/{incident_id}/goods")
+    assert "3</strong> à risque" in page
+    assert "H0002" in page and "dans " in page
+    incident_page = browser.page(f"/incidents/{incident_id}")
+    assert "Marchandises en jeu" in incident_page and "Délai ENS le plus proche" in incident_page
+
+
+def test_the_mrn_form_refuses_a_wrong_one_and_keeps_the_others_typed(as_person, api, people):
+    incident_id = declared(api, people)
+    browser = as_person(people.carrier, "en")
+    browser.post(f"/incidents/{incident_id}/goods/import", data={"rows": csv_rows(2)})
+    goods = api.get(people.carrier, f"/incidents/{incident_id}/consignments").get_json()["items"]
+    first, second = (c["id"] for c in goods)
+    response = browser.post(
+        f"/incidents/{incident_id}/goods/lodgings",
+        data={f"mrn-{first}": mrn(1), f"mrn-{second}": "26FR0000000000002X"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f"{goods[1]['document_number']} — MRN:" in html
+    assert f'value="{mrn(1)}"' in html
+    response = browser.post(
+        f"/incidents/{incident_id}/goods/lodgings",
+        data={f"mrn-{first}": mrn(1), f"mrn-{second}": mrn(2)},
+    )
+    assert response.status_code == 303
+    summary = api.get(people.carrier, f"/incidents/{incident_id}/consignments").get_json()
+    assert summary["summary"]["lodged"] == 2
+
+
+def test_the_carrier_sheet_as_a_picture(api, people, tmp_path):
+    """Rendered to PNG (pdftoppm), as a person sees it: one page for a few consignments."""
+    import subprocess
+
+    incident_id = declared(api, people)
+    api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments/import",
+        json={"csv": csv_rows(6)},
+        headers=people.carrier.auth,
+    )
+    pdf = api.get(people.carrier, f"/incidents/{incident_id}/carrier-sheet.pdf?lang=fr").data
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Fiche transporteur" in text and "Vols et marchandises" in text
+    assert "risque" in text and "22/11/2026" in text
+    (tmp_path / "carrier-sheet.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(tmp_path / "carrier-sheet.pdf"), str(tmp_path / "p")],
+        check=True,
+    )
+    assert (tmp_path / "p-1.png").stat().st_size > 5_000
