@@ -836,6 +836,13 @@ FRENCH = {
     "Goods nearest their ENS deadline": "Envois les plus proches de leur délai ENS",
     "Consignment listed": "Envoi listé",
     "re-lodged within the re-lodging deadline": "re-déposés dans le délai de re-dépôt",
+    "Carrier sheet attached to the fallback message": "Fiche transporteur jointe au message de secours",
+    "all at risk": "tous les envois à risque",
+    "attach the carrier sheet of these consignments (PDF) to the incident": "joindre à l'incident la fiche transporteur de ces envois (PDF)",
+    "Language": "Langue",
+    "Month": "Mois",
+    "Carrier sheet:": "Fiche transporteur :",
+    "ENS deadline:": "Délai ENS :",
 }
 
 

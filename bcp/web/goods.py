@@ -31,7 +31,7 @@ from bcp.domain.messages import N_
 from bcp.reports.carrier_sheet import carrier_sheet_csv
 from bcp.reports.documents import check_lang
 from bcp.services import consignments as service
-from bcp.services import reports
+from bcp.services import incidents, reports
 from bcp.services.context import Context
 from bcp.web.api.consignments import csv_response
 from bcp.web.api.reports import carrier_sheet_document, pdf_response
@@ -153,7 +153,8 @@ def _attempt(ctx: Context, incident_id: int, work, success: str):
     except DomainError as error:
         flash(_(error.message), "error")
     else:
-        flash(success, "success")
+        if success:
+            flash(success, "success")
     return redirect(url_for("goods.page", incident_id=incident_id), 303)
 
 
@@ -193,29 +194,38 @@ def import_table(ctx: Context, incident_id: int):
         added, _view = service.import_consignments(ctx, incident_id, data)
         flash(_("%(count)s consignments listed.", count=len(added)), "success")
 
-    return _attempt(ctx, incident_id, work, _("The table was read."))
+    return _attempt(ctx, incident_id, work, "")
 
 
 @bp.post("/<int:incident_id>/goods/sent")
 @for_roles()
 def sent(ctx: Context, incident_id: int):
+    """Sent by the fallback route; with "attach", the carrier sheet of what was sent is kept in
+    the incident's evidence, under the reference, as the message's attachment."""
+
     def work():
-        chosen = request.form.getlist("consignment")
-        ids = [int(i) for i in chosen if i.isdigit()]
-        reference = request.form.get("reference") or None
-        body = from_mapping(
-            SentBody,
-            {
-                "consignments": ids,
-                **({"reference": reference} if reference and reference != "new" else {}),
-                **(
-                    {"sent_at": local_time(request.form["sent_at"])}
-                    if request.form.get("sent_at")
-                    else {}
-                ),
-            },
-        )
-        service.mark_sent(ctx, incident_id, body.consignments, body.reference, body.sent_at)
+        form = request.form
+        ids = [int(i) for i in form.getlist("consignment") if i.isdigit()]
+        reference = form.get("reference") or None
+        data: dict = {"consignments": ids}
+        if reference and reference != "new":
+            data["reference"] = reference
+        if form.get("sent_at"):
+            data["sent_at"] = local_time(form["sent_at"])
+        body = from_mapping(SentBody, data)
+        view = service.mark_sent(ctx, incident_id, body.consignments, body.reference, body.sent_at)
+        if form.get("attach") == "on":
+            used = next(c.fallback_reference for c in view.consignments if c.id == ids[0])
+            report = reports.incident_report(ctx, runtime().settings, incident_id)
+            lang = str(get_locale())
+            pdf = carrier_sheet_document(report, lang)
+            incidents.record_work(
+                ctx,
+                incident_id,
+                note=_("Carrier sheet attached to the fallback message"),
+                reference=used or "",
+                attachment=(f"carrier-sheet-{incident_id}-{used}.pdf", pdf),
+            )
 
     return _attempt(ctx, incident_id, work, _("Marked as sent by the fallback route."))
 

@@ -23,3 +23,4 @@
   }
   setInterval(tick, 30000);
 })();
+
