@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bcp.settings import ROOT
-from bench import parsing, reflexes, reports
+from bench import goods, parsing, reflexes, reports
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -125,6 +125,30 @@ def table(results: dict) -> str:
             f"scheduler {m['scheduler_peak_mib']:.0f} MiB",
             "VmHWM of each process over the whole run",
         )
+    g = results["goods"]
+    ping = g["ping"]["median_ms"]
+    for key, label in (
+        ("goods_page", "its goods page"),
+        ("incident_page", "its incident page"),
+    ):
+        s = g[key]
+        row(
+            f"an incident with {g['consignments']:,} consignments: {label} (one process)",
+            f"median {s['median_ms']:.0f} ms, p99 {s['p99_ms']:.0f} ms",
+            f"{s['median_ms'] / ping:.0f}× /ping of the same app (median {ping:.2f} ms)",
+        )
+    s, base = g["csv_import"], g["csv_read"]
+    row(
+        f"CSV import of {g['consignments']:,} rows (checked, deadlines, one transaction)",
+        f"median {s['median_ms']:.0f} ms, p99 {s['p99_ms']:.0f} ms",
+        f"{s['median_ms'] / base['median_ms']:.0f}× reading the same file with the csv module",
+    )
+    s, base = g["report_pdf"], g["one_page_pdf"]
+    row(
+        f"incident report PDF listing {g['consignments']:,} consignments",
+        f"median {s['median_ms'] / 1000:.1f} s",
+        f"{s['median_ms'] / base['median_ms']:.0f}× a one-page PDF",
+    )
     pdf = results["reports"]
     baseline = pdf["baseline one-page document"]
     for name, took in pdf.items():
@@ -147,6 +171,8 @@ def main() -> None:
     for database in args.databases.split(","):
         print(f"HTTP on {database} (seeding, then load)...", file=sys.stderr)
         results["http"][database] = http(database, args.incidents, args.seconds)
+    print("an incident with 1,000 consignments...", file=sys.stderr)
+    results["goods"] = goods.run()
     print("PDF reports...", file=sys.stderr)
     results["reports"] = reports.run()
     text = table(results)

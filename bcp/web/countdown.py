@@ -10,21 +10,27 @@ from flask_babel import gettext as _
 from bcp.web.runtime import runtime
 
 
-def countdown(deadline: datetime | None, now: datetime | None = None) -> str:
-    if deadline is None:
-        return ""
-    now = now or runtime().clock.now()
-    seconds = int((deadline - now).total_seconds())
-    span = _span(abs(seconds))
-    return _("in %(span)s", span=span) if seconds >= 0 else _("late by %(span)s", span=span)
+class Countdown:
+    """ "in 1 h 20 min", "late by 5 min": the words translated once per page, not per line (a
+    list may hold a thousand consignments)."""
 
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or runtime().clock.now()
+        self.words = {
+            "in": _("in %(span)s"),
+            "late": _("late by %(span)s"),
+            "days": _("%(days)s d %(hours)s h"),
+            "hours": _("%(hours)s h %(minutes)s min"),
+            "minutes": _("%(minutes)s min"),
+        }
 
-def _span(seconds: int) -> str:
-    minutes = seconds // 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return _("%(days)s d %(hours)s h", days=days, hours=hours)
-    if hours:
-        return _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
-    return _("%(minutes)s min", minutes=minutes)
+    def __call__(self, deadline: datetime | None) -> str:
+        if deadline is None:
+            return ""
+        seconds = int((deadline - self.now).total_seconds())
+        days, rest = divmod(abs(seconds) // 60, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        values = {"days": days, "hours": hours, "minutes": minutes}
+        unit = "days" if days else "hours" if hours else "minutes"
+        span = self.words[unit] % values
+        return self.words["in" if seconds >= 0 else "late"] % {"span": span}

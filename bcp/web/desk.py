@@ -20,7 +20,7 @@ from bcp.services.drafts import drafts_for
 from bcp.services.queue import waiting_queue
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
-from bcp.web.countdown import countdown
+from bcp.web.countdown import Countdown
 from bcp.web.incidents import attempt
 from bcp.web.runtime import context_for, runtime
 from bcp.web.security import for_roles, require
@@ -65,7 +65,7 @@ def _queue() -> dict:
             (v, r) for v in in_progress for r in v.incident.referrals if not r.confirmed
         ],
         "goods_at_risk": consignments.at_risk_soonest(context_for(actor)),
-        "countdown": countdown,
+        "countdown": Countdown(),
         "now": rt.clock.now(),
         "refresh_seconds": rt.settings.queue_refresh_seconds,
     }

@@ -35,7 +35,7 @@ from bcp.services import incidents, reports
 from bcp.services.context import Context
 from bcp.web.api.consignments import csv_response
 from bcp.web.api.reports import carrier_sheet_document, pdf_response
-from bcp.web.countdown import countdown
+from bcp.web.countdown import Countdown
 from bcp.web.forms import local_time
 from bcp.web.runtime import runtime
 from bcp.web.schemas.consignments import ConsignmentBody, ReasonBody, SentBody
@@ -125,7 +125,13 @@ def _render(ctx: Context, incident_id: int, *, errors=(), form=None, status: int
             may_waive=ctx.actor.role.value == "desk"
             and incident.state is State.RECOVERED
             and view.summary.outstanding > 0,
-            countdown=countdown,
+            countdown=Countdown(view.now),
+            kind_names={k: _(v) for k, v in DOCUMENT_KINDS.items()},
+            state_names={k: _(v) for k, v in STATES.items()},
+            missing_names={
+                k: _("cannot be computed: give the time of %(time)s", time=_(v))
+                for k, v in TIME_KINDS.items()
+            },
             errors=list(errors),
             form=form or {},
             columns=csv_import.COLUMNS,
@@ -248,12 +254,18 @@ def lodgings(ctx: Context, incident_id: int):
     return _attempt(ctx, incident_id, work, _("MRN recorded."))
 
 
-@bp.post("/<int:incident_id>/goods/<int:consignment_id>/not-needed")
+@bp.post("/<int:incident_id>/goods/not-needed")
 @for_roles()
-def not_needed(ctx: Context, incident_id: int, consignment_id: int):
+def not_needed(ctx: Context, incident_id: int):
+    """One form for the whole list: the button pressed names the consignment, and its reason
+    is the field beside it."""
+
     def work():
-        body = from_mapping(ReasonBody, {"reason": request.form.get("reason", "")})
-        service.mark_not_needed(ctx, incident_id, consignment_id, body.reason)
+        chosen = request.form.get("consignment", "")
+        if not chosen.isdigit():
+            raise InvalidInput([_field("consignments", N_("choose at least one consignment"))])
+        body = from_mapping(ReasonBody, {"reason": request.form.get(f"reason-{chosen}", "")})
+        service.mark_not_needed(ctx, incident_id, int(chosen), body.reason)
 
     return _attempt(ctx, incident_id, work, _("Marked as not needed."))
 

@@ -31,7 +31,7 @@ from bcp.services.contacts import effective_contacts
 from bcp.services.context import Context
 from bcp.web import forms
 from bcp.web.api.reports import incident_document, pdf_response
-from bcp.web.countdown import countdown
+from bcp.web.countdown import Countdown
 from bcp.web.forms import messages
 from bcp.web.runtime import runtime
 from bcp.web.security import for_roles
@@ -86,7 +86,7 @@ def page(ctx: Context, incident_id: int):
         consignments=goods.consignments,
         consignment_labels={c.id: c.facts.document_number for c in goods.consignments},
         soonest=soonest if soonest and soonest.state.value == "at_risk" else None,
-        countdown=countdown,
+        countdown=Countdown(view.now),
     )
 
 

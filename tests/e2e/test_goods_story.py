@@ -22,10 +22,20 @@ from tests.e2e.test_journey import sign_in
 
 PHONE = {"width": 390, "height": 844}
 WORDS = {
-    "en": {"at_risk": "40 at risk", "sent": "40 sent by the fallback route",
-           "back": "40 back in ICS2", "nothing": "Nothing was saved", "closed": "closed"},
-    "fr": {"at_risk": "40 à risque", "sent": "40 transmis par la voie de secours",
-           "back": "40 revenus dans ICS2", "nothing": "Rien n'a été enregistré", "closed": "clos"},
+    "en": {
+        "at_risk": "40 at risk",
+        "sent": "40 sent by the fallback route",
+        "back": "40 back in ICS2",
+        "nothing": "Nothing was saved",
+        "closed": "closed",
+    },
+    "fr": {
+        "at_risk": "40 à risque",
+        "sent": "40 transmis par la voie de secours",
+        "back": "40 revenus dans ICS2",
+        "nothing": "Rien n'a été enregistré",
+        "closed": "clos",
+    },
 }
 
 
@@ -56,7 +66,8 @@ def test_forty_consignments_through_the_fallback_and_back(live_server, chromium,
     operator_context = chromium.new_context(locale=locale, viewport=PHONE)
     desk_context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     manager_context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-    operator, desk, manager = (c.new_page() for c in (operator_context, desk_context, manager_context))
+    contexts = (operator_context, desk_context, manager_context)
+    operator, desk, manager = (c.new_page() for c in contexts)
     try:
         sign_in(operator, live_server, "carrier")
         operator.goto(f"{live_server}/operator/declare")
@@ -96,7 +107,9 @@ def test_forty_consignments_through_the_fallback_and_back(live_server, chromium,
         operator.click("button[data-step=operator-contact-sau]")
         desk.reload()
         desk.click("button[data-action=activate_fallback]")
-        expect(desk.locator(".state").first).to_contain_text("secours" if lang == "fr" else "fallback")
+        expect(desk.locator(".state").first).to_contain_text(
+            "secours" if lang == "fr" else "fallback"
+        )
 
         operator.goto(f"{live_server}/incidents/{incident_id}/goods")
         operator.check("#pick-all")
@@ -143,5 +156,5 @@ def test_forty_consignments_through_the_fallback_and_back(live_server, chromium,
         assert all(f"H{i:04d}" in text for i in range(40))
         assert all(mrn(i) in text.replace("\n", "") for i in (0, 17, 39))
     finally:
-        for context in (operator_context, desk_context, manager_context):
+        for context in contexts:
             context.close()

@@ -174,8 +174,8 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     ),
     "goods.not_needed": (
         "POST",
-        "/incidents/{incident}/goods/{consignment}/not-needed",
-        {"reason": "x"},
+        "/incidents/{incident}/goods/not-needed",
+        {"consignment": "{consignment}", "reason-{consignment}": "x"},
         "LOHODD",
     ),
     "goods.waiver": ("POST", "/incidents/{incident}/goods/waiver", {"reason": "x"}, "LDHODD"),
