@@ -856,7 +856,10 @@ def main(pot: Path, po: Path, mo: Path) -> int:
         if message.id not in FRENCH:
             missing.append(message.id)
         else:
-            message.string = FRENCH[message.id]
+            french = FRENCH[message.id]
+            if isinstance(french, tuple):  # French has 3 plural forms in CLDR: one, many, other
+                french = french + (french[-1],) * (catalog.num_plurals - len(french))
+            message.string = french
     catalog.fuzzy = False  # a template's header is fuzzy; pybabel compile skips fuzzy catalogues
     for message in catalog:
         message.flags.discard("fuzzy")

@@ -10,10 +10,12 @@ from datetime import UTC, datetime, time, timedelta
 
 from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope
 from bcp.domain.clock import PARIS, Clock, FrozenClock, in_paris
+from bcp.domain.consignments.csv_import import COLUMNS
 from bcp.domain.declaration import Declaration
 from bcp.domain.lifecycle import Action
 from bcp.domain.notices import NoticeDraft, NoticeKind, Reason
 from bcp.services.accounts import actor_for_token, add_organisation, add_user
+from bcp.services.consignments import import_consignments
 from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident, settle_step
 from bcp.services.notices import publish_notice
@@ -138,7 +140,7 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
     apply_action(
         Context(uow, past, library, desk), sti.id, Action.CLOSE, "ENS re-déposées dans ICS2"
     )
-    declare_incident(
+    as4 = declare_incident(
         Context(uow, FrozenClock(now - timedelta(minutes=20)), library, operator),
         Declaration(
             component="EO_SYSTEM",
@@ -155,7 +157,8 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
             summary="Point d'accès AS4 hors service / AS4 access point down",
             description="Demo: our AS4 access point stopped sending after a certificate update.",
         ),
-    )
+    ).incident
+    import_consignments(Context(uow, clock, library, operator), as4.id, demo_consignments(now))
 
 
 def _demo_notice(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> None:
@@ -176,3 +179,23 @@ def _demo_notice(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> None:
             fallback_allowed=True,
         ),
     )
+
+
+def demo_consignments(now: datetime) -> str:
+    """Six air waybills on flights to Roissy and Lyon, the first ENS due in 25 minutes."""
+    lines = [",".join(COLUMNS)]
+    flights = [
+        ("AF0331", "FR004100"),
+        ("AF0331", "FR004100"),
+        ("LH1032", "FR004100"),
+        ("AF0731", "FR006900"),
+        ("EK0073", "FR004100"),
+        ("AF0671", "FR004100"),
+    ]
+    for i, (flight, office) in enumerate(flights):
+        departure = (now - timedelta(hours=3)).isoformat(timespec="minutes")
+        arrival = (now + timedelta(hours=4, minutes=25 + 40 * i)).isoformat(timespec="minutes")
+        lines.append(
+            f"awb_house,DEMO-H{i + 1:03d},air-long-haul,{flight},{office},,{departure},{arrival},,"
+        )
+    return "\n".join(lines)
