@@ -843,6 +843,7 @@ FRENCH = {
     "Month": "Mois",
     "Carrier sheet:": "Fiche transporteur :",
     "ENS deadline:": "Délai ENS :",
+    "Lodged in ICS2 at (Paris time; empty: now)": "Déposées dans ICS2 le (heure de Paris ; vide : maintenant)",
 }
 
 

@@ -7,8 +7,6 @@ named by its label (and its line, for a table)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -38,7 +36,7 @@ from bcp.web.api.reports import carrier_sheet_document, pdf_response
 from bcp.web.countdown import Countdown
 from bcp.web.forms import local_time
 from bcp.web.runtime import runtime
-from bcp.web.schemas.consignments import ConsignmentBody, ReasonBody, SentBody
+from bcp.web.schemas.consignments import ConsignmentBody, LodgedAt, ReasonBody, SentBody
 from bcp.web.schemas.edge import from_mapping
 from bcp.web.security import for_roles
 
@@ -240,13 +238,14 @@ def sent(ctx: Context, incident_id: int):
 @for_roles()
 def lodgings(ctx: Context, incident_id: int):
     def work():
-        entries = []
-        for key, value in request.form.items():
-            if key.startswith("mrn-") and key[4:].isdigit() and value.strip():
-                at = local_time(request.form.get(f"lodged-{key[4:]}"))
-                entries.append(
-                    Lodging(int(key[4:]), value, datetime.fromisoformat(at) if at else None)
-                )
+        at = None
+        if request.form.get("lodged_at"):
+            at = from_mapping(LodgedAt, {"lodged_at": local_time(request.form["lodged_at"])})
+        entries = [
+            Lodging(int(key[4:]), value, at.lodged_at if at else None)
+            for key, value in request.form.items()
+            if key.startswith("mrn-") and key[4:].isdigit() and value.strip()
+        ]
         if not entries:
             raise InvalidInput([_field("lodgings", N_("enter at least one MRN"))])
         service.record_lodgings(ctx, incident_id, entries)

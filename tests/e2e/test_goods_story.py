@@ -122,7 +122,7 @@ def test_forty_consignments_through_the_fallback_and_back(live_server, chromium,
         operator.click("button[data-action=recover]")
 
         operator.goto(f"{live_server}/incidents/{incident_id}/goods")
-        ids = operator.locator("input[form=lodging-form]").evaluate_all(
+        ids = operator.locator("input[form=lodging-form][name^=mrn-]").evaluate_all(
             "inputs => inputs.map(i => i.name)"
         )
         assert len(ids) == 40

@@ -217,11 +217,12 @@ def test_the_mrn_form_refuses_a_wrong_one_and_keeps_the_others_typed(as_person, 
     assert f'value="{mrn(1)}"' in html
     response = browser.post(
         f"/incidents/{incident_id}/goods/lodgings",
-        data={f"mrn-{first}": mrn(1), f"mrn-{second}": mrn(2)},
+        data={f"mrn-{first}": mrn(1), f"mrn-{second}": mrn(2), "lodged_at": "2026-11-22T08:20"},
     )
     assert response.status_code == 303
     summary = api.get(people.carrier, f"/incidents/{incident_id}/consignments").get_json()
     assert summary["summary"]["lodged"] == 2
+    assert {c["lodged_at"] for c in summary["items"]} == {"2026-11-22T07:20:00Z"}  # Paris time
 
 
 def test_the_carrier_sheet_as_a_picture(api, people, tmp_path):

@@ -215,8 +215,7 @@ class Goods:
                 )
         errors.raise_if_any()
         for c in chosen:
-            c.state, c.fallback_reference = ConsignmentState.SENT_BY_FALLBACK, reference
-            c.sent_at, c.sent_by = sent_at, actor.label
+            c.send(reference, sent_at, actor.label)
         event = self.incident.record(
             EventKind.CONSIGNMENTS_SENT,
             actor,
@@ -260,7 +259,7 @@ class Goods:
                 checked.append((c, mrn, at))
         errors.raise_if_any()
         for c, mrn, at in checked:
-            c.state, c.mrn, c.lodged_at, c.lodged_by = ConsignmentState.LODGED, mrn, at, actor.label
+            c.lodge(mrn, at, actor.label)
         events = [
             self.incident.record(
                 EventKind.CONSIGNMENTS_LODGED,
@@ -295,8 +294,7 @@ class Goods:
         reason = _reason(reason)
         if c.state.settled:
             raise IllegalTransition(N_("this consignment is settled already"))
-        c.state, c.reason, c.referral = ConsignmentState.NOT_NEEDED, reason, referral
-        c.settled_at, c.settled_by = now, actor.label
+        c.settle(ConsignmentState.NOT_NEEDED, reason, now, actor.label, referral)
         event = self.incident.record(
             EventKind.CONSIGNMENT_NOT_NEEDED,
             actor,
@@ -318,8 +316,7 @@ class Goods:
         if not left:
             raise IllegalTransition(N_("every consignment is settled already: nothing to waive"))
         for c in left:
-            c.state, c.reason = ConsignmentState.WAIVED, reason
-            c.settled_at, c.settled_by = now, actor.label
+            c.settle(ConsignmentState.WAIVED, reason, now, actor.label, None)
         event = self.incident.record(
             EventKind.CONSIGNMENTS_WAIVED,
             actor,

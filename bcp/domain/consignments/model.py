@@ -147,6 +147,20 @@ class Consignment:
     def time_left(self, now: datetime) -> timedelta | None:
         return None if self.deadline.at is None else self.deadline.at - now
 
+    def send(self, reference: str, at: datetime, by: str) -> None:
+        self.state, self.fallback_reference = ConsignmentState.SENT_BY_FALLBACK, reference
+        self.sent_at, self.sent_by = at, by
+
+    def lodge(self, mrn: str, at: datetime, by: str) -> None:
+        self.state, self.mrn, self.lodged_at, self.lodged_by = ConsignmentState.LODGED, mrn, at, by
+
+    def settle(
+        self, state: ConsignmentState, reason: str, at: datetime, by: str, referral: int | None
+    ) -> None:
+        """Not needed, or waived: nothing more to do, and why."""
+        self.state, self.reason, self.referral = state, reason, referral
+        self.settled_at, self.settled_by = at, by
+
 
 def normalise_document(kind: DocumentKind, number: str) -> str:
     """An air waybill is written 020-12345675; other documents as given, without spaces at

@@ -115,6 +115,12 @@ class LodgingBody(Body):
         return Lodging(self.consignment, self.mrn, self.lodged_at)
 
 
+class LodgedAt(Body):
+    """The page's one time of lodging for the MRNs entered together."""
+
+    lodged_at: Instant
+
+
 class LodgingsBody(Body):
     """MRNs of consignments back in ICS2: all are recorded, or none."""
 
