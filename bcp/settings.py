@@ -44,6 +44,7 @@ class Settings:
     max_page_size: int
     timezone: str
     reflexes_default_version: str = "fr-2025-10"
+    api_max_import_bytes: int = 4_000_000
     acknowledgement_minutes: int = 15
     acknowledgement_minutes_by_component: tuple[tuple[str, int], ...] = ()
     queue_refresh_seconds: int = 10
@@ -123,6 +124,7 @@ def load_settings(
         secret_key=environ.get("BCP_SECRET_KEY") or data.get("secret_key", DEFAULT_SECRET),
         database_url=normalise_database_url(url),
         api_max_body_bytes=int(api.get("max_body_bytes", 65536)),
+        api_max_import_bytes=int(api.get("max_import_bytes", 4_000_000)),
         page_size=int(api.get("page_size", 50)),
         max_page_size=int(api.get("max_page_size", 500)),
         timezone=str(display.get("timezone", "Europe/Paris")),

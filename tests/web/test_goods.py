@@ -247,3 +247,22 @@ def test_the_carrier_sheet_as_a_picture(api, people, tmp_path):
         check=True,
     )
     assert (tmp_path / "p-1.png").stat().st_size > 5_000
+
+
+def test_a_thousand_rows_by_the_api_beyond_the_usual_body_limit(api, people, settings):
+    incident_id = declared(api, people)
+    text = csv_rows(1000)
+    assert len(text.encode()) > settings.api_max_body_bytes
+    response = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments/import",
+        json={"csv": text},
+        headers=people.carrier.auth,
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["summary"]["total"] == 1000
+    too_large = api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments",
+        json={**one(), "note": "x" * settings.api_max_body_bytes},
+        headers=people.carrier.auth,
+    )
+    assert too_large.status_code == 413

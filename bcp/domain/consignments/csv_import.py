@@ -73,6 +73,19 @@ def decode(data: bytes) -> str:
 def parse(text: str) -> Parsed:
     if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
         return Parsed([], [FieldError("file", N_("the file is larger than 2 MB: split it"))])
+    if "\x00" in text:
+        return Parsed(
+            [],
+            [
+                FieldError(
+                    "file",
+                    N_(
+                        "this is not a CSV file (it holds NUL bytes): export the "
+                        "spreadsheet as CSV first"
+                    ),
+                )
+            ],
+        )
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
     header_line = next((i for i, line in enumerate(lines) if line.strip()), None)

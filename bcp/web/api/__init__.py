@@ -13,11 +13,22 @@ from bcp.web.runtime import runtime
 api = Blueprint("api", __name__)
 
 PUBLIC_ENDPOINTS = {"api.openapi", "api.maintenance_calendar"}
+IMPORT_ENDPOINTS = {
+    "api.post_consignments_bulk",
+    "api.post_consignments_import",
+    "api.post_lodgings",
+}
+"""Lists of consignments: up to 5,000 at once, larger than any other body."""
 
 
 @api.before_request
 def authenticate():
-    request.max_content_length = runtime().settings.api_max_body_bytes
+    settings = runtime().settings
+    request.max_content_length = (
+        settings.api_max_import_bytes
+        if request.endpoint in IMPORT_ENDPOINTS
+        else settings.api_max_body_bytes
+    )
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     header = request.headers.get("Authorization", "")

@@ -113,3 +113,9 @@ def test_times():
     assert parse_time("2026-07-01 10:00") == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
     assert parse_time("31/02/2026 10:00") is None
     assert parse_time("1999-01-01T00:00:00Z") is None
+
+
+def test_a_spreadsheet_that_is_not_csv():
+    xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(range(256))
+    (error,) = parse(decode(xlsx)).errors
+    assert error.field == "file" and "NUL" in error.message
