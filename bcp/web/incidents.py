@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS, Scope, Side
+from bcp.domain.consignments.model import STATES
 from bcp.domain.errors import Conflict, DomainError, IllegalTransition, NotAllowed, NotFound
 from bcp.domain.evidence import AttachmentLimits
 from bcp.domain.referrals import OUTCOME_OF, ReferralKind, Route
@@ -84,6 +85,8 @@ def page(ctx: Context, incident_id: int):
         can_record=incident.may_contribute(ctx.actor),
         goods=goods.summary,
         consignments=goods.consignments,
+        next_goods=[c for c in goods.consignments if not c.state.settled][:5],
+        states=STATES,
         consignment_labels={c.id: c.facts.document_number for c in goods.consignments},
         soonest=soonest if soonest and soonest.state.value == "at_risk" else None,
         countdown=Countdown(view.now),

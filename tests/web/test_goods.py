@@ -199,6 +199,9 @@ def test_the_goods_page_in_french_lists_and_reports_a_bad_line(as_person, api, p
     assert "H0002" in page and "dans " in page
     incident_page = browser.page(f"/incidents/{incident_id}")
     assert "Marchandises en jeu" in incident_page and "Délai ENS le plus proche" in incident_page
+    listed = incident_page.split('id="next-goods"')[1].split("</ul>")[0]
+    assert listed.index("H0000") < listed.index("H0001") < listed.index("H0002")
+    assert "À risque" in listed
 
 
 def test_the_mrn_form_refuses_a_wrong_one_and_keeps_the_others_typed(as_person, api, people):
