@@ -845,6 +845,8 @@ FRENCH = {
     "ENS deadline:": "Délai ENS :",
     "Lodged in ICS2 at (Paris time; empty: now)": "Déposées dans ICS2 le (heure de Paris ; vide : maintenant)",
     "this is not a CSV file (it holds NUL bytes): export the spreadsheet as CSV first": "ce n'est pas un fichier CSV (il contient des octets NUL) : exportez d'abord le tableur en CSV",
+    "%(place)s — %(field)s: %(message)s": "%(place)s — %(field)s : %(message)s",
+    "%(field)s: %(message)s": "%(field)s : %(message)s",
 }
 
 

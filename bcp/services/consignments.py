@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bcp.domain.actors import Role
 from bcp.domain.consignments import csv_import
 from bcp.domain.consignments.goods import Goods, GoodsSummary, Lodging, soonest_first
 from bcp.domain.consignments.model import Consignment, ConsignmentFacts
@@ -36,6 +37,8 @@ class GoodsView:
     consignments: list[Consignment]
     summary: GoodsSummary
     may_change: bool
+    may_send: bool
+    may_waive: bool
 
     @property
     def now(self) -> datetime:
@@ -171,7 +174,7 @@ def remind_near_deadlines(uow: UnitOfWork, clock, library, lead: timedelta) -> l
 
 def at_risk_soonest(ctx: Context, limit: int = 20):
     """For the desk: the consignments nearest their ENS deadline across open incidents."""
-    if ctx.actor.role.value != "desk":
+    if ctx.actor.role is not Role.DESK:
         raise NotAllowed(N_("only the customs desk follows every operator's goods"))
     with ctx.uow.reading():
         return ctx.uow.consignments.at_risk_soonest(limit)
@@ -197,11 +200,11 @@ def _change(
 
 
 def _view(ctx: Context, goods: Goods, now: datetime) -> GoodsView:
-    incident = goods.incident
-    may_change = incident.may_contribute(ctx.actor) and incident.organisation is not None
     return GoodsView(
-        incident=view_of(incident, ctx.actor, now),
+        incident=view_of(goods.incident, ctx.actor, now),
         consignments=soonest_first(goods.consignments),
         summary=goods.summary(now),
-        may_change=may_change and incident.state.is_open,
+        may_change=goods.may_change(ctx.actor),
+        may_send=goods.may_send(ctx.actor),
+        may_waive=goods.may_waive(ctx.actor),
     )

@@ -24,7 +24,6 @@ from bcp.domain.errors import (
     NotAllowed,
     NotFound,
 )
-from bcp.domain.lifecycle import State
 from bcp.domain.messages import N_
 from bcp.reports.carrier_sheet import carrier_sheet_csv
 from bcp.reports.documents import check_lang
@@ -59,6 +58,7 @@ def _labels() -> dict[str, str]:
         "reason": _("Reason"),
         "reference": _("Fallback reference"),
         "sent_at": _("Sent at"),
+        "lodged_at": _("Lodged in ICS2 at (Paris time; empty: now)"),
         "consignments": _("Consignments"),
         "lodgings": _("MRN"),
         "file": _("File"),
@@ -85,11 +85,11 @@ def describe(error: InvalidInput, documents: dict[int, str]) -> list[str]:
             place = ""
         text = _(e.message)
         if place and label:
-            lines.append(f"{place} — {label}: {text}")
-        elif place:
-            lines.append(f"{place}: {text}")
+            lines.append(
+                _("%(place)s — %(field)s: %(message)s", place=place, field=label, message=text)
+            )
         else:
-            lines.append(f"{label}: {text}")
+            lines.append(_("%(field)s: %(message)s", field=place or label, message=text))
     return lines
 
 
@@ -119,10 +119,6 @@ def _render(ctx: Context, incident_id: int, *, errors=(), form=None, status: int
             states=STATES,
             time_kinds=TIME_KINDS,
             references=incident.fallback_references,
-            may_send=view.may_change and incident.state is State.FALLBACK_ACTIVE,
-            may_waive=ctx.actor.role.value == "desk"
-            and incident.state is State.RECOVERED
-            and view.summary.outstanding > 0,
             countdown=Countdown(view.now),
             kind_names={k: _(v) for k, v in DOCUMENT_KINDS.items()},
             state_names={k: _(v) for k, v in STATES.items()},

@@ -4,11 +4,13 @@ a CSV, sent by the fallback route, back in ICS2 with their MRN; the carrier shee
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 from pypdf import PdfReader
 
 from bcp.domain.consignments.csv_import import COLUMNS
+from bcp.domain.consignments.model import DocumentKind
 from bcp.domain.consignments.mrn import check_character
 from tests.conftest import T0
 
@@ -190,7 +192,7 @@ def test_the_goods_page_in_french_lists_and_reports_a_bad_line(as_person, api, p
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Rien n’a été enregistré" in html or "Rien n'a été enregistré" in html
-    assert "Ligne 3 — Cas de délai ENS" in html
+    assert "Ligne 3 — Cas de délai ENS :" in html
     assert "H0001;air-trop-long" in html  # what was pasted is kept
     response = browser.post(f"/incidents/{incident_id}/goods/import", data={"rows": csv_rows(3)})
     assert response.status_code == 303
@@ -269,3 +271,38 @@ def test_a_thousand_rows_by_the_api_beyond_the_usual_body_limit(api, people, set
         headers=people.carrier.auth,
     )
     assert too_large.status_code == 413
+
+
+def test_hostile_values_on_the_goods_forms_get_a_4xx_in_french(as_person, api, people):
+    incident_id = declared(api, people)
+    browser = as_person(people.carrier, "fr")
+    browser.post(f"/incidents/{incident_id}/goods/import", data={"rows": csv_rows(1)})
+    (item,) = api.get(people.carrier, f"/incidents/{incident_id}/consignments").get_json()["items"]
+    page = f"/incidents/{incident_id}/goods"
+    attempts = [
+        ("import", {"rows": "document_kind\x00,x"}),
+        ("import", {"rows": "\u202e" * 5000}),
+        ("add", {"document_kind": "awb_house", "document_number": "x" * 5000}),
+        ("add", {"document_kind": "nothing", "arrival_at": "2026-13-45T99:99"}),
+        ("lodgings", {f"mrn-{item['id']}": mrn(1), "lodged_at": "hier à midi"}),
+        ("lodgings", {"mrn-999999": mrn(1)}),
+        ("sent", {"consignment": "abc"}),
+        ("not-needed", {"consignment": str(item["id"]), f"reason-{item['id']}": " "}),
+        ("not-needed", {"consignment": "1e9"}),
+        ("waiver", {"reason": "x" * 600}),
+    ]
+    for action, data in attempts:
+        response = browser.post(f"{page}/{action}", data=data)
+        assert response.status_code < 500, (action, data)
+        if response.status_code == 422:
+            html = response.get_data(as_text=True)
+            errors = html.split('id="goods-errors"')[1].split("</div>")[0]
+            assert "Rien n'a été enregistré" in errors, (action, errors)
+            shown = errors
+            # The file's column names and the kinds' codes are quoted as the template has them
+            # (a select's tampered value is answered with the codes it accepts).
+            for code in (*COLUMNS, *(k.value for k in DocumentKind)):
+                shown = shown.replace(code, "")
+            assert not re.search(r"\b[a-z]+_[a-z_]+\b", shown), (action, errors)  # no field code
+    listed = api.get(people.carrier, f"/incidents/{incident_id}/consignments").get_json()
+    assert listed["summary"] == {**listed["summary"], "total": 1, "at_risk": 1}

@@ -25,6 +25,7 @@ from bcp.domain.consignments.model import (
 )
 from bcp.domain.consignments.mrn import mrn_problem, normalise_mrn
 from bcp.domain.errors import (
+    DomainError,
     ErrorList,
     FieldError,
     IllegalTransition,
@@ -129,6 +130,25 @@ class Goods:
             )
         if not incident.state.is_open:
             raise IllegalTransition(N_("the incident is closed: its goods can no longer change"))
+
+    def may_change(self, actor: Actor) -> bool:
+        try:
+            self.check_may_change(actor)
+        except DomainError:
+            return False
+        return True
+
+    def may_send(self, actor: Actor) -> bool:
+        """The forms a page offers: sending by the fallback route once the desk authorised it."""
+        return self.may_change(actor) and self.incident.state is State.FALLBACK_ACTIVE
+
+    def may_waive(self, actor: Actor) -> bool:
+        return (
+            actor.role is Role.DESK
+            and self.may_change(actor)
+            and self.incident.state is State.RECOVERED
+            and bool(self.outstanding())
+        )
 
     def add(
         self,
