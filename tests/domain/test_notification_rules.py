@@ -37,6 +37,7 @@ def told(topic, organisation_id=10, owner_role=None):
         ("incident.closed", 10, None, {1, 3, 5}),
         ("certificate.expiring", 10, None, {1, 3}),
         ("incident.procedure_selected", 10, None, set()),
+        ("incident.consignment_deadline_near", 10, "operator", {1, 3}),  # the operator, the desk
     ],
 )
 def test_recipients(topic, organisation_id, owner, expected):
