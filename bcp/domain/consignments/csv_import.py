@@ -241,9 +241,11 @@ def parse_time(value: str) -> datetime | None:
             return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=PARIS)
-    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+    try:
+        moment = moment.astimezone(UTC)  # the years are those of the instant as it is kept
+    except (OverflowError, ValueError):
         return None
-    return moment.astimezone(UTC)
+    return moment if EARLIEST_YEAR <= moment.year <= LATEST_YEAR else None
 
 
 def _delimiter(header: str) -> str:

@@ -103,16 +103,19 @@ def _instant_input(value: Any) -> Any:
 
 
 def _in_range(moment: datetime) -> datetime:
-    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+    """The years are those of the instant as it is kept, in UTC: 2000-01-01T00:00+03:00 is
+    still 1999 there, and would not be answered back as it was given."""
+    try:
+        utc = moment.astimezone(UTC)
+    except (OverflowError, ValueError):  # beyond the years 1 to 9999 once in UTC
+        utc = None
+    if utc is None or not EARLIEST_YEAR <= utc.year <= LATEST_YEAR:
         raise refuse(
             N_("a date between the years %(earliest)s and %(latest)s"),
             earliest=EARLIEST_YEAR,
             latest=LATEST_YEAR,
         )
-    try:
-        return moment.astimezone(UTC)
-    except (OverflowError, ValueError):
-        raise refuse(N_("not a date and time; e.g. 2026-11-22T08:10:00+01:00")) from None
+    return utc
 
 
 def _utc_text(moment: datetime) -> str:

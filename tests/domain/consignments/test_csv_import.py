@@ -113,6 +113,7 @@ def test_times():
     assert parse_time("2026-07-01 10:00") == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
     assert parse_time("31/02/2026 10:00") is None
     assert parse_time("1999-01-01T00:00:00Z") is None
+    assert parse_time("01/01/2000 00:30") is None  # 1999 in UTC, as it would be kept
 
 
 def test_a_spreadsheet_that_is_not_csv():
