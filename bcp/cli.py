@@ -216,8 +216,8 @@ bcp_commands.add_command(reflexes)
 @click.option("--quiet", is_flag=True, help="Print only the summary and the faults")
 def reflexes_check(files: tuple[Path, ...], quiet: bool) -> None:
     """Validate tables (default: every file of reflexes/) and prove their coverage: every
-    component × side × scope × mode × channel × planned, at every duration threshold, gets
-    exactly one procedure."""
+    component × side × scope × mode × channel × STP access × planned, at every duration
+    threshold, gets exactly one procedure."""
     paths = files or tuple(sorted(REFLEXES_DIR.glob("*.yaml")))
     failed = False
     for path in paths:
@@ -255,6 +255,11 @@ def reflexes_check(files: tuple[Path, ...], quiet: bool) -> None:
 @click.option("--scope", default="organisation", type=click.Choice([s.value for s in Scope]))
 @click.option("--planned/--unplanned", default=False)
 @click.option(
+    "--stp-access/--no-stp-access",
+    default=False,
+    help="The organisation can lodge on the portal (STP) when its EDI chain is down",
+)
+@click.option(
     "--operation",
     "operations",
     multiple=True,
@@ -265,7 +270,7 @@ def reflexes_check(files: tuple[Path, ...], quiet: bool) -> None:
 @click.option("--table", "version", help="Table version (default: the active one)")
 @click.option("--lang", default="fr", type=click.Choice(["fr", "en"]))
 def reflexes_explain(
-    component, modes, channel, side, scope, planned, operations, lasted, version, lang
+    component, modes, channel, side, scope, planned, stp_access, operations, lasted, version, lang
 ) -> None:
     """Print the procedure the rules pick for these facts, why, and its steps."""
     rt = runtime()
@@ -285,6 +290,7 @@ def reflexes_explain(
         channel=Channel(channel),
         ens_operations=frozenset(EnsOperation(o) for o in operations),
         started_at=now - elapsed,
+        stp_access=stp_access,
     )
     decision = evaluate(facts, table, now)
     procedure = decision.procedure

@@ -43,7 +43,7 @@ class Settings:
     page_size: int
     max_page_size: int
     timezone: str
-    reflexes_default_version: str = "fr-2025-10"
+    reflexes_default_version: str = "fr-2026-12"
     api_max_import_bytes: int = 4_000_000
     acknowledgement_minutes: int = 15
     acknowledgement_minutes_by_component: tuple[tuple[str, int], ...] = ()
@@ -128,7 +128,7 @@ def load_settings(
         page_size=int(api.get("page_size", 50)),
         max_page_size=int(api.get("max_page_size", 500)),
         timezone=str(display.get("timezone", "Europe/Paris")),
-        reflexes_default_version=str(reflexes.get("default_version", "fr-2025-10")),
+        reflexes_default_version=str(reflexes.get("default_version", "fr-2026-12")),
         acknowledgement_minutes=int(ack.get("target_minutes", 15)),
         acknowledgement_minutes_by_component=tuple(
             sorted((str(k), int(v)) for k, v in ack.get("by_component", {}).items())

@@ -202,7 +202,7 @@ def library():
     from bcp.services.reflexes import ReflexLibrary
     from bcp.store.reflex_files import load_all
 
-    return ReflexLibrary(load_all(), "fr-2025-10")
+    return ReflexLibrary(load_all(), "fr-2026-12")
 
 
 @pytest.fixture(scope="module")

@@ -67,7 +67,7 @@ def test_demo_data_loads_once(app):
         incidents = session.scalar(select(func.count()).select_from(IncidentRow))
     assert kinds == {"carrier", "forwarder", "postal", "express", "provider", "customs"}
     assert roles == {"operator", "desk", "manager", "admin"}
-    assert incidents == 2
+    assert incidents == 2  # the AS4 outage, and a carrier's STI incident that joined its notice
 
 
 def test_the_demo_tokens_documented_in_the_readme_work(app, client):
@@ -81,8 +81,10 @@ def test_reflexes_check_proves_the_shipped_table(app):
     result = run(app, "reflexes", "check")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[-1].startswith("OK reflexes/fr-2025-10.yaml: version fr-2025-10, 8 rules")
-    assert "1392 cases, 0 faults" in lines[-1]
+    first, current = (line for line in lines if line.startswith("OK "))
+    assert first.startswith("OK reflexes/fr-2025-10.yaml: version fr-2025-10, 8 rules")
+    assert current.startswith("OK reflexes/fr-2026-12.yaml: version fr-2026-12, 16 rules")
+    assert "2784 cases, 0 faults" in current
     assert any(
         line.startswith("STI ") and "administration-outage [administration-unplanned]" in line
         for line in lines
@@ -128,7 +130,7 @@ def test_reflexes_explain(app):
     )
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
-        "Outage on the operator's side  [operator-outage, table fr-2025-10]"
+        "Outage on the operator's side  [operator-outage, table fr-2026-12]"
     )
     assert "rule operator-system" in result.output
     assert "2. [operator] Ask the CID SAU for a diagnosis — declared + 60 min" in result.output

@@ -39,6 +39,9 @@ class OrganisationRef:
     eori: str
     siret: str | None = None
     provider_id: int | None = None
+    stp_access: bool = False
+    """It holds UUM&DS access and an STP profile: it can lodge ENS on the portal (DTI) when its
+    EDI chain is down."""
 
 
 @dataclass(frozen=True)

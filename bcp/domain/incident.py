@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from bcp.domain.activation import Activation, ActivationRequest, CommissionNotification
 from bcp.domain.actors import SCHEDULER, Actor, OrganisationKind, OrganisationRef, Role
 from bcp.domain.catalogue import (
     COMPONENTS,
@@ -31,6 +32,10 @@ from bcp.domain.reflexes.progress import StepStatus, blocking_steps, milestones,
 from bcp.domain.timeline import EVENT_OF_ACTION, EventKind, TimelineEvent
 
 NOTE_MAX = 5_000
+PROCEDURE_WITHOUT_FALLBACK = N_(
+    "the procedure of this outage has no fallback: nothing is sent by a fallback route (an "
+    "outage of the national system, or one that does not stop this organisation's filing)"
+)
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,12 @@ class Incident:
         if self.state is State.DECLARED:
             note = f"the desk announced this outage in notice {notice.id}"
             events.append(self._record(EventKind.ACKNOWLEDGED, by, now, State.ACKNOWLEDGED, note))
-        allowed = notice.fallback_allowed(now)
+        activation = notice.activation(now)
+        allowed = (
+            activation is not None
+            and activation.covers_modes(self.facts.modes)
+            and (self.procedure is None or self.procedure.fallback)
+        )
         if allowed and self.state is State.ACKNOWLEDGED:
             blocking = (
                 blocking_steps(self.procedure, self.events, Action.ACTIVATE_FALLBACK.value, now)
@@ -187,16 +197,32 @@ class Incident:
             )
             if not blocking:
                 note = f"fallback allowed by desk notice {notice.id}"
+                changes = {"notice": notice.id, "bcp": activation.changes()}
                 events.append(
-                    self._record(EventKind.FALLBACK_ACTIVATED, by, now, State.FALLBACK_ACTIVE, note)
+                    self._record(
+                        EventKind.FALLBACK_ACTIVATED,
+                        by,
+                        now,
+                        State.FALLBACK_ACTIVE,
+                        note,
+                        changes,
+                    )
                 )
         return events
 
     def record_referral(
-        self, request: ReferralRequest, actor: Actor, now: datetime
+        self,
+        request: ReferralRequest,
+        actor: Actor,
+        now: datetime,
+        carrier: OrganisationRef | None = None,
     ) -> TimelineEvent:
         """The desk passed a referral to the carrier by telephone or e-mail."""
-        self.check_may_refer(actor)
+        self.check_may_refer(actor, carrier)
+        if carrier is not None and self.organisation and carrier.id != self.organisation.id:
+            request = replace(
+                request, carrier_id=carrier.id, carrier=f"{carrier.name} ({carrier.eori})"
+            )
         number = len(self.referrals) + 1
         return self._record(
             EventKind.REFERRAL_SENT,
@@ -207,18 +233,51 @@ class Incident:
             changes={"referral": number, **request.changes()},
         )
 
-    def check_may_refer(self, actor: Actor) -> None:
+    def may_refer(self, actor: Actor) -> bool:
+        """Whether the desk may record a referral here now (on a provider's incident, naming
+        the client carrier)."""
+        return (
+            actor.role is Role.DESK
+            and self.organisation is not None
+            and self.state not in (State.RECOVERED, State.CLOSED, State.CANCELLED)
+        )
+
+    def check_may_refer(self, actor: Actor, carrier: OrganisationRef | None = None) -> None:
+        """A referral passed by telephone or e-mail is recorded whenever this outage stops the
+        electronic delivery to the carrier: from its declaration until recovery, whatever its
+        procedure (a DNL waits unseen in the carrier's AS4 channel, or is never sent while the
+        national system is down). On an EDI provider's incident it names the client carrier it
+        is for (`carrier`)."""
         if actor.role is not Role.DESK:
-            raise NotAllowed("only the customs desk records referrals")
+            raise NotAllowed(N_("only the customs desk records referrals"))
         if self.organisation is None:
             raise IllegalTransition(
-                "this outage concerns everyone: record the referral on the carrier's own "
-                "incident, so that the carrier confirms it"
+                N_(
+                    "this outage concerns everyone: record the referral on its notice, naming "
+                    "the carrier, so that the carrier confirms it"
+                )
             )
-        if self.state is not State.FALLBACK_ACTIVE:
+        if not self.state.is_open:
+            raise IllegalTransition(N_("this incident is over: its referrals are frozen"))
+        if self.state is State.RECOVERED:
             raise IllegalTransition(
-                f"referrals are recorded while the fallback is active; the incident is "
-                f"{self.state.value}"
+                N_(
+                    "the outage is over: the electronic channel delivers referrals again; send "
+                    "this one through ICS2"
+                )
+            )
+        if self.facts.scope is Scope.PROVIDER:
+            if carrier is None:
+                raise invalid(
+                    "carrier", N_("name the client carrier this referral is for (its EORI)")
+                )
+            if carrier.provider_id != self.organisation.id:
+                raise invalid(
+                    "carrier", N_("this carrier does not file through the provider of this outage")
+                )
+        elif carrier is not None and carrier.id != self.organisation.id:
+            raise invalid(
+                "carrier", N_("this incident is another organisation's: record it on the carrier's")
             )
 
     def confirm_referral(
@@ -263,10 +322,17 @@ class Incident:
         return events
 
     def referral_for(self, number: int, actor: Actor) -> Referral:
-        """The referral an actor may answer: the carrier concerned, or the desk."""
-        if not self.may_contribute(actor):
-            raise NotAllowed("only the carrier concerned or the desk answers this referral")
+        """The referral an actor may answer: the carrier concerned (the incident's organisation,
+        or the client carrier named on its provider's incident), or the desk."""
         found = next((r for r in self.referrals if r.number == number), None)
+        named = (
+            found is not None
+            and found.carrier_id is not None
+            and actor.role is Role.OPERATOR
+            and actor.organisation_id == found.carrier_id
+        )
+        if not (self.may_contribute(actor) or named):
+            raise NotAllowed("only the carrier concerned or the desk answers this referral")
         if found is None:
             raise NotFound(f"incident {self.id} has no referral R{number}")
         return found
@@ -298,7 +364,18 @@ class Incident:
     def allowed_actions(self, actor: Actor) -> list[Action]:
         return [a for a in Action if self._refusal(a, actor) is None]
 
-    def apply(self, action: Action, actor: Actor, now: datetime, note: str = "") -> TimelineEvent:
+    def apply(
+        self,
+        action: Action,
+        actor: Actor,
+        now: datetime,
+        note: str = "",
+        activation: ActivationRequest | None = None,
+    ) -> TimelineEvent:
+        """Move the incident on. Authorising the fallback of one organisation's outage is the
+        member state's activation of the BCP for it (Art. 105(5)): `activation` says for which
+        modes, offices and until when (by default: the incident's modes, every French office,
+        until the desk ends it)."""
         refusal = self._refusal(action, actor)
         if refusal is not None:
             raise refusal
@@ -315,7 +392,45 @@ class Incident:
                     f"cannot {action.value.replace('_', ' ')} before this step of the "
                     f"procedure is done or skipped: {names}"
                 )
-        return self._record(EVENT_OF_ACTION[action], actor, now, transition.target, note=note)
+        changes = None
+        if action is Action.ACTIVATE_FALLBACK:
+            request = activation or ActivationRequest(modes=self.facts.modes)
+            changes = {"bcp": request.decide(actor.label, now).changes()}
+        return self._record(
+            EVENT_OF_ACTION[action], actor, now, transition.target, note=note, changes=changes
+        )
+
+    @property
+    def activation(self) -> Activation | None:
+        """The BCP's activation under which this incident's fallback was authorised, if it was
+        (by the desk for this organisation, or by the notice it follows)."""
+        event = next(
+            (e for e in reversed(self.events) if e.kind is EventKind.FALLBACK_ACTIVATED), None
+        )
+        if event is None:
+            return None
+        return Activation.from_changes(event.changes.get("bcp") or {}, event.at, event.actor_label)
+
+    def notify_commission(
+        self, actor: Actor, now: datetime, notification: CommissionNotification, note: str = ""
+    ) -> TimelineEvent:
+        """The desk told the Commission and the other member states that this operator's system
+        cannot lodge (Art. 105(3), second subparagraph)."""
+        if actor.role is not Role.DESK:
+            raise NotAllowed(N_("only the customs desk records the notification to the Commission"))
+        if self.organisation is None:
+            raise IllegalTransition(
+                N_("record the notification of an administration's outage on its notice")
+            )
+        _check_note(note.strip())
+        return self._record(
+            EventKind.COMMISSION_NOTIFIED,
+            actor,
+            now,
+            self.state,
+            note=note.strip(),
+            changes=notification.changes(),
+        )
 
     def reflex_facts(self) -> ReflexFacts:
         f = self.facts
@@ -329,6 +444,7 @@ class Incident:
             ens_operations=frozenset(f.ens_operations),
             started_at=f.started_at,
             planned_until=f.planned_until,
+            stp_access=bool(self.organisation and self.organisation.stp_access),
         )
 
     def decision(self, table: ReflexTable, now: datetime) -> Decision:
@@ -533,6 +649,12 @@ class Incident:
                 f"cannot {action.value.replace('_', ' ')} an incident that is "
                 f"{self.state.value}; possible only when it is {allowed}"
             )
+        if (
+            action is Action.ACTIVATE_FALLBACK
+            and self.procedure is not None
+            and not self.procedure.fallback
+        ):
+            return IllegalTransition(PROCEDURE_WITHOUT_FALLBACK)
         if action is Action.CLOSE and self.outstanding_consignments:
             return IllegalTransition(
                 N_(

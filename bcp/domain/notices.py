@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from bcp.domain.activation import Activation, CommissionNotification
 from bcp.domain.actors import SCHEDULER, Actor, Role
 from bcp.domain.catalogue import COMPONENTS, Owner
 from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, invalid
@@ -52,6 +53,8 @@ class Reason(StrEnum):
     NETWORK_PROBLEM = "network_problem"
     FORCE_MAJEURE = "force_majeure"
     SCHEDULED_MAINTENANCE = "scheduled_maintenance"
+    UNDETERMINED = "undetermined"
+    """Not known yet: the first minutes of an outage the desk declares for everyone."""
 
 
 class UpdateKind(StrEnum):
@@ -60,6 +63,7 @@ class UpdateKind(StrEnum):
     FALLBACK_OPENED = "fallback_opened"
     FALLBACK_CLOSED = "fallback_closed"
     OVERRAN = "overran"
+    COMMISSION_NOTIFIED = "commission_notified"
     CLOSED = "closed"
 
 
@@ -83,13 +87,21 @@ class NoticeUpdate:
 
 @dataclass(frozen=True)
 class Window:
-    """A span during which the fallback is allowed; `until` is None while it is open."""
+    """A span during which the fallback is allowed, by the member state's activation of the BCP;
+    `until` is None while it is open and no end was set."""
 
     since: datetime
     until: datetime | None
+    activation: Activation | None = None
 
     def holds(self, moment: datetime) -> bool:
         return self.since <= moment and (self.until is None or moment < self.until)
+
+
+NO_FALLBACK = N_(
+    "an outage of the national system has no fallback: ENS are still lodged through STI; after "
+    "recovery, check that assessment complete and control notifications arrive"
+)
 
 
 @dataclass
@@ -133,19 +145,36 @@ class Notice:
         for update in self.updates:
             if update.kind is UpdateKind.FALLBACK_OPENED:
                 since = datetime.fromisoformat(update.changes.get("since") or update.at.isoformat())
-                windows.append(Window(since, None))
+                activation = Activation.from_changes(update.changes, update.at, update.actor_label)
+                windows.append(Window(since, activation.until, activation))
             elif update.kind is UpdateKind.FALLBACK_CLOSED and windows:
-                windows[-1] = Window(windows[-1].since, update.at)
+                last = windows[-1]
+                until = update.at if last.until is None else min(last.until, update.at)
+                windows[-1] = Window(last.since, until, last.activation)
         return windows
 
     @property
     def window_open(self) -> bool:
-        """The desk has opened the window and not closed it (it may start later)."""
+        """The desk has opened the window and not closed it (it may start later, or have an
+        end set by the activation)."""
+        kinds = (UpdateKind.FALLBACK_OPENED, UpdateKind.FALLBACK_CLOSED)
+        last = next((u.kind for u in reversed(self.updates) if u.kind in kinds), None)
+        return last is UpdateKind.FALLBACK_OPENED
+
+    def _window_running(self, now: datetime) -> bool:
         windows = self.windows
-        return bool(windows) and windows[-1].until is None
+        return self.window_open and (windows[-1].until is None or now < windows[-1].until)
 
     def fallback_allowed(self, now: datetime) -> bool:
         return any(w.holds(now) for w in self.windows)
+
+    def activation(self, now: datetime) -> Activation | None:
+        """The BCP's activation in force at `now`, if any."""
+        return next((w.activation for w in self.windows if w.holds(now)), None)
+
+    @property
+    def notifications(self) -> list[NoticeUpdate]:
+        return [u for u in self.updates if u.kind is UpdateKind.COMMISSION_NOTIFIED]
 
     def add_update(
         self,
@@ -175,20 +204,47 @@ class Notice:
             self.messages = changes["messages"]
         return self._record(UpdateKind.UPDATED, actor, now, text, changes)
 
-    def open_fallback(self, actor: Actor, now: datetime, text: str = "") -> NoticeUpdate:
-        """From now on, or from the start of a window still to come, operators may use the
-        fallback procedure without asking one by one."""
+    def open_fallback(
+        self,
+        actor: Actor,
+        now: datetime,
+        text: str = "",
+        activation: Activation | None = None,
+        fallback_components: frozenset[str] | None = None,
+    ) -> NoticeUpdate:
+        """The member state activates the BCP (Art. 105(5)): from now on, or from the start of a
+        window still to come, operators may use the fallback procedure without asking one by
+        one, for the modes and offices the activation names. `fallback_components` are those
+        whose outage has a fallback at all (the rules table says which): an outage of the
+        national system alone has none."""
         self._check_desk(actor)
         self._check_open()
-        if self.window_open:
+        if self._window_running(now):
             raise IllegalTransition("the fallback window of this notice is already open")
+        if fallback_components is not None and not set(self.components) & fallback_components:
+            raise IllegalTransition(NO_FALLBACK)
         since = max(now, self.starts_at)
+        activation = activation or Activation(decided_by=actor.label, decided_at=now)
         return self._record(
             UpdateKind.FALLBACK_OPENED,
             actor,
             now,
             _text(text, "text") or FALLBACK_ALLOWED,
-            {"since": since.isoformat()},
+            {"since": since.isoformat(), **activation.changes()},
+        )
+
+    def notify_commission(
+        self, actor: Actor, now: datetime, notification: CommissionNotification, text: str = ""
+    ) -> NoticeUpdate:
+        """The desk told the Commission and the other member states of the outage (Art.
+        105(3)); recorded with whom and when."""
+        self._check_desk(actor)
+        return self._record(
+            UpdateKind.COMMISSION_NOTIFIED,
+            actor,
+            now,
+            _text(text, "text") or f"Notifié à / notified to: {notification.to}",
+            notification.changes(),
         )
 
     def close_fallback(self, actor: Actor, now: datetime, text: str = "") -> NoticeUpdate:
@@ -300,7 +356,12 @@ class NoticeDraft:
     short_notice_confirmed: bool = False
 
 
-def publish(draft: NoticeDraft, actor: Actor, now: datetime) -> Publication:
+def publish(
+    draft: NoticeDraft,
+    actor: Actor,
+    now: datetime,
+    fallback_components: frozenset[str] | None = None,
+) -> Publication:
     """Check what only the business knows of a notice, and publish it. A scheduled maintenance
     announced less than 48 hours ahead is refused until the desk confirms it knowingly
     (`short_notice_confirmed`)."""
@@ -364,7 +425,7 @@ def publish(draft: NoticeDraft, actor: Actor, now: datetime) -> Publication:
         },
     )
     if draft.fallback_allowed:
-        notice.open_fallback(actor, now)
+        notice.open_fallback(actor, now, fallback_components=fallback_components)
     return Publication(notice, warnings)
 
 

@@ -58,10 +58,16 @@ class ReferralRequest:
     sent_to: str
     request: str
     consignment_id: int | None = None  # the consignment of the incident's goods it concerns
+    carrier_id: int | None = None
+    """The carrier it is for, when the incident is not the carrier's own (its EDI provider's):
+    that carrier confirms it."""
+    carrier: str | None = None  # the carrier's name and EORI, as recorded
 
     def changes(self) -> dict[str, Any]:
         return {
             "consignment": self.consignment_id,
+            "carrier_id": self.carrier_id,
+            "carrier": self.carrier,
             "kind": self.kind.value,
             "air_waybill": self.air_waybill,
             "house_consignment": self.house_consignment,
@@ -121,6 +127,8 @@ def referrals_of(events: Iterable[TimelineEvent]) -> list[Referral]:
                 sent_to=c.get("sent_to", ""),
                 request=e.note,
                 consignment_id=c.get("consignment"),
+                carrier_id=c.get("carrier_id"),
+                carrier=c.get("carrier"),
                 recorded_at=e.at,
                 recorded_by=e.actor_label,
             )

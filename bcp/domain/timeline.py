@@ -43,6 +43,8 @@ class EventKind(StrEnum):
     CONSIGNMENTS_WAIVED = "consignments_waived"
     CONSIGNMENTS_RELODGED = "consignments_relodged"
     CONSIGNMENT_DEADLINE_NEAR = "consignment_deadline_near"
+    COMMISSION_NOTIFIED = "commission_notified"
+    REPLACED_BY_NOTICE = "replaced_by_notice"
 
 
 EVENT_OF_ACTION: dict[Action, EventKind] = {

@@ -53,6 +53,7 @@ def add_organisation(
     eori: str,
     siret: str | None = None,
     provider_eori: str | None = None,
+    stp_access: bool = False,
 ) -> int:
     if admin is not None:
         _admin_only(admin)
@@ -83,6 +84,7 @@ def add_organisation(
             siret=siret or None,
             provider_id=provider_id,
             created_at=clock.now(),
+            stp_access=stp_access,
         )
         uow.session.add(row)
         uow.session.flush()
@@ -296,8 +298,10 @@ def update_organisation(
     name: str,
     siret: str | None,
     provider_eori: str | None,
+    stp_access: bool | None = None,
 ) -> None:
-    """Correct an organisation's name, SIRET or EDI provider; its EORI identifies it and stays."""
+    """Correct an organisation's name, SIRET, EDI provider or STP access (None: unchanged); its
+    EORI identifies it and stays."""
     _admin_only(admin)
     errors = ErrorList()
     name, siret = name.strip(), (siret or "").strip() or None
@@ -318,9 +322,15 @@ def update_organisation(
             if provider.id == row.id:
                 raise invalid("provider", "an organisation is not its own provider")
             provider_id = provider.id
-        before = {"name": row.name, "siret": row.siret, "provider_id": row.provider_id}
-        row.name, row.siret, row.provider_id = name, siret, provider_id
-        after = {"name": name, "siret": siret, "provider_id": provider_id}
+        stp = row.stp_access if stp_access is None else stp_access
+        before = {
+            "name": row.name,
+            "siret": row.siret,
+            "provider_id": row.provider_id,
+            "stp_access": row.stp_access,
+        }
+        row.name, row.siret, row.provider_id, row.stp_access = name, siret, provider_id, stp
+        after = {"name": name, "siret": siret, "provider_id": provider_id, "stp_access": stp}
         audit(
             uow.session,
             admin,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+from bcp.domain.activation import ActivationRequest
 from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope
 from bcp.domain.clock import PARIS, Clock, FrozenClock, in_paris
 from bcp.domain.consignments.csv_import import COLUMNS
@@ -18,7 +19,13 @@ from bcp.services.accounts import actor_for_token, add_organisation, add_user
 from bcp.services.consignments import import_consignments
 from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident, settle_step
-from bcp.services.notices import publish_notice
+from bcp.services.notices import (
+    announce_for_everyone,
+    close_notice,
+    notify_commission,
+    publish_notice,
+    set_fallback,
+)
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import organisation_count
@@ -99,7 +106,7 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
         raise RuntimeError("demo users are missing their tokens")
     now = clock.now()
     past = FrozenClock(now - timedelta(days=1, hours=3))
-    sti = declare_incident(
+    sti = announce_for_everyone(
         Context(uow, past, library, desk),
         Declaration(
             component="STI",
@@ -114,31 +121,57 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
             ens_operations=(EnsOperation.LODGE, EnsOperation.AMEND, EnsOperation.INVALIDATE),
             ens_waiting=0,
             summary="STI indisponible / STI unavailable",
-            description="Demo: the shared trader interface refused every EDI message.",
+            description="Les messages envoyés sont mis en file et traités au rétablissement / "
+            "messages sent are queued and processed on recovery.",
+        ),
+    ).notice
+    past.advance(minutes=3)
+    joined = declare_incident(
+        Context(uow, past, library, operator),
+        Declaration(
+            component="STI",
+            organisation_eori=None,
+            scope=None,
+            side=None,
+            started_at=past.now() - timedelta(minutes=14),
+            planned=False,
+            planned_until=None,
+            modes=(Mode.AIR,),
+            channel=Channel.EDI,
+            ens_operations=(EnsOperation.LODGE,),
+            ens_waiting=7,
+            summary="Aucun accusé de réception STI / no STI receipts",
+            description="Demo: declared during the desk's STI notice, which it joined.",
         ),
     ).incident
-    past.advance(minutes=5)
-    apply_action(
+    past.advance(minutes=2)
+    set_fallback(
         Context(uow, past, library, desk),
         sti.id,
-        Action.ACTIVATE_FALLBACK,
-        "Procédure de secours autorisée",
+        True,
+        "Plan de continuité activé pour l'aérien / continuity plan activated for air",
+        ActivationRequest(
+            decided_by="DGDDI, bureau de la politique du dédouanement",
+            modes=(Mode.AIR, Mode.POSTAL, Mode.EXPRESS),
+        ),
     )
-    past.advance(hours=2, minutes=40)
-    apply_action(
-        Context(uow, past, library, desk), sti.id, Action.RECOVER, "STI de nouveau disponible"
+    past.advance(minutes=10)
+    notify_commission(
+        Context(uow, past, library, desk), sti.id, "DG TAXUD ICS2 service desk; member states"
     )
+    past.advance(hours=2, minutes=25)
+    close_notice(Context(uow, past, library, desk), sti.id, "STI de nouveau disponible")
     past.advance(minutes=50)
     settle_step(
-        Context(uow, past, library, desk),
-        sti.id,
+        Context(uow, past, library, operator),
+        joined.id,
         "operator-relodge",
         done=True,
-        note="Re-dépôts confirmés par les opérateurs concernés",
+        note="7 ENS re-déposées, MRN reçus / 7 ENS re-lodged, MRNs received",
     )
     past.advance(minutes=10)
     apply_action(
-        Context(uow, past, library, desk), sti.id, Action.CLOSE, "ENS re-déposées dans ICS2"
+        Context(uow, past, library, desk), joined.id, Action.CLOSE, "ENS re-déposées dans ICS2"
     )
     as4 = declare_incident(
         Context(uow, FrozenClock(now - timedelta(minutes=20)), library, operator),
@@ -175,7 +208,8 @@ def _demo_notice(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> None:
             title="Maintenance du CR / CR maintenance",
             starts_at=start.astimezone(UTC),
             expected_end=(start + timedelta(hours=4)).astimezone(UTC),
-            messages="Messages sent during the window are rejected: send them again after it.",
+            messages="Les messages envoyés pendant la fenêtre sont mis en file / "
+            "messages sent during the window are queued and processed after it.",
             fallback_allowed=True,
         ),
     )

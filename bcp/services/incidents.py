@@ -8,7 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bcp.domain.actors import Actor, Role
+from bcp.domain.activation import ActivationRequest, check_notification
+from bcp.domain.actors import Actor, OrganisationRef, Role
+from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
 from bcp.domain.clock import Clock
 from bcp.domain.consignments.goods import describe_goods
 from bcp.domain.declaration import Declaration
@@ -17,6 +19,8 @@ from bcp.domain.errors import NotAllowed, NotFound, invalid
 from bcp.domain.evidence import AttachmentLimits, check_evidence
 from bcp.domain.incident import Incident, declare
 from bcp.domain.lifecycle import Action
+from bcp.domain.messages import N_
+from bcp.domain.notices import Notice
 from bcp.domain.referrals import describe
 from bcp.domain.reflexes.engine import Decision
 from bcp.domain.reflexes.progress import StepStatus
@@ -49,7 +53,19 @@ class IncidentView:
         return next((e for e in reversed(self.incident.events) if e.kind in kinds), None)
 
 
+EVERYONE_IS_A_NOTICE = N_(
+    "an outage for everyone is the administration's outage: publish it as a notice (the desk's "
+    "declaration form does, or POST /api/v1/notices); operators' incidents join it"
+)
+
+
 def declare_incident(ctx: Context, declaration: Declaration) -> IncidentView:
+    """An organisation's outage (declared by it, or by the desk for it). One for everyone is a
+    notice (bcp.services.notices.announce_for_everyone)."""
+    if declaration.scope is not None and declaration.scope.concerns_everyone:
+        if ctx.actor.role is not Role.DESK:
+            raise NotAllowed("only the customs desk declares an outage that concerns everyone")
+        raise invalid("scope", EVERYONE_IS_A_NOTICE)
     now = ctx.clock.now()
     with ctx.uow:
         incident = _prepare(ctx.uow, ctx.library, ctx.actor, declaration, now)
@@ -104,6 +120,47 @@ def _prepare(
     return declare(declaration, actor, organisation, now, library.active(uow))
 
 
+def open_for_carrier(
+    ctx: Context, notice: Notice, carrier: OrganisationRef, now: datetime
+) -> Incident:
+    """Inside an open unit of work: the incident the desk opens for a carrier that has declared
+    none, to pass it a referral during the administration's outage. It is the carrier's part of
+    that outage (linked to the notice, acknowledged by it); the caller adds it."""
+    spec = next((c for c in notice.components if c != "NES"), notice.components[0])
+    declaration = Declaration(
+        component=spec,
+        organisation_eori=carrier.eori,
+        scope=Scope.ORGANISATION,
+        side=Side.ADMINISTRATION,
+        started_at=min(notice.starts_at, now),
+        planned=notice.scheduled,
+        planned_until=notice.expected_end if notice.scheduled else None,
+        modes=(Mode.AIR,),
+        channel=Channel.EDI,
+        ens_operations=(EnsOperation.REFERRAL_RESPONSE,),
+        ens_waiting=0,
+        summary=notice.title[:200],
+        description=OPENED_FOR_REFERRAL,
+    )
+    incident = declare(declaration, ctx.actor, carrier, now, ctx.library.active(ctx.uow))
+    incident.follow_notice(notice, now)
+    review(incident, ctx.library, now)
+    return incident
+
+
+OPENED_FOR_REFERRAL = (
+    "Ouvert par la douane pour transmettre une demande (RFI, RFS, DNL) pendant l'indisponibilité "
+    "annoncée / opened by customs to pass a referral during the announced outage"
+)
+
+
+def add_new(uow: UnitOfWork, incident: Incident) -> None:
+    """Save a new incident with its events and their outbox rows, and commit."""
+    uow.incidents.add(incident)
+    _enqueue_events(uow, incident, incident.events)
+    uow.commit()
+
+
 def _follow_covering_notice(
     uow: UnitOfWork, library: ReflexLibrary, incident: Incident, now: datetime
 ) -> None:
@@ -120,10 +177,29 @@ def apply_action(
     incident_id: int,
     action: Action,
     note: str = "",
+    activation: ActivationRequest | None = None,
 ) -> IncidentView:
+    """Move the incident on; authorising its fallback is the BCP's activation for this
+    organisation (`activation`: modes, offices, until; by default the incident's modes)."""
+    if activation is not None and Action(action) is not Action.ACTIVATE_FALLBACK:
+        raise invalid("bcp", N_("only the authorisation of the fallback activates the BCP"))
     return change(
-        ctx, incident_id, lambda incident, now: incident.apply(Action(action), ctx.actor, now, note)
+        ctx,
+        incident_id,
+        lambda incident, now: incident.apply(Action(action), ctx.actor, now, note, activation),
     )
+
+
+def notify_commission(
+    ctx: Context, incident_id: int, to: str, at: datetime | None = None, note: str = ""
+) -> IncidentView:
+    """Record that the Commission and the member states were told this organisation's system
+    cannot lodge (Art. 105(3))."""
+
+    def act(incident: Incident, now: datetime) -> TimelineEvent:
+        return incident.notify_commission(ctx.actor, now, check_notification(to, at, now), note)
+
+    return change(ctx, incident_id, act)
 
 
 def settle_step(
@@ -341,7 +417,8 @@ def load_visible(
 def attach_procedure(incident: Incident, library: ReflexLibrary) -> None:
     if incident.reflex is not None:
         table = library.get(incident.reflex.table_version)
-        incident.procedure = table.procedures[incident.reflex.procedure_id]
+        procedure = table.procedures[incident.reflex.procedure_id]
+        incident.procedure = procedure.for_modes(frozenset(incident.facts.modes))
 
 
 def save(

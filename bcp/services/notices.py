@@ -10,9 +10,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bcp.domain.activation import ActivationRequest, check_notification
 from bcp.domain.clock import Clock
-from bcp.domain.errors import NotFound
-from bcp.domain.notices import Notice, NoticeDraft, NoticeUpdate, check_desk, publish
+from bcp.domain.declaration import Declaration
+from bcp.domain.errors import NotFound, invalid
+from bcp.domain.messages import N_
+from bcp.domain.notices import (
+    PUBLIC_COMPONENTS,
+    Notice,
+    NoticeDraft,
+    NoticeKind,
+    NoticeUpdate,
+    Reason,
+    check_desk,
+    publish,
+)
+from bcp.domain.reflexes.engine import fallback_components
 from bcp.domain.status import ComponentStatus, FailingProbe, board
 from bcp.services.context import Context
 from bcp.services.incidents import attach_procedure, review, save
@@ -53,10 +66,13 @@ class Published:
 
 
 def publish_notice(ctx: Context, draft: NoticeDraft) -> Published:
+    """The administration's outage, announced once: every operator is told, and the open
+    incidents on its components join it."""
     now = ctx.clock.now()
-    publication = publish(draft, ctx.actor, now)
-    notice = publication.notice
     with ctx.uow:
+        components = fallback_components(ctx.library.active(ctx.uow), draft.components)
+        publication = publish(draft, ctx.actor, now, components)
+        notice = publication.notice
         ctx.uow.notices.add(notice)
         _enqueue(ctx.uow, notice, notice.updates)
         linked = _propagate(
@@ -83,19 +99,55 @@ def update_notice(
     )
 
 
+def announce_for_everyone(ctx: Context, declaration: Declaration) -> Published:
+    """The desk declares an outage for everyone: that is publishing its notice (the one object
+    of the administration's outage, docs/status.md). The cause is not known yet unless it is
+    planned maintenance."""
+    draft = NoticeDraft(
+        components=(declaration.component,),
+        kind=NoticeKind.SCHEDULED if declaration.planned else NoticeKind.UNSCHEDULED,
+        reason=Reason.SCHEDULED_MAINTENANCE if declaration.planned else Reason.UNDETERMINED,
+        title=declaration.summary,
+        starts_at=declaration.started_at,
+        expected_end=declaration.planned_until,
+        messages=declaration.description,
+        short_notice_confirmed=True,
+    )
+    if declaration.component not in PUBLIC_COMPONENTS:
+        raise invalid("component", N_("a notice names only the components the administrations run"))
+    return publish_notice(ctx, draft)
+
+
 def set_fallback(
     ctx: Context,
     notice_id: int,
     allowed: bool,
     text: str = "",
+    activation: ActivationRequest | None = None,
 ) -> Notice:
-    """Open the notice's fallback window (`allowed`) or close it."""
+    """Activate the BCP for the notice's outage (`allowed`: the fallback window opens, for the
+    modes, offices and until the time `activation` names), or end it."""
     check_desk(ctx.actor)
 
     def act(notice: Notice, now: datetime) -> list[NoticeUpdate]:
         if allowed:
-            return [notice.open_fallback(ctx.actor, now, text)]
+            decided = (activation or ActivationRequest()).decide(ctx.actor.label, now)
+            components = fallback_components(ctx.library.active(ctx.uow), notice.components)
+            return [notice.open_fallback(ctx.actor, now, text, decided, components)]
         return [notice.close_fallback(ctx.actor, now, text)]
+
+    return _change(ctx.uow, ctx.clock, ctx.library, notice_id, act)
+
+
+def notify_commission(
+    ctx: Context, notice_id: int, to: str, at: datetime | None = None, text: str = ""
+) -> Notice:
+    """Record that the Commission and the other member states were told (Art. 105(3))."""
+    check_desk(ctx.actor)
+
+    def act(notice: Notice, now: datetime) -> list[NoticeUpdate]:
+        notification = check_notification(to, at, now)
+        return [notice.notify_commission(ctx.actor, now, notification, text)]
 
     return _change(ctx.uow, ctx.clock, ctx.library, notice_id, act)
 
@@ -134,6 +186,13 @@ def get_notice(ctx: Context, notice_id: int) -> tuple[Notice, list[int]]:
         if notice is None:
             raise NotFound(f"no notice {notice_id}")
         return notice, ctx.uow.incidents.linked_to(notice_id, ctx.actor)
+
+
+def may_activate(ctx: Context, notice: Notice) -> bool:
+    """Whether the rules table gives this notice's outage a fallback at all (an outage of the
+    national system alone has none)."""
+    with ctx.uow.reading():
+        return bool(fallback_components(ctx.library.active(ctx.uow), notice.components))
 
 
 def status_board(uow: UnitOfWork, clock: Clock) -> Board:

@@ -38,6 +38,7 @@ def organisation_ref(row: OrganisationRow) -> OrganisationRef:
         eori=row.eori,
         siret=row.siret,
         provider_id=row.provider_id,
+        stp_access=bool(row.stp_access),
     )
 
 
@@ -177,6 +178,15 @@ class IncidentRepository:
             IncidentRow.notice_id == notice_id, IncidentRow.state.in_(_OPEN)
         )
         return list(self.session.scalars(query.order_by(IncidentRow.id)))
+
+    def following_for(self, notice_id: int, organisation_id: int) -> int | None:
+        """The open incident of this organisation linked to a notice, if it declared one."""
+        query = select(IncidentRow.id).where(
+            IncidentRow.notice_id == notice_id,
+            IncidentRow.organisation_id == organisation_id,
+            IncidentRow.state.in_(_OPEN),
+        )
+        return self.session.scalars(query.order_by(IncidentRow.id).limit(1)).first()
 
     def linked_to(self, notice_id: int, actor: Actor) -> list[int]:
         """The incidents linked to a notice that this actor may see."""

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -50,6 +51,8 @@ class OrganisationRow(Base):
     siret: Mapped[str | None] = mapped_column(String(14))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     created_at: Mapped[datetime]
+    # Holds UUM&DS access and an STP profile: can lodge on the portal when its EDI chain is down.
+    stp_access: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     provider: Mapped[OrganisationRow | None] = relationship(remote_side=[id])
 

@@ -129,6 +129,7 @@ def add_organisation(ctx: Context):
             eori=body.eori.upper(),
             siret=body.siret,
             provider_eori=body.provider.upper() if body.provider else None,
+            stp_access=body.stp_access,
         )
 
     return _do("admin.organisations", add, _("Organisation added."))
@@ -149,6 +150,7 @@ def edit_organisation(ctx: Context, organisation_id: int):
             name=body.name,
             siret=body.siret,
             provider_eori=body.provider.upper() if body.provider else None,
+            stp_access=body.stp_access,
         )
 
     return _do("admin.organisations", save, _("Organisation saved."))

@@ -1,4 +1,4 @@
-"""What every page knows: who is signed in, the language, and the outages for everyone."""
+"""What every page knows: who is signed in, the language, and the outages announced for everyone."""
 
 from __future__ import annotations
 
@@ -7,15 +7,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from bcp.domain.actors import Role
-from bcp.domain.catalogue import Scope
-from bcp.domain.lifecycle import State
-from bcp.services.incidents import list_incidents
 from bcp.services.notices import notices_in_force
-from bcp.store.incidents import IncidentFilter
-from bcp.web.runtime import context_for, runtime
-
-_ONGOING = (State.DECLARED, State.ACKNOWLEDGED, State.FALLBACK_ACTIVE)
-_EVERYONE = tuple(s for s in Scope if s.concerns_everyone)
+from bcp.web.runtime import runtime
 
 
 def register(app: Flask) -> None:
@@ -33,17 +26,9 @@ def register(app: Flask) -> None:
 
 
 def _banners() -> dict:
+    """The administration's outages under way (their notices), on every page."""
     rt = runtime()
     return {
-        "banner": _banner(),
         "notice_banner": notices_in_force(rt.unit_of_work(), rt.clock),
         "banner_now": rt.clock.now(),
     }
-
-
-def _banner():
-    """Outages the desk declared for everyone, shown on every page until they are recovered."""
-    views = list_incidents(
-        context_for(current_user.actor), IncidentFilter(states=_ONGOING, scopes=_EVERYONE, limit=50)
-    )
-    return [v for v in views if v.incident.concerns_everyone]

@@ -7,13 +7,10 @@ from flask_babel import gettext as _
 
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS
-from bcp.domain.errors import (
-    DomainError,
-    InvalidInput,
-)
+from bcp.domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from bcp.domain.lifecycle import State
 from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
-from bcp.services import consignments, notices
+from bcp.services import consignments, notices, referrals
 from bcp.services import incidents as service
 from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
@@ -77,6 +74,7 @@ REASONS = {
     Reason.NETWORK_PROBLEM: "network problem",
     Reason.FORCE_MAJEURE: "force majeure",
     Reason.SCHEDULED_MAINTENANCE: "scheduled maintenance",
+    Reason.UNDETERMINED: "cause not yet known",
 }
 
 
@@ -145,7 +143,8 @@ def notice_fallback(ctx: Context, notice_id: int):
 
     def change():
         body = forms.notice_fallback(request.form, allowed=window == "open")
-        return notices.set_fallback(ctx, notice_id, body.allowed, body.text)
+        activation = body.bcp.to_domain() if body.bcp else None
+        return notices.set_fallback(ctx, notice_id, body.allowed, body.text, activation)
 
     return _notice_change(
         notice_id,
@@ -162,6 +161,35 @@ def notice_close(ctx: Context, notice_id: int):
         lambda: notices.close_notice(ctx, notice_id, forms.notice_close(request.form).text),
         _("Notice closed; the incidents linked to it are reported recovered."),
     )
+
+
+@bp.post("/notices/<int:notice_id>/notifications")
+@for_roles(Role.DESK)
+def notice_notification(ctx: Context, notice_id: int):
+    def record():
+        body = forms.notification(request.form)
+        return notices.notify_commission(ctx, notice_id, body.to, body.at, body.text)
+
+    return _notice_change(notice_id, record, _("Notification to the Commission recorded."))
+
+
+@bp.post("/notices/<int:notice_id>/referrals")
+@for_roles(Role.DESK)
+def notice_referral(ctx: Context, notice_id: int):
+    """A referral during the administration's outage lands on the carrier's incident: the page
+    goes there, where the carrier will confirm it."""
+    back = url_for("status.notice", notice_id=notice_id)
+    try:
+        body = forms.referral(request.form)
+        view = referrals.refer_on_notice(ctx, notice_id, body.carrier or "", body.to_domain())
+    except (NotFound, NotAllowed):
+        raise
+    except DomainError as error:
+        for message in forms.messages(error):
+            flash(message, "error")
+        return redirect(back, 303)
+    flash(_("Referral recorded: the carrier is asked to confirm it."), "success")
+    return redirect(url_for("incidents.page", incident_id=view.incident.id) + "#referrals", 303)
 
 
 def _notice_change(notice_id: int, work, success: str):

@@ -4,6 +4,7 @@ what is valid."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from bcp.domain.clock import PARIS
 from bcp.domain.declaration import Declaration
 from bcp.domain.errors import DomainError, InvalidInput, invalid
 from bcp.domain.notices import NoticeDraft
-from bcp.domain.referrals import ReferralRequest
+from bcp.web.schemas.activation import NotificationBody
 from bcp.web.schemas.admin import (
     CertificateBody,
     ContactBody,
@@ -159,10 +160,19 @@ def notice_update(form: MultiDict) -> NoticeUpdateBody:
     return from_mapping(NoticeUpdateBody, {k: v for k, v in data.items() if v is not None})
 
 
-def referral(form: MultiDict) -> ReferralRequest:
+def referral(form: MultiDict) -> ReferralBody:
+    """The referral form; its `carrier` names the carrier on a provider's incident or a
+    notice."""
     data = {
         name: form.get(name) or None
-        for name in ("kind", "air_waybill", "house_consignment", "ens_reference", "route")
+        for name in (
+            "kind",
+            "air_waybill",
+            "house_consignment",
+            "ens_reference",
+            "route",
+            "carrier",
+        )
     }
     if (consignment := form.get("consignment", "").strip()).isdigit():
         data["consignment"] = int(consignment)
@@ -171,11 +181,34 @@ def referral(form: MultiDict) -> ReferralRequest:
         "sent_to": form.get("sent_to", ""),
         "request": form.get("request", ""),
     }
-    return from_mapping(ReferralBody, {k: v for k, v in data.items() if v is not None}).to_domain()
+    return from_mapping(ReferralBody, {k: v for k, v in data.items() if v is not None})
 
 
 def notice_fallback(form: MultiDict, *, allowed: bool) -> NoticeFallbackBody:
-    return from_mapping(NoticeFallbackBody, {"allowed": allowed, "text": form.get("text", "")})
+    data: dict[str, Any] = {"allowed": allowed, "text": form.get("text", "")}
+    if allowed:
+        data["bcp"] = activation_data(form)
+    return from_mapping(NoticeFallbackBody, data)
+
+
+def activation_data(form: MultiDict) -> dict[str, Any]:
+    """The BCP's activation as the desk fills it in: offices typed as a list separated by
+    commas or spaces; no mode ticked means every mode."""
+    data: dict[str, Any] = {
+        "decided_by": form.get("decided_by", ""),
+        "modes": form.getlist("bcp_modes"),
+        "offices": [o for o in re.split(r"[\s,;]+", form.get("offices", "")) if o],
+    }
+    if until := local_time(form.get("until")):
+        data["until"] = until
+    return data
+
+
+def notification(form: MultiDict) -> NotificationBody:
+    data = {"to": form.get("to", ""), "text": form.get("text", "")}
+    if at := local_time(form.get("at")):
+        data["at"] = at
+    return from_mapping(NotificationBody, data)
 
 
 def notice_close(form: MultiDict) -> NoticeCloseBody:
@@ -196,9 +229,10 @@ def referral_outcome(form: MultiDict) -> OutcomeBody:
 
 
 def transition(form: MultiDict) -> TransitionBody:
-    return from_mapping(
-        TransitionBody, {"action": form.get("action") or None, "note": form.get("note", "")}
-    )
+    data: dict[str, Any] = {"action": form.get("action") or None, "note": form.get("note", "")}
+    if data["action"] == "activate_fallback" and form.get("bcp") == "yes":
+        data["bcp"] = activation_data(form)
+    return from_mapping(TransitionBody, data)
 
 
 def step(form: MultiDict) -> StepSettlementBody:
@@ -229,13 +263,18 @@ def user_update(form: MultiDict) -> UserUpdateBody:
 
 
 def new_organisation(form: MultiDict) -> NewOrganisationBody:
-    return from_mapping(
-        NewOrganisationBody, _present(form, "name", "kind", "eori", "siret", "provider")
-    )
+    data = _present(form, "name", "kind", "eori", "siret", "provider")
+    return from_mapping(NewOrganisationBody, {**data, "stp_access": _ticked(form, "stp_access")})
 
 
 def organisation_update(form: MultiDict) -> OrganisationUpdateBody:
-    return from_mapping(OrganisationUpdateBody, _present(form, "name", "siret", "provider"))
+    data = _present(form, "name", "siret", "provider")
+    return from_mapping(OrganisationUpdateBody, {**data, "stp_access": _ticked(form, "stp_access")})
+
+
+def _ticked(form: MultiDict, name: str) -> bool:
+    """A checkbox: sent ("yes") when ticked, absent when not."""
+    return form.get(name) == "yes"
 
 
 def contact(form: MultiDict) -> ContactBody:

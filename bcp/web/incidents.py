@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from bcp.domain.actors import Role
-from bcp.domain.catalogue import COMPONENTS, Scope, Side
+from bcp.domain.catalogue import COMPONENTS, Mode, Scope, Side
 from bcp.domain.consignments.model import STATES
 from bcp.domain.errors import Conflict, DomainError, IllegalTransition, NotAllowed, NotFound
 from bcp.domain.evidence import AttachmentLimits
@@ -78,7 +78,10 @@ def page(ctx: Context, incident_id: int):
         minutes=minutes,
         settleable={s.step.id for s in view.steps if incident.may_settle(s.step.role, ctx.actor)},
         can_reference=incident.may_issue_reference(ctx.actor),
-        can_refer=ctx.actor.role is Role.DESK and incident.may_issue_reference(ctx.actor),
+        can_refer=incident.may_refer(ctx.actor),
+        names_carrier=incident.facts.scope is Scope.PROVIDER,
+        mode_values=[m.value for m in Mode],
+        can_notify=ctx.actor.role is Role.DESK and incident.organisation is not None,
         referral_kinds=[k.value for k in ReferralKind],
         routes=[r.value for r in Route],
         outcome_of={k.value: o.value for k, o in OUTCOME_OF.items()},
@@ -99,7 +102,8 @@ def transition(ctx: Context, incident_id: int):
 
     def act():
         body = forms.transition(request.form)
-        return service.apply_action(ctx, incident_id, body.action, body.note)
+        activation = body.bcp.to_domain() if body.bcp else None
+        return service.apply_action(ctx, incident_id, body.action, body.note, activation)
 
     return _attempt(incident_id, act, _("Done."))
 
@@ -171,11 +175,23 @@ def fallback_reference(ctx: Context, incident_id: int):
 @bp.post("/<int:incident_id>/referrals")
 @for_roles(Role.DESK)
 def referral(ctx: Context, incident_id: int):
+    def record():
+        body = forms.referral(request.form)
+        return referrals.record_referral(ctx, incident_id, body.to_domain(), body.carrier)
+
     return _attempt(
-        incident_id,
-        lambda: referrals.record_referral(ctx, incident_id, forms.referral(request.form)),
-        _("Referral recorded: the carrier is asked to confirm it."),
+        incident_id, record, _("Referral recorded: the carrier is asked to confirm it.")
     )
+
+
+@bp.post("/<int:incident_id>/notifications")
+@for_roles(Role.DESK)
+def notification(ctx: Context, incident_id: int):
+    def record():
+        body = forms.notification(request.form)
+        return service.notify_commission(ctx, incident_id, body.to, body.at, body.text)
+
+    return _attempt(incident_id, record, _("Notification to the Commission recorded."))
 
 
 @bp.post("/<int:incident_id>/referrals/<int:number>/confirm")

@@ -11,7 +11,7 @@ from bcp.domain.errors import DomainError
 from bcp.services import incidents as service
 from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
-from bcp.services.notices import status_board
+from bcp.services.notices import announce_for_everyone, status_board
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.runtime import runtime
@@ -46,6 +46,10 @@ def declare(ctx: Context):
     if request.method == "POST":
         try:
             data = forms.declaration(request.form)
+            if request.form.get("confirm") == "yes" and everyone:
+                notice = announce_for_everyone(ctx, data).notice
+                flash(_("Outage published for everyone: notice %(id)s.", id=notice.id), "success")
+                return redirect(url_for("status.notice", notice_id=notice.id), 303)
             if request.form.get("confirm") == "yes":
                 view = service.declare_incident(ctx, data)
                 flash(_("Outage declared: incident %(id)s.", id=view.incident.id), "success")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from bcp.domain.catalogue import COMPONENTS
+from bcp.domain.actors import Role
+from bcp.domain.catalogue import COMPONENTS, Mode
+from bcp.domain.notices import NO_FALLBACK
+from bcp.domain.referrals import ReferralKind, Route
 from bcp.services import notices as service
 from bcp.services.context import Context
 from bcp.web.runtime import runtime
@@ -35,4 +38,9 @@ def notice(ctx: Context, notice_id: int):
         linked=linked,
         now=rt.clock.now(),
         components=COMPONENTS,
+        can_activate=ctx.actor.role is Role.DESK and service.may_activate(ctx, found),
+        no_fallback=NO_FALLBACK,
+        modes=[m.value for m in Mode],
+        referral_kinds=[k.value for k in ReferralKind],
+        routes=[r.value for r in Route],
     )

@@ -14,7 +14,9 @@ from bcp.domain.incident import Incident, declare
 from bcp.store.reflex_files import REFLEXES_DIR, load_table
 from tests.conftest import T0
 
-TABLE = load_table(REFLEXES_DIR / "fr-2025-10.yaml")
+TABLE = load_table(REFLEXES_DIR / "fr-2026-12.yaml")
+FIRST_TABLE = load_table(REFLEXES_DIR / "fr-2025-10.yaml")
+"""The first version of the sheet, kept for the incidents decided with it."""
 
 CARRIER = OrganisationRef(1, "Aérofret", OrganisationKind.CARRIER, "FR81234567800013")
 PROVIDER = OrganisationRef(2, "EDI Connect", OrganisationKind.PROVIDER, "FR88900123400059")

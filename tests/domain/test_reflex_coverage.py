@@ -11,9 +11,9 @@ from tests.domain.test_reflex_table import MINIMAL
 
 def test_the_shipped_table_covers_every_case_exactly_once():
     cases = enumerate_cases(TABLE)
-    # 29 component × side × scope combinations, 6 modes, 2 channels, planned or not,
-    # at 0 and at the 4-hour threshold.
-    assert len(cases) == 29 * 6 * 2 * 2 * 2
+    # 29 component × side × scope combinations, 6 modes, 2 channels, with or without STP
+    # access, planned or not, at 0 and at the 4-hour threshold.
+    assert len(cases) == 29 * 6 * 2 * 2 * 2 * 2
     assert faults(cases) == []
 
 
@@ -36,9 +36,15 @@ def test_the_matrix_shows_every_component_and_side():
     ]
     cells = {(r.component.code, r.side.value): r.cells for r in rows}
     assert cells[("STI", "administration")] == (
+        ("administration-outage", "administration-outage-stp"),
+        ("administration-prolonged", "administration-prolonged-stp"),
+        ("planned-maintenance",),
+    )
+    assert cells[("CR", "administration")] == (
         ("administration-outage",),
         ("administration-prolonged",),
         ("planned-maintenance",),
     )
-    assert cells[("UUMDS", "operator")] == (("certificate-problem",),) * 3
+    assert cells[("NES", "administration")] == (("national-system-outage",),) * 3
+    assert cells[("UUMDS", "operator")] == (("certificate-problem", "certificate-problem-stp"),) * 3
     assert all(all(cell for cell in r.cells) for r in rows)

@@ -1,5 +1,6 @@
-"""The official cases of the reflex sheet, as a table: the facts of an outage, the procedure the
-rules must pick, and its first steps (who does what)."""
+"""The official cases of the first version of the reflex sheet (fr-2025-10), as a table: the facts
+of an outage, the procedure the rules must pick, and its first steps (who does what). That version
+stays for the incidents decided with it; the current one is checked by test_bcp_scenarios."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
 from bcp.domain.reflexes.engine import ReflexFacts, evaluate
 from tests.conftest import T0
-from tests.domain.conftest import TABLE
+from tests.domain.conftest import FIRST_TABLE as TABLE
 
 ADMIN, OPERATOR, PROVIDER = Side.ADMINISTRATION, Side.OPERATOR, Side.PROVIDER
 ORG, EU, NATIONAL = Scope.ORGANISATION, Scope.EU, Scope.NATIONAL

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bcp.domain.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, NotFound
 from bcp.domain.lifecycle import Action, State
+from bcp.domain.notices import Reason
 from bcp.services.context import Context
 from bcp.services.incidents import (
     apply_action,
@@ -19,6 +20,7 @@ from bcp.services.incidents import (
     list_incidents,
     settle_step,
 )
+from bcp.services.notices import announce_for_everyone
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.incidents import IncidentFilter
 from bcp.store.models import IncidentRow, OutboxRow, TimelineEventRow
@@ -120,13 +122,26 @@ def test_operators_do_not_see_other_organisations_incidents(uow, clock, people, 
     )
 
 
-def test_everyone_sees_the_outages_the_desk_declares_for_everyone(uow, clock, people, library):
-    declare_incident(
+def test_an_outage_for_everyone_is_published_as_its_notice_not_as_an_incident(
+    uow, clock, people, library
+):
+    """The administration's outage is one object: the desk declaring it for everyone publishes
+    its notice; an incident for everyone is refused, naming the notice."""
+    with pytest.raises(InvalidInput, match="publish it as a notice"):
+        declare_incident(
+            Context(uow, clock, library, people.desk.actor), as_declaration(facts(scope="eu"))
+        )
+    published = announce_for_everyone(
         Context(uow, clock, library, people.desk.actor), as_declaration(facts(scope="eu"))
     )
+    assert published.notice.components == ("STI",)
+    assert published.notice.reason is Reason.UNDETERMINED and published.notice.is_open
     for person in (people.carrier, people.forwarder, people.other_carrier, people.manager):
-        [view] = list_incidents(Context(uow, clock, library, person.actor), IncidentFilter())
-        assert view.incident.concerns_everyone
+        assert list_incidents(Context(uow, clock, library, person.actor), IncidentFilter()) == []
+    joined = declare_incident(
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
+    )
+    assert joined.incident.notice_id == published.notice.id
 
 
 def test_the_clients_of_a_provider_see_its_outage(uow, clock, people, library):

@@ -243,6 +243,18 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
         "LOHOOD",
     ),
     # referrals: the desk records them, the carrier concerned (or the desk) answers
+    "incidents.notification": (
+        "POST",
+        "/incidents/{incident}/notifications",
+        {"to": "DG TAXUD"},
+        "LDDODD",
+    ),
+    "api.post_incident_notification": (
+        "POST",
+        "/api/v1/incidents/{incident}/notifications",
+        {"to": "DG TAXUD"},
+        "LDDODD",
+    ),
     "incidents.referral": (
         "POST",
         "/incidents/{referred}/referrals",
@@ -302,6 +314,30 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
         "LDDODD",
     ),
     "desk.notice_close": ("POST", "/desk/notices/{notice}/close", {}, "LDDODD"),
+    "desk.notice_notification": (
+        "POST",
+        "/desk/notices/{notice}/notifications",
+        {"to": "DG TAXUD"},
+        "LDDODD",
+    ),
+    "desk.notice_referral": (
+        "POST",
+        "/desk/notices/{notice}/referrals",
+        {**DNL, "carrier": "FR81234567800013"},
+        "LDDODD",
+    ),
+    "api.post_notice_notification": (
+        "POST",
+        "/api/v1/notices/{notice}/notifications",
+        {"to": "DG TAXUD"},
+        "LDDODD",
+    ),
+    "api.post_notice_referral": (
+        "POST",
+        "/api/v1/notices/{notice}/referrals",
+        {**DNL, "carrier": "FR81234567800013"},
+        "LDDODD",
+    ),
     "api.post_notice": ("POST", "/api/v1/notices", NOTICE, "LDDODD"),
     "api.post_notice_update": (
         "POST",

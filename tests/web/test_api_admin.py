@@ -160,8 +160,9 @@ def test_a_webhooks_secret_is_shown_on_creation_and_rotation_only(client, people
 
 def test_the_rules_table_versions_are_read_and_one_is_activated(client, people):
     versions = client.get("/api/v1/reflexes/versions", headers=people.carrier.auth).get_json()
-    assert versions["active"] == "fr-2025-10"
-    assert any(v["version"] == "fr-2025-10" and v["active"] for v in versions["items"])
+    assert versions["active"] == "fr-2026-12"
+    assert any(v["version"] == "fr-2026-12" and v["active"] for v in versions["items"])
+    assert any(v["version"] == "fr-2025-10" and not v["active"] for v in versions["items"])
     again = client.post(
         "/api/v1/reflexes/versions/fr-2025-10/activation",
         json={"note": "confirmed by the desk"},

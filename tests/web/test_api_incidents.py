@@ -24,7 +24,7 @@ def test_an_operator_declares_and_gets_the_incident_with_its_timeline(api, peopl
     assert body["timeline"][0]["actor"]["role"] == "operator"
     assert body["procedure"]["id"] == "administration-outage"
     assert body["procedure"]["rule"] == "administration-unplanned"
-    assert body["procedure"]["table_version"] == "fr-2025-10"
+    assert body["procedure"]["table_version"] == "fr-2026-12"
     assert body["procedure"]["why"][0].startswith("rule administration-unplanned")
     assert body["steps"][0]["id"] == "desk-announce"
     assert body["steps"][0]["due_at"] == "2026-11-22T07:45:00Z"
@@ -76,17 +76,17 @@ def test_the_whole_lifecycle_through_the_api(api, people, clock):
     assert timeline[3]["note"] == "PS autorisée"
 
 
-def test_the_desk_declares_an_sti_outage_for_everyone(api, people):
+def test_an_outage_for_everyone_is_published_as_a_notice_not_declared(api, people):
+    """The administration's outage is one object, its notice: the incidents API refuses an
+    outage for everyone and says where it goes."""
     response = api.declare(
         people.desk, scope="eu", summary="STI indisponible depuis 08:10", modes=["air", "postal"]
     )
-    assert response.status_code == 201
-    body = response.get_json()
-    assert body["concerns_everyone"] and body["organisation"] is None
-    assert body["state"] == "acknowledged"
-    listed = api.get(people.other_carrier, "/incidents").get_json()["items"]
-    assert [i["id"] for i in listed] == [body["id"]]
-    assert listed[0]["allowed_actions"] == []
+    assert response.status_code == 422
+    problem = response.get_json()
+    assert problem["errors"][0]["field"] == "scope"
+    assert "POST /api/v1/notices" in problem["errors"][0]["message"]
+    assert api.get(people.other_carrier, "/incidents").get_json()["items"] == []
 
 
 def test_the_desk_declares_for_a_named_operator(api, people):

@@ -10,7 +10,7 @@ from tests.domain.conftest import facts
 
 def test_the_active_table(api, people):
     body = api.get(people.other_carrier, "/reflexes").get_json()
-    assert body["version"] == "fr-2025-10"
+    assert body["version"] == "fr-2026-12"
     assert {r["id"] for r in body["rules"]} >= {"administration-unplanned", "operator-system"}
     assert body["contacts"]["cid-sau"]["email"] == "cid-sau@douane.finances.gouv.fr"
     step = body["procedures"]["operator-outage"]["steps"][1]

@@ -210,7 +210,7 @@ def test_in_production_demo_credentials_are_refused_and_hsts_is_sent(settings, c
     from bcp.services.reflexes import ReflexLibrary
     from bcp.store.reflex_files import load_all
 
-    load_demo(uow, clock, ReflexLibrary(load_all(), "fr-2025-10"))
+    load_demo(uow, clock, ReflexLibrary(load_all(), "fr-2026-12"))
     app = create_app(settings=replace(settings, env="production"), clock=clock)
     client = app.test_client()
     answer = client.get("/api/v1/incidents", headers={"Authorization": "Bearer demo-desk-token"})

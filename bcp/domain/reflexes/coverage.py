@@ -1,5 +1,5 @@
 """The proof that a table has no hole: every combination of component × side × scope × mode ×
-channel × planned, at every duration threshold, gets exactly one procedure."""
+channel × STP access × planned, at every duration threshold, gets exactly one procedure."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ class Case:
         hours = self.lasted.total_seconds() / 3600
         return (
             f"{f.component:<15} {f.side.value:<14} {f.scope.value:<12} {mode:<8} "
-            f"{f.channel.value:<3} {planned:<9} {hours:>5g} h"
+            f"{f.channel.value:<3} {'STP' if f.stp_access else 'no STP':<6} {planned:<9} "
+            f"{hours:>5g} h"
         )
 
 
@@ -39,8 +40,14 @@ def enumerate_cases(table: ReflexTable) -> list[Case]:
     cases = []
     for spec in COMPONENTS.values():
         for side in spec.sides:
-            for scope, mode, channel, planned, operation, lasted in product(
-                possible_scopes(spec, side), Mode, Channel, (False, True), operations, durations
+            for scope, mode, channel, stp, planned, operation, lasted in product(
+                possible_scopes(spec, side),
+                Mode,
+                Channel,
+                (False, True),
+                (False, True),
+                operations,
+                durations,
             ):
                 facts = ReflexFacts(
                     component=spec.code,
@@ -51,6 +58,7 @@ def enumerate_cases(table: ReflexTable) -> list[Case]:
                     channel=channel,
                     ens_operations=frozenset({operation}),
                     started_at=_EPOCH,
+                    stp_access=stp,
                 )
                 cases.append(Case(facts, lasted, _winners(table, facts, _EPOCH + lasted)))
     return cases

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
+from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode, Owner, Scope, Side
 from bcp.domain.reflexes.model import Anchor, Conditions, Procedure, ReflexTable, Rule, Step
 
 
@@ -30,6 +30,9 @@ class ReflexFacts:
     ens_operations: frozenset[EnsOperation]
     started_at: datetime
     planned_until: datetime | None = None
+    stp_access: bool = False
+    """The organisation can lodge through the portal (STP): the first alternative when its EDI
+    chain is down."""
 
     def elapsed(self, now: datetime) -> timedelta:
         return max(now - self.started_at, timedelta(0))
@@ -109,6 +112,8 @@ def holds(when: Conditions, facts: ReflexFacts, now: datetime) -> bool:
         return False
     if when.modes and not facts.modes & when.modes:
         return False
+    if when.stp_access is not None and facts.stp_access != when.stp_access:
+        return False
     if when.ens_operations and not facts.ens_operations & when.ens_operations:
         return False
     if when.planned is not None and facts.planned_at(now) != when.planned:
@@ -135,6 +140,15 @@ def check_rule(rule: Rule, facts: ReflexFacts, now: datetime) -> RuleOutcome:
     one_of("side", when.sides, facts.side.value, facts.side in when.sides)
     one_of("channel", when.channels, facts.channel.value, facts.channel in when.channels)
     one_of("modes", when.modes, _list(facts.modes), bool(facts.modes & when.modes))
+    if when.stp_access is not None:
+        checks.append(
+            ConditionCheck(
+                "STP access",
+                str(when.stp_access).lower(),
+                str(facts.stp_access).lower(),
+                facts.stp_access == when.stp_access,
+            )
+        )
     one_of(
         "ENS operations",
         when.ens_operations,
@@ -182,7 +196,7 @@ def evaluate(
     if not matched:
         raise NoRuleMatches(f"no rule of table {table.version} matches these facts")
     best = max(matched, key=lambda rule: _rank(rule.when, rule))
-    procedure = table.procedures[best.procedure]
+    procedure = table.procedures[best.procedure].for_modes(facts.modes)
     milestones = milestones or {Anchor.DECLARED: now}
     steps = tuple(PlannedStep(step, _due(step, milestones)) for step in procedure.steps)
     return Decision(
@@ -226,3 +240,34 @@ def _duration(value: timedelta) -> str:
     if hours and minutes:
         return f"{hours} h {minutes:02d} min"
     return f"{hours} h" if hours else f"{minutes} min"
+
+
+def fallback_components(table: ReflexTable, components: tuple[str, ...]) -> frozenset[str]:
+    """Those of the administration's `components` whose outage has a fallback in this table, for
+    some filing channel: an outage of the national system alone has none (a notice on it cannot
+    activate one)."""
+    found = set()
+    for code in components:
+        spec = COMPONENTS[code]
+        scope = Scope.NATIONAL if spec.owner is Owner.NATIONAL else Scope.EU
+        for channel in Channel:
+            facts = ReflexFacts(
+                component=code,
+                scope=scope,
+                side=Side.ADMINISTRATION,
+                planned=False,
+                modes=frozenset(Mode),
+                channel=channel,
+                ens_operations=frozenset({EnsOperation.LODGE}),
+                started_at=_FACTS_EPOCH,
+            )
+            try:
+                decision = evaluate(facts, table, _FACTS_EPOCH)
+            except NoRuleMatches:
+                continue
+            if decision.procedure.fallback:
+                found.add(code)
+    return frozenset(found)
+
+
+_FACTS_EPOCH = datetime(2026, 1, 1).astimezone()

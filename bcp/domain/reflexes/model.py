@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 
@@ -75,6 +75,11 @@ class Step:
     form: str | None = None
     done_when: tuple[str, ...] = ()
     to_confirm: bool = False
+    modes: frozenset[Mode] = frozenset()
+    """The transport modes the step is for (the fallback route differs per mode); empty: all."""
+
+    def applies_to(self, modes: frozenset[Mode]) -> bool:
+        return not self.modes or bool(self.modes & modes)
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,12 @@ class Procedure:
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
 
+    def for_modes(self, modes: frozenset[Mode]) -> Procedure:
+        """The procedure as an outage of these modes follows it: without the steps of other
+        modes."""
+        steps = tuple(s for s in self.steps if s.applies_to(modes))
+        return self if len(steps) == len(self.steps) else replace(self, steps=steps)
+
 
 @dataclass(frozen=True)
 class Conditions:
@@ -100,6 +111,8 @@ class Conditions:
     planned: bool | None = None
     modes: frozenset[Mode] = frozenset()
     channels: frozenset[Channel] = frozenset()
+    stp_access: bool | None = None
+    """Whether the organisation can lodge through the portal (STP) when its EDI chain is down."""
     ens_operations: frozenset[EnsOperation] = frozenset()
     lasted_at_least: timedelta | None = None
     lasted_less_than: timedelta | None = None
@@ -118,6 +131,7 @@ class Conditions:
         return (
             sum(1 for s in sets if s)
             + (self.planned is not None)
+            + (self.stp_access is not None)
             + (self.lasted_at_least is not None or self.lasted_less_than is not None)
         )
 

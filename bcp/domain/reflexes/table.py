@@ -157,6 +157,7 @@ class _Builder:
             form=s.get("form"),
             done_when=done_when,
             to_confirm=bool(s.get("to_confirm", False)),
+            modes=self.members(Mode, s, "modes", path),
         )
 
     def rule(self, index: int, r: Mapping[str, Any], procedures: dict) -> Rule:
@@ -176,6 +177,7 @@ class _Builder:
                 planned=when.get("planned"),
                 modes=self.members(Mode, when, "modes", wpath),
                 channels=self.members(Channel, when, "channels", wpath),
+                stp_access=when.get("stp_access"),
                 ens_operations=self.members(EnsOperation, when, "ens_operations", wpath),
                 lasted_at_least=_maybe_duration(when.get("lasted_at_least")),
                 lasted_less_than=_maybe_duration(when.get("lasted_less_than")),
@@ -244,6 +246,8 @@ def _overlap(a: Conditions, b: Conditions) -> bool:
         if left and right and not left & right:
             return False
     if a.planned is not None and b.planned is not None and a.planned != b.planned:
+        return False
+    if a.stp_access is not None and b.stp_access is not None and a.stp_access != b.stp_access:
         return False
     low = max(a.lasted_at_least or timedelta(0), b.lasted_at_least or timedelta(0))
     highs = [h for h in (a.lasted_less_than, b.lasted_less_than) if h is not None]

@@ -71,6 +71,7 @@ def organisation_shape(row) -> OrganisationOut:
         eori=row.eori,
         siret=row.siret,
         provider=row.provider.eori if row.provider else None,
+        stp_access=bool(row.stp_access),
         created_at=row.created_at,
     )
 
@@ -186,13 +187,14 @@ def post_organisation(ctx: Context, body: NewOrganisationBody):
         eori=body.eori.upper(),
         siret=body.siret or None,
         provider_eori=body.provider.upper() if body.provider else None,
+        stp_access=body.stp_access,
     )
     return Answer(_organisation(organisation_id), 201)
 
 
 @api.put("/admin/organisations/<int:organisation_id>")
 @operation(
-    "Change an organisation's name, SIRET or EDI provider",
+    "Change an organisation's name, SIRET, EDI provider or STP access",
     tag=TAG,
     body=OrganisationUpdateBody,
     answer=OrganisationOut,
@@ -207,6 +209,7 @@ def put_organisation(ctx: Context, organisation_id: int, body: OrganisationUpdat
         name=body.name,
         siret=body.siret or None,
         provider_eori=body.provider.upper() if body.provider else None,
+        stp_access=body.stp_access,
     )
     return _organisation(organisation_id)
 

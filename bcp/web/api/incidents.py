@@ -12,6 +12,7 @@ from bcp.web.api import api
 from bcp.web.api.serialize import event_json, incident_shape
 from bcp.web.api.spec import Answer, operation
 from bcp.web.runtime import runtime
+from bcp.web.schemas.activation import NotificationBody
 from bcp.web.schemas.incidents import (
     DeclarationBody,
     FallbackReference,
@@ -118,7 +119,24 @@ def get_timeline(ctx: Context, incident_id: int):
     links=FROM_INCIDENT,
 )
 def post_transition(ctx: Context, incident_id: int, body: TransitionBody):
-    view = service.apply_action(ctx, incident_id, body.action, body.note)
+    activation = body.bcp.to_domain() if body.bcp else None
+    view = service.apply_action(ctx, incident_id, body.action, body.note, activation)
+    return incident_shape(view, with_timeline=True)
+
+
+@api.post("/incidents/<int:incident_id>/notifications")
+@operation(
+    "Record that the Commission and the member states were told this operator cannot lodge",
+    tag=TAG,
+    body=NotificationBody,
+    answer=IncidentOut,
+    roles=(Role.DESK,),
+    errors=(403, 409),
+    description="Implementing Regulation (EU) 2023/1070, Art. 105(3), second subparagraph.",
+    links=FROM_INCIDENT,
+)
+def post_incident_notification(ctx: Context, incident_id: int, body: NotificationBody):
+    view = service.notify_commission(ctx, incident_id, body.to, body.at, body.text)
     return incident_shape(view, with_timeline=True)
 
 

@@ -34,7 +34,29 @@ REFERRAL = {
     },
 )
 def post_referral(ctx: Context, incident_id: int, body: ReferralBody):
-    view = referrals.record_referral(ctx, incident_id, body.to_domain())
+    view = referrals.record_referral(ctx, incident_id, body.to_domain(), body.carrier)
+    return Answer(_answer(view, view.incident.referrals[-1].number), 201)
+
+
+@api.post("/notices/<int:notice_id>/referrals")
+@operation(
+    "Record a referral passed to a carrier during the administration's outage",
+    tag=TAG,
+    body=ReferralBody,
+    answer=ReferralAnswer,
+    status=201,
+    roles=(Role.DESK,),
+    errors=(409,),
+    description="Name the carrier (`carrier`, its EORI). The referral goes on the carrier's "
+    "incident that follows this notice; if the carrier declared none, the desk's act opens it "
+    "for the carrier, linked to the notice, so that the carrier confirms it there.",
+    links={
+        "Confirm": ("post_referral_confirmation", REFERRAL),
+        "Outcome": ("post_referral_outcome", REFERRAL),
+    },
+)
+def post_notice_referral(ctx: Context, notice_id: int, body: ReferralBody):
+    view = referrals.refer_on_notice(ctx, notice_id, body.carrier or "", body.to_domain())
     return Answer(_answer(view, view.incident.referrals[-1].number), 201)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import url_for
 
+from bcp.domain.activation import Activation
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.notices import Notice
 from bcp.domain.referrals import Referral
@@ -256,6 +257,10 @@ def referral_json(referral: Referral) -> dict[str, Any]:
     }
 
 
+def activation_json(activation: Activation) -> dict[str, Any]:
+    return {**activation.changes(), "decided_at": instant(activation.decided_at)}
+
+
 def notice_json(notice: Notice, now: datetime) -> dict[str, Any]:
     return {
         "id": notice.id,
@@ -270,7 +275,21 @@ def notice_json(notice: Notice, now: datetime) -> dict[str, Any]:
         "messages": notice.messages,
         "fallback_allowed": notice.fallback_allowed(now),
         "fallback_windows": [
-            {"since": instant(w.since), "until": instant(w.until)} for w in notice.windows
+            {
+                "since": instant(w.since),
+                "until": instant(w.until),
+                "activation": activation_json(w.activation) if w.activation else None,
+            }
+            for w in notice.windows
+        ],
+        "notifications": [
+            {
+                "to": u.changes.get("to", ""),
+                "at": u.changes.get("at") or instant(u.at),
+                "recorded_by": u.actor_label,
+                "legal_basis": u.changes.get("legal_basis", ""),
+            }
+            for u in notice.notifications
         ],
         "updates": [
             {

@@ -15,6 +15,7 @@ from bcp.web.api import api
 from bcp.web.api.serialize import notice_json, status_json
 from bcp.web.api.spec import Answer, Media, operation
 from bcp.web.runtime import runtime
+from bcp.web.schemas.activation import NotificationBody
 from bcp.web.schemas.notices import (
     LinkedNotice,
     NoticeBody,
@@ -119,7 +120,7 @@ def post_notice_update(ctx: Context, notice_id: int, body: NoticeUpdateBody):
 
 @api.post("/notices/<int:notice_id>/fallback")
 @operation(
-    "Open or close the notice's fallback window",
+    "Activate the BCP (the fallback window opens) or end it",
     tag=TAG,
     body=NoticeFallbackBody,
     answer=NoticeOut,
@@ -127,7 +128,23 @@ def post_notice_update(ctx: Context, notice_id: int, body: NoticeUpdateBody):
 )
 def post_notice_fallback(ctx: Context, notice_id: int, body: NoticeFallbackBody):
     rt = runtime()
-    notice = notices.set_fallback(ctx, notice_id, body.allowed, body.text)
+    activation = body.bcp.to_domain() if body.bcp else None
+    notice = notices.set_fallback(ctx, notice_id, body.allowed, body.text, activation)
+    return NoticeOut.model_validate(notice_json(notice, rt.clock.now()))
+
+
+@api.post("/notices/<int:notice_id>/notifications")
+@operation(
+    "Record that the Commission and the member states were told of the outage",
+    tag=TAG,
+    body=NotificationBody,
+    answer=NoticeOut,
+    roles=DESK,
+    description="Implementing Regulation (EU) 2023/1070, Art. 105(3): to whom, and when.",
+)
+def post_notice_notification(ctx: Context, notice_id: int, body: NotificationBody):
+    rt = runtime()
+    notice = notices.notify_commission(ctx, notice_id, body.to, body.at, body.text)
     return NoticeOut.model_validate(notice_json(notice, rt.clock.now()))
 
 

@@ -16,6 +16,7 @@ from bcp.web.schemas.types import (
     Body,
     ComponentCode,
     Email,
+    Eori,
     Flag,
     Id,
     Instant,
@@ -27,7 +28,6 @@ from bcp.web.schemas.types import (
     whole,
 )
 
-Eori = one_line(17, "An EORI, e.g. FR81234567800013", examples=["FR81234567800013"])
 UserRole = Literal["operator", "desk", "manager", "admin"]
 Topic = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
 
@@ -82,12 +82,22 @@ class NewOrganisationBody(Body):
     eori: Eori
     siret: one_line(14, "14 digits") | None = None
     provider: Eori | None = Field(None, description="EORI of its EDI service provider")
+    stp_access: bool = Field(
+        False,
+        description="It can lodge ENS on the Shared Trader Portal (UUM&DS access and an STP "
+        "profile): offered first when its EDI chain is down",
+    )
 
 
 class OrganisationUpdateBody(Body):
     name: one_line(200, "Its name", required=True)
     siret: one_line(14, "14 digits") | None = None
     provider: Eori | None = Field(None, description="EORI of its EDI service provider")
+    stp_access: bool = Field(
+        False,
+        description="It can lodge ENS on the Shared Trader Portal (UUM&DS access and an STP "
+        "profile): offered first when its EDI chain is down",
+    )
 
 
 class OrganisationOut(Shape):
@@ -97,6 +107,7 @@ class OrganisationOut(Shape):
     eori: str
     siret: str | None
     provider: str | None = Field(description="EORI of its EDI service provider")
+    stp_access: bool = Field(description="It can lodge ENS on the Shared Trader Portal")
     created_at: Instant
 
 

@@ -20,6 +20,7 @@ from bcp.domain.messages import N_
 from bcp.domain.reflexes.model import Anchor, Phase, StepRole
 from bcp.domain.reflexes.progress import StepState
 from bcp.domain.timeline import EventKind
+from bcp.web.schemas.activation import ActivationBody
 from bcp.web.schemas.common import Bilingual, Page, Source
 from bcp.web.schemas.referrals import ReferralOut
 from bcp.web.schemas.types import (
@@ -143,6 +144,11 @@ def _parts(raw: str) -> list[str]:
 class TransitionBody(Body):
     action: Action
     note: free_text(NOTE_MAX, "Free note; the reason, required for refuse_fallback and cancel") = ""
+    bcp: ActivationBody | None = Field(
+        None,
+        description="activate_fallback only: the BCP's activation for this organisation (who "
+        "decided, modes, offices, until); default: the incident's modes, every French office",
+    )
 
 
 class StepSettlementBody(Body):

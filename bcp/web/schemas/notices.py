@@ -16,6 +16,7 @@ from bcp.domain.notices import (
     UpdateKind,
 )
 from bcp.domain.status import CauseKind, Health
+from bcp.web.schemas.activation import ActivationBody, ActivationOut, NotificationOut
 from bcp.web.schemas.common import Bilingual
 from bcp.web.schemas.types import Body, Flag, Instant, Shape, free_text, one_line, unique
 
@@ -52,8 +53,14 @@ class NoticeUpdateBody(Body):
 
 
 class NoticeFallbackBody(Body):
-    allowed: Flag = Field(description="true opens the fallback window, false closes it")
+    allowed: Flag = Field(
+        description="true: the member state activates the BCP, the fallback window opens; "
+        "false: it ends"
+    )
     text: free_text(TEXT_MAX, "What operators are told; a standard sentence by default") = ""
+    bcp: ActivationBody | None = Field(
+        None, description="On opening: who decided, for which modes and offices, until when"
+    )
 
 
 class NoticeCloseBody(Body):
@@ -63,6 +70,7 @@ class NoticeCloseBody(Body):
 class FallbackWindow(Shape):
     since: Instant
     until: Instant | None
+    activation: ActivationOut | None = Field(description="The BCP's activation it stands for")
 
 
 class NoticeUpdateOut(Shape):
@@ -86,6 +94,9 @@ class NoticeOut(Shape):
     messages: str
     fallback_allowed: bool
     fallback_windows: list[FallbackWindow]
+    notifications: list[NotificationOut] = Field(
+        description="Whom the desk told of the outage (the Commission, member states)"
+    )
     updates: list[NoticeUpdateOut]
 
 

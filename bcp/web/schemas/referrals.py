@@ -15,7 +15,7 @@ from bcp.domain.referrals import (
     ReferralRequest,
     Route,
 )
-from bcp.web.schemas.types import Body, Id, Instant, Shape, free_text, one_line, refuse
+from bcp.web.schemas.types import Body, Eori, Id, Instant, Shape, free_text, one_line, refuse
 
 
 def _compact(value: object) -> object:
@@ -55,6 +55,11 @@ class ReferralBody(Body):
         None,
         description="The consignment of the incident's goods it concerns (its id); its "
         "transport document stands for the air waybill when none is given",
+    )
+    carrier: Eori | None = Field(
+        None,
+        description="The carrier it is for, by EORI: required on an EDI provider's incident "
+        "(one of its clients) and on a notice",
     )
 
     def to_domain(self) -> ReferralRequest:

@@ -197,3 +197,6 @@ Email = Annotated[
     _checked_by(email_problem),
     Field(max_length=MAX_EMAIL, description="One e-mail address", examples=["ops@example.fr"]),
 ]
+
+
+Eori = one_line(17, "An EORI, e.g. FR81234567800013", examples=["FR81234567800013"])
