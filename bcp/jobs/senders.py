@@ -120,11 +120,27 @@ def _notice(payload: dict, public_url: str) -> tuple[str, list[str]]:
         f"Fin prévue / expected end: {payload.get('expected_end') or '—'}",
         "Procédure de secours autorisée / fallback allowed: "
         + ("oui / yes" if allowed else "non / no"),
+        _activation_line(payload.get("bcp")),
         f"Messages envoyés pendant l'indisponibilité / messages sent meanwhile: "
         f"{payload.get('messages') or '—'}",
         f"{payload.get('note', '')}",
         f"{public_url}/status/notices/{payload['notice_id']}",
     ]
+
+
+def _activation_line(bcp: dict | None) -> str:
+    """The BCP's activation, in both languages: modes and offices as codes operators know."""
+    if not bcp:
+        return ""
+    modes = ", ".join(bcp.get("modes") or []) or "tous / all"
+    offices = (
+        ", ".join(bcp.get("offices") or []) or "tous les bureaux français / every French office"
+    )
+    until = bcp.get("until") or "fin décidée par la douane / until customs end it"
+    return (
+        f"Plan de continuité activé par / BCP activated by {bcp.get('decided_by', '')}: "
+        f"modes {modes}; bureaux / offices {offices}; jusqu'au / until {until}"
+    )
 
 
 def _webhook(

@@ -279,10 +279,18 @@ def _enqueue(uow: UnitOfWork, notice: Notice, updates: list[NoticeUpdate]) -> No
                 "starts_at": notice.starts_at.isoformat(),
                 "expected_end": notice.expected_end.isoformat() if notice.expected_end else None,
                 "fallback_allowed": notice.fallback_allowed(update.at),
+                "bcp": _activation(notice, update),
                 "messages": notice.messages,
             },
             now=update.at,
         )
+
+
+def _activation(notice: Notice, update: NoticeUpdate) -> dict | None:
+    """The BCP's activation in force once this update is made (what operators must know: for
+    which modes and offices, until when)."""
+    activation = notice.activation(max(update.at, notice.starts_at))
+    return activation.changes() if activation else None
 
 
 def _failing_probes(uow: UnitOfWork) -> list[FailingProbe]:

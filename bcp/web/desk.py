@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS
-from bcp.domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from bcp.domain.errors import DomainError, InvalidInput
 from bcp.domain.lifecycle import State
 from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
 from bcp.services import consignments, notices, referrals
@@ -178,18 +178,17 @@ def notice_notification(ctx: Context, notice_id: int):
 def notice_referral(ctx: Context, notice_id: int):
     """A referral during the administration's outage lands on the carrier's incident: the page
     goes there, where the carrier will confirm it."""
-    back = url_for("status.notice", notice_id=notice_id)
-    try:
+
+    def record():
         body = forms.referral(request.form)
-        view = referrals.refer_on_notice(ctx, notice_id, body.carrier or "", body.to_domain())
-    except (NotFound, NotAllowed):
-        raise
-    except DomainError as error:
-        for message in forms.messages(error):
-            flash(message, "error")
-        return redirect(back, 303)
-    flash(_("Referral recorded: the carrier is asked to confirm it."), "success")
-    return redirect(url_for("incidents.page", incident_id=view.incident.id) + "#referrals", 303)
+        return referrals.refer_on_notice(ctx, notice_id, body.carrier or "", body.to_domain())
+
+    return attempt(
+        url_for("status.notice", notice_id=notice_id),
+        record,
+        _("Referral recorded: the carrier is asked to confirm it."),
+        then=lambda view: url_for("incidents.page", incident_id=view.incident.id) + "#referrals",
+    )
 
 
 def _notice_change(notice_id: int, work, success: str):

@@ -261,12 +261,13 @@ def _attempt(incident_id: int, work, success: str):
     return attempt(url_for("incidents.page", incident_id=incident_id), work, success)
 
 
-def attempt(page: str, work, success: str):
-    """Run a change, then go back to `page`; a refusal is told on the page, never as a stack
-    trace. When someone else acted first, the page shows what the thing has become. What the
-    person's role may not do is refused with a 403 page, as a URL they may not open."""
+def attempt(page: str, work, success: str, then=None):
+    """Run a change, then go back to `page` (or, once it is done, to `then(result)`); a refusal
+    is told on the page, never as a stack trace. When someone else acted first, the page shows
+    what the thing has become. What the person's role may not do is refused with a 403 page, as
+    a URL they may not open."""
     try:
-        work()
+        result = work()
     except (NotFound, NotAllowed):
         raise
     except (IllegalTransition, Conflict) as error:
@@ -278,4 +279,6 @@ def attempt(page: str, work, success: str):
             flash(message, "error")
     else:
         flash(success, "success")
+        if then is not None:
+            return redirect(then(result), 303)
     return redirect(page, 303)

@@ -1,6 +1,8 @@
-"""Referrals in fallback (EU guidance on air cargo security referral protocols): the desk passes
-an RFI, an RFS or a DNL by telephone or e-mail; the carrier confirms and answers; a DNL left
-unconfirmed escalates after 5 minutes and every 5 minutes until confirmed."""
+"""Referrals while the carrier cannot receive them (EU guidance on air cargo security referral
+protocols): the desk passes an RFI, an RFS or a DNL by telephone or e-mail whenever an outage
+stops the carrier's electronic channel, from its declaration to its recovery; the carrier
+confirms and answers; a DNL left unconfirmed escalates after 5 minutes and every 5 minutes until
+confirmed."""
 
 from __future__ import annotations
 
@@ -17,7 +19,16 @@ from bcp.domain.watch import Timing, due_alerts
 from bcp.web.schemas.edge import from_mapping
 from bcp.web.schemas.referrals import OutcomeBody, ReferralBody
 from tests.conftest import T0
-from tests.domain.conftest import DESK, OPERATOR, OTHER_OPERATOR, declared
+from tests.domain.conftest import (
+    CARRIER,
+    CLIENT,
+    CLIENT_STAFF,
+    DESK,
+    OPERATOR,
+    OTHER_OPERATOR,
+    PROVIDER_STAFF,
+    declared,
+)
 
 TIMING = Timing(acknowledgement_target=timedelta(minutes=15))
 
@@ -87,10 +98,37 @@ def test_a_referral_is_not_sent_in_the_future_nor_before_the_outage():
         parse_referral(referral(sent_at=(T0 - timedelta(hours=2)).isoformat()), T0, T0)
 
 
-def test_referrals_are_recorded_only_while_the_fallback_is_active():
-    incident = declared()
-    with pytest.raises(IllegalTransition, match="while the fallback is active"):
-        record(incident)
+def test_referrals_are_recorded_from_the_declaration_until_the_recovery():
+    """Before any acknowledgement or authorisation, during a national system outage that has no
+    fallback at all, and in fallback: the carrier's channel is down each time. After recovery
+    ICS2 carries them again."""
+    declared_only = declared(component="EO_SYSTEM", side="operator")
+    assert record(declared_only).changes["referral"] == 1
+    national = declared(component="NES")
+    national.apply(Action.ACKNOWLEDGE, DESK, T0)
+    assert not national.procedure.fallback
+    assert record(national).changes["referral"] == 1
+    national.apply(Action.RECOVER, DESK, T0 + timedelta(hours=1))
+    assert not national.may_refer(DESK)
+    with pytest.raises(IllegalTransition, match="delivers referrals again"):
+        record(national, now=T0 + timedelta(hours=1))
+
+
+def test_on_a_provider_s_outage_the_referral_names_the_client_carrier_who_confirms_it():
+    outage = declared(PROVIDER_STAFF, component="PROVIDER_SYSTEM", scope="provider")
+    request = parse_referral(referral(), T0, outage.facts.started_at)
+    with pytest.raises(InvalidInput, match="client carrier") as caught:
+        outage.record_referral(request, DESK, T0)
+    assert {e.field for e in caught.value.errors} == {"carrier"}
+    with pytest.raises(InvalidInput, match="does not file through"):
+        outage.record_referral(request, DESK, T0, carrier=CARRIER)
+    event = outage.record_referral(request, DESK, T0, carrier=CLIENT)
+    assert event.changes["carrier_id"] == CLIENT.id
+    assert outage.referrals[0].carrier == f"{CLIENT.name} ({CLIENT.eori})"
+    with pytest.raises(NotAllowed):
+        outage.confirm_referral(1, OTHER_OPERATOR, T0)
+    outage.confirm_referral(1, CLIENT_STAFF, T0 + timedelta(minutes=2))
+    assert outage.referrals[0].confirmed_by == CLIENT_STAFF.label
 
 
 def test_only_the_desk_records_a_referral(in_fallback):

@@ -78,8 +78,8 @@ def test_an_sti_outage_from_declaration_to_the_dashboard(live_server, chromium, 
         expect(desk.locator(".flash.success")).to_be_visible()
 
         operator.reload()
-        operator.click("button[data-step=operator-hold]")
-        expect(operator.locator("#step-operator-hold")).to_have_class("step-done")
+        operator.click("button[data-step=operator-keep-sending]")
+        expect(operator.locator("#step-operator-keep-sending")).to_have_class("step-done")
         operator.click("button[data-action=recover]")
         operator.click("button[data-step=operator-relodge]")
         expect(operator.locator("#step-operator-relodge")).to_have_class("step-done")

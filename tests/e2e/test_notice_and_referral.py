@@ -13,6 +13,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from bcp.domain.clock import SystemClock, in_paris
+from bcp.domain.consignments.csv_import import COLUMNS
 from tests.conftest import CARRIER_EORI
 from tests.e2e.checks import assert_page_ok
 from tests.e2e.test_goods_story import mrn
@@ -38,7 +39,7 @@ def declare_sti(page, base: str, mode: str, summary: str) -> None:
 def two_consignments() -> str:
     now = SystemClock().now()
     departure = in_paris(now - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
-    rows = []
+    rows = [",".join(COLUMNS)]
     for i, flight in enumerate(("AF0331", "AF0671")):
         arrival = in_paris(now + timedelta(hours=5, minutes=30 * i)).strftime("%Y-%m-%dT%H:%M")
         rows.append(

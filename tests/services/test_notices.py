@@ -6,23 +6,29 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from bcp.domain.errors import InvalidInput, NotAllowed
+from bcp.domain.activation import ActivationRequest
+from bcp.domain.catalogue import Mode
+from bcp.domain.errors import IllegalTransition, InvalidInput, NotAllowed
 from bcp.domain.lifecycle import State
 from bcp.domain.timeline import EventKind
 from bcp.services.context import Context
 from bcp.services.incidents import declare_incident, get_incident
 from bcp.services.notices import (
     close_notice,
+    may_activate,
+    notify_commission,
     publish_notice,
     set_fallback,
     status_board,
     update_notice,
     watch_notices,
 )
+from bcp.services.referrals import confirm_referral, refer_on_notice
 from bcp.store.models import NoticeUpdateRow, OutboxRow
+from tests.conftest import CARRIER_EORI, OTHER_EORI
 from tests.domain.conftest import facts
 from tests.domain.test_notices import maintenance, notice_data
-from tests.typed import as_declaration, as_notice, as_update
+from tests.typed import as_declaration, as_notice, as_referral, as_update
 
 
 def state_of(uow, clock, library, people, incident_id):
@@ -146,3 +152,65 @@ def test_the_scheduler_turns_an_overrun_maintenance_unscheduled_and_re_runs_the_
     assert incident.events[-1].kind is EventKind.PROCEDURE_SWITCHED
     assert watch_notices(uow, clock, library) == []  # once
     assert component(status_board(uow, clock), "CR").health.value == "down"
+
+
+def test_a_referral_during_the_administration_s_outage_goes_on_the_carrier_s_incident(
+    uow, clock, library, people
+):
+    """From the notice, naming the carrier: on its incident that follows the notice, or on one
+    the desk's act opens for it (linked, acknowledged by the notice), never a second one."""
+    desk = Context(uow, clock, library, people.desk.actor)
+    notice = publish_notice(desk, as_notice(notice_data())).notice
+    own = declare_incident(
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
+    ).incident
+    dnl = as_referral({"kind": "dnl", "air_waybill": "02012345675", "route": "telephone",
+                       "sent_to": "Chef d'escale"})  # fmt: skip
+    view = refer_on_notice(desk, notice.id, CARRIER_EORI, dnl)
+    assert view.incident.id == own.id and view.incident.referrals[0].kind.value == "dnl"
+    opened = refer_on_notice(desk, notice.id, OTHER_EORI, dnl).incident
+    assert opened.organisation.eori == OTHER_EORI and opened.notice_id == notice.id
+    assert opened.state is State.ACKNOWLEDGED
+    assert [e.kind for e in opened.events][:2] == [EventKind.DECLARED, EventKind.PROCEDURE_SELECTED]
+    again = refer_on_notice(desk, notice.id, OTHER_EORI, dnl).incident
+    assert again.id == opened.id and len(again.referrals) == 2
+    confirmed = confirm_referral(Context(uow, clock, library, people.other_carrier.actor),
+                                 opened.id, 1)  # fmt: skip
+    assert confirmed.incident.referrals[0].confirmed
+    with pytest.raises(InvalidInput) as refused:
+        refer_on_notice(desk, notice.id, "FR00000000000000", dnl)
+    assert refused.value.errors[0].field == "carrier"
+    with pytest.raises(NotAllowed):
+        refer_on_notice(Context(uow, clock, library, people.carrier.actor), notice.id,
+                        CARRIER_EORI, dnl)  # fmt: skip
+    close_notice(desk, notice.id, "")
+    with pytest.raises(IllegalTransition, match="not under way"):
+        refer_on_notice(desk, notice.id, CARRIER_EORI, dnl)
+
+
+def test_a_national_system_notice_gets_no_fallback(uow, clock, library, people):
+    desk = Context(uow, clock, library, people.desk.actor)
+    notice = publish_notice(desk, as_notice(notice_data(components=["NES"]))).notice
+    with pytest.raises(IllegalTransition, match="no fallback"):
+        set_fallback(desk, notice.id, True)
+    assert not may_activate(desk, notice)
+    with pytest.raises(IllegalTransition, match="no fallback"):
+        publish_notice(desk, as_notice(notice_data(components=["NES"], fallback_allowed=True)))
+
+
+def test_the_bcp_activated_for_air_authorises_only_the_air_incidents(uow, clock, library, people):
+    desk = Context(uow, clock, library, people.desk.actor)
+    notice = publish_notice(desk, as_notice(notice_data())).notice
+    air = declare_incident(
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
+    ).incident.id
+    sea = declare_incident(
+        Context(uow, clock, library, people.other_carrier.actor),
+        as_declaration(facts(modes=["maritime"])),
+    ).incident.id
+    set_fallback(desk, notice.id, True, activation=ActivationRequest(modes=(Mode.AIR,)))
+    assert state_of(uow, clock, library, people, air).state is State.FALLBACK_ACTIVE
+    assert state_of(uow, clock, library, people, sea).state is State.ACKNOWLEDGED
+    notify_commission(desk, notice.id, "DG TAXUD")
+    board = status_board(uow, clock)
+    assert component(board, "STI").fallback_allowed

@@ -21,6 +21,13 @@ def test_the_admin_adds_an_organisation_and_a_user_then_changes_them(client, peo
     assert created.status_code == 201, created.get_json()
     organisation = created.get_json()
     assert (organisation["eori"], organisation["kind"]) == ("FR73282932000074", "forwarder")
+    assert organisation["stp_access"] is False
+    stp = client.put(
+        f"/api/v1/admin/organisations/{organisation['id']}",
+        json={"name": "Fret Sud", "stp_access": True},
+        headers=admin,
+    )
+    assert stp.status_code == 200 and stp.get_json()["stp_access"] is True
     user = client.post(
         "/api/v1/admin/users",
         json={"login": "lea", "role": "operator", "org": "FR73282932000074", "email": "lea@fs.fr"},

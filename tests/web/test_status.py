@@ -235,3 +235,134 @@ def test_the_desk_runs_a_notice_through_the_api(client, document, api, people): 
         "closed",
     ]
     assert client.get("/api/v1/notices/999", headers=carrier).status_code == 404
+
+
+def test_the_bcp_is_activated_notified_and_a_referral_passed_through_the_api(
+    client,
+    document,
+    api,
+    people,  # noqa: F811
+):
+    """The administration's outage, through the API as a desk tool would run it: the BCP
+    activated for air at Roissy until the evening, the Commission notified, a DNL to a carrier
+    named by its EORI."""
+    desk = people.desk.auth
+    created = client.post("/api/v1/notices", json=notice_data(), headers=desk).get_json()
+    location = f"/api/v1/notices/{created['notice']['id']}"
+    until = (T0 + timedelta(hours=9)).isoformat()
+    bad = client.post(
+        f"{location}/fallback",
+        json={"allowed": True, "bcp": {"modes": ["air"], "offices": ["Roissy"], "until": until}},
+        headers=desk,
+    )
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "offices"
+    bcp = {"decided_by": "DGDDI", "modes": ["air"], "offices": ["FR004100"], "until": until}
+    opened = client.post(f"{location}/fallback", json={"allowed": True, "bcp": bcp}, headers=desk)
+    conforms(document, "/notices/{notice_id}/fallback", "post", opened)
+    [window] = opened.get_json()["fallback_windows"]
+    assert window["activation"]["modes"] == ["air"] and window["until"] == "2026-11-22T16:30:00Z"
+    assert window["activation"]["legal_basis"].startswith("Implementing Regulation (EU) 2023/1070")
+    notified = client.post(
+        f"{location}/notifications", json={"to": "DG TAXUD ICS2 service desk"}, headers=desk
+    )
+    conforms(document, "/notices/{notice_id}/notifications", "post", notified)
+    assert notified.get_json()["notifications"][0]["to"] == "DG TAXUD ICS2 service desk"
+    refused = client.post(f"{location}/notifications", json={"to": ""}, headers=desk)
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "to"
+    referred = client.post(
+        f"{location}/referrals", json={**DNL, "carrier": "FR81234567800013"}, headers=desk
+    )
+    conforms(document, "/notices/{notice_id}/referrals", "post", referred)
+    answer = referred.get_json()
+    assert answer["incident"]["organisation"]["eori"] == "FR81234567800013"
+    assert answer["incident"]["state"] == "fallback_active"  # an air carrier, BCP for air
+    nobody = client.post(f"{location}/referrals", json=DNL, headers=desk)
+    assert nobody.status_code == 422 and nobody.get_json()["errors"][0]["field"] == "carrier"
+
+
+def test_the_desk_activates_the_bcp_for_one_operator_and_notifies_the_commission(
+    client,
+    document,
+    api,
+    people,  # noqa: F811
+):
+    incident_id = api.declare(people.carrier, component="EO_SYSTEM", side="operator").get_json()[
+        "id"
+    ]
+    base = f"/api/v1/incidents/{incident_id}"
+    api.act(people.desk, incident_id, "acknowledge")
+    client.post(
+        f"{base}/steps/operator-contact-sau", json={"status": "done"}, headers=people.carrier.auth
+    )
+    wrong = client.post(
+        f"{base}/transitions",
+        json={"action": "recover", "bcp": {"modes": ["air"]}},
+        headers=people.desk.auth,
+    )
+    assert wrong.status_code == 422 and wrong.get_json()["errors"][0]["field"] == "bcp"
+    done = client.post(
+        f"{base}/transitions",
+        json={"action": "activate_fallback", "bcp": {"modes": ["air"], "offices": ["FR004100"]}},
+        headers=people.desk.auth,
+    )
+    assert done.status_code == 200 and done.get_json()["state"] == "fallback_active"
+    event = next(e for e in done.get_json()["timeline"] if e["kind"] == "fallback_activated")
+    assert event["changes"]["bcp"]["offices"] == ["FR004100"]
+    notified = client.post(
+        f"{base}/notifications",
+        json={"to": "DG TAXUD", "at": (T0 - timedelta(minutes=1)).isoformat()},
+        headers=people.desk.auth,
+    )
+    conforms(document, "/incidents/{incident_id}/notifications", "post", notified)
+    steps = {s["id"]: s["status"] for s in notified.get_json()["steps"]}
+    assert steps["desk-notify-commission"] == "done"
+    assert (
+        client.post(f"{base}/notifications", json={"to": "x"}, headers=people.carrier.auth)
+    ).status_code == 403
+
+
+def test_the_notice_page_activates_the_bcp_and_records_the_notification(as_person, people):
+    desk = as_person(people.desk)
+    notice_page = publish(desk).headers["Location"]
+    notice_id = notice_page.rsplit("/", 1)[1]
+    page = desk.page(notice_page)
+    assert "Activate the continuity plan: allow the fallback" in page
+    response = desk.post(
+        f"/desk/notices/{notice_id}/fallback",
+        data={"window": "open", "bcp_modes": ["air", "express"], "offices": "FR004100 FR006900",
+              "decided_by": "DGDDI"},
+    )  # fmt: skip
+    assert response.status_code == 303
+    page = desk.page(notice_page)
+    assert "BCP activated by DGDDI" in page and "FR006900" in page
+    desk.post(f"/desk/notices/{notice_id}/notifications", data={"to": "DG TAXUD"})
+    assert "notified to DG TAXUD" in desk.page(notice_page)
+    desk.post(f"/desk/notices/{notice_id}/notifications", data={"to": ""})
+    assert "to: must not be blank" in desk.page(notice_page)
+
+
+def test_a_national_system_notice_offers_no_fallback(as_person, people):
+    desk = as_person(people.desk)
+    notice_page = publish(desk, components=["NES"]).headers["Location"]
+    page = desk.page(notice_page)
+    assert 'id="no-fallback"' in page and 'data-window="open"' not in page
+
+
+def test_the_desk_s_declaration_for_everyone_publishes_its_notice(as_person, people):
+    desk = as_person(people.desk)
+    response = desk.post(
+        "/operator/declare",
+        {
+            "component": "STI",
+            "scope": "eu",
+            "started_at": local(T0 - timedelta(minutes=5)),
+            "modes": "air",
+            "channel": "EDI",
+            "ens_operations": "lodge",
+            "summary": "STI indisponible",
+            "confirm": "yes",
+        },
+    )
+    assert response.status_code == 303 and "/status/notices/" in response.headers["Location"]
+    page = desk.page(response.headers["Location"])
+    assert "STI indisponible" in page and "cause not yet known" in page

@@ -227,11 +227,20 @@ class Goods:
             raise invalid("reference", N_("not a fallback reference of this incident"))
         chosen = self._chosen(ids)
         sent_at = self._moment(sent_at, now, "sent_at")
+        activation = self.incident.activation
         errors = ErrorList()
         for c in chosen:
             if c.state is not ConsignmentState.AT_RISK:
                 errors.add(
                     f"consignments.{c.id}", N_("already sent by the fallback route or settled")
+                )
+            elif activation and not activation.covers_office(c.facts.office_of_first_entry):
+                errors.add(
+                    f"consignments.{c.id}",
+                    N_(
+                        "its office of first entry is not one the continuity plan was activated "
+                        "for: it waits for ICS2, or for an activation that covers it"
+                    ),
                 )
         errors.raise_if_any()
         for c in chosen:

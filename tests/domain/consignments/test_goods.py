@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from bcp.domain.activation import ActivationRequest
 from bcp.domain.consignments.goods import Goods, Lodging
 from bcp.domain.consignments.model import ConsignmentFacts, ConsignmentState, DocumentKind
 from bcp.domain.consignments.mrn import check_character
@@ -87,6 +88,20 @@ def test_only_the_organisation_concerned_or_the_desk(goods):
 def test_nothing_goes_by_the_fallback_route_before_the_desk_authorises_it(goods):
     with pytest.raises(IllegalTransition):
         goods.mark_sent([1], "PS-2026-X-0001", OPERATOR, T0)
+
+
+def test_only_the_offices_the_continuity_plan_was_activated_for_go_by_the_fallback(goods):
+    """France activated the BCP for Lyon only: the goods entering at Roissy wait for ICS2."""
+    incident = goods.incident
+    incident.apply(Action.ACKNOWLEDGE, DESK, T0)
+    incident.apply(
+        Action.ACTIVATE_FALLBACK, DESK, T0, activation=ActivationRequest(offices=("FR006900",))
+    )
+    reference = incident.issue_fallback_reference(OPERATOR, T0, 1).changes["reference"]
+    with pytest.raises(InvalidInput, match="activated for") as refusal:
+        goods.mark_sent([1, 2], reference, OPERATOR, T0)
+    assert {e.field for e in refusal.value.errors} == {"consignments.1", "consignments.2"}
+    assert {c.state for c in goods.consignments} == {ConsignmentState.AT_RISK}
 
 
 def in_fallback(goods: Goods) -> str:
