@@ -107,9 +107,9 @@ def upgrade() -> None:
     bind = op.get_bind()
     now = datetime.now(UTC)
     outages = bind.execute(
-        sa.select(incidents).where(
-            incidents.c.scope.in_(EVERYONE), incidents.c.state.in_(OPEN)
-        ).order_by(incidents.c.id)
+        sa.select(incidents)
+        .where(incidents.c.scope.in_(EVERYONE), incidents.c.state.in_(OPEN))
+        .order_by(incidents.c.id)
     ).all()
     for outage in outages:
         _replace(bind, outage, now)

@@ -241,7 +241,7 @@ def test_the_bcp_is_activated_notified_and_a_referral_passed_through_the_api(
     client,
     document,
     api,
-    people,  # noqa: F811
+    people,
 ):
     """The administration's outage, through the API as a desk tool would run it: the BCP
     activated for air at Roissy until the evening, the Commission notified, a DNL to a carrier
@@ -284,7 +284,7 @@ def test_the_desk_activates_the_bcp_for_one_operator_and_notifies_the_commission
     client,
     document,
     api,
-    people,  # noqa: F811
+    people,
 ):
     incident_id = api.declare(people.carrier, component="EO_SYSTEM", side="operator").get_json()[
         "id"
