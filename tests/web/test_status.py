@@ -239,7 +239,7 @@ def test_the_desk_runs_a_notice_through_the_api(client, document, api, people): 
 
 def test_the_bcp_is_activated_notified_and_a_referral_passed_through_the_api(
     client,
-    document,
+    document,  # noqa: F811
     api,
     people,
 ):
@@ -282,7 +282,7 @@ def test_the_bcp_is_activated_notified_and_a_referral_passed_through_the_api(
 
 def test_the_desk_activates_the_bcp_for_one_operator_and_notifies_the_commission(
     client,
-    document,
+    document,  # noqa: F811
     api,
     people,
 ):
