@@ -20,9 +20,11 @@ from bcp.services.incidents import (
     review_incident,
     settle_step,
 )
+from bcp.services.notices import publish_notice
 from bcp.services.reflexes import ReflexLibrary, activate, active_table
 from tests.domain.conftest import facts
-from tests.typed import as_declaration, as_reclassification, as_step
+from tests.domain.test_notices import notice_data
+from tests.typed import as_declaration, as_notice, as_reclassification, as_step
 
 
 def steps(view) -> dict[str, StepState]:
@@ -46,13 +48,20 @@ def test_a_step_becomes_overdue_with_the_clock(uow, clock, library, people):
     assert steps(view)["operator-fallback-filing"] is StepState.PENDING  # not yet authorised
 
 
-def test_acknowledging_completes_the_announcement_step(uow, clock, library, people):
+def test_the_announcement_step_is_done_by_the_notice_not_by_an_acknowledgement(
+    uow, clock, library, people
+):
     incident_id = declare_incident(
         Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
     ).incident.id
     view = apply_action(Context(uow, clock, library, people.desk.actor), incident_id, "acknowledge")
+    assert steps(view)["desk-announce"] is StepState.PENDING  # nothing was announced yet
+    notice = publish_notice(
+        Context(uow, clock, library, people.desk.actor), as_notice(notice_data())
+    ).notice
+    view = get_incident(Context(uow, clock, library, people.carrier.actor), incident_id)
     announce = next(s for s in view.steps if s.step.id == "desk-announce")
-    assert (announce.state, announce.by) == (StepState.DONE, people.desk.actor.label)
+    assert (announce.state, announce.by) == (StepState.DONE, f"desk notice {notice.id}")
 
 
 def test_who_may_settle_which_step(uow, clock, library, people):
