@@ -908,6 +908,13 @@ FRENCH = {
     "Pass a referral to a carrier": "Transmettre une demande à un transporteur",
     "The carrier cannot receive it through ICS2 during this outage. It is recorded on the carrier's incident that follows this notice, opened for the carrier if it has declared none; the carrier confirms it there.": "Le transporteur ne peut pas la recevoir par ICS2 pendant cette indisponibilité. Elle est enregistrée sur l'incident du transporteur rattaché à cet avis, ouvert pour lui s'il n'en a déclaré aucun ; le transporteur la confirme là.",
     "Carrier's EORI": "EORI du transporteur",
+    "this step comes after the acknowledgement: it cannot be done before": "cette étape vient après la prise en compte : elle ne peut pas être faite avant",
+    "this step comes once the fallback is authorised: it cannot be done before": "cette étape vient une fois le secours autorisé : elle ne peut pas être faite avant",
+    "this step comes after recovery: it cannot be done before": "cette étape vient après le rétablissement : elle ne peut pas être faite avant",
+    "after the acknowledgement": "après la prise en compte",
+    "once the fallback is authorised": "une fois le secours autorisé",
+    "after recovery": "après le rétablissement",
+    "after the declaration": "après la déclaration",
     "its office of first entry is not one the continuity plan was activated for: it waits for ICS2, or for an activation that covers it": "son bureau de première entrée n'est pas de ceux pour lesquels le plan de continuité est activé : il attend ICS2, ou une activation qui le couvre",
 }
 

@@ -27,11 +27,19 @@ from bcp.domain.messages import N_
 from bcp.domain.notices import Notice
 from bcp.domain.referrals import Outcome, Referral, ReferralRequest, referrals_of
 from bcp.domain.reflexes.engine import Decision, ReflexFacts, evaluate
-from bcp.domain.reflexes.model import Procedure, ReflexTable, StepRole
+from bcp.domain.reflexes.model import Anchor, Procedure, ReflexTable, StepRole
 from bcp.domain.reflexes.progress import StepStatus, blocking_steps, milestones, step_statuses
 from bcp.domain.timeline import EVENT_OF_ACTION, EventKind, TimelineEvent
 
 NOTE_MAX = 5_000
+NOT_YET = {
+    Anchor.ACKNOWLEDGED: N_("this step comes after the acknowledgement: it cannot be done before"),
+    Anchor.FALLBACK_AUTHORISED: N_(
+        "this step comes once the fallback is authorised: it cannot be done before"
+    ),
+    Anchor.RECOVERED: N_("this step comes after recovery: it cannot be done before"),
+}
+"""Why a step cannot be done yet, by the event its phase starts with."""
 PROCEDURE_WITHOUT_FALLBACK = N_(
     "the procedure of this outage has no fallback: nothing is sent by a fallback route (an "
     "outage of the national system, or one that does not stop this organisation's filing)"
@@ -510,6 +518,11 @@ class Incident:
             raise IllegalTransition(
                 f"step {step_id} is already {status.state.value} (by {status.by})"
             )
+        if done and status.due_at is None:
+            # Its phase is not reached: the event its due time counts from has not happened (a
+            # fallback filing before the authorisation, a re-lodging before recovery). Skipping
+            # it, with a reason, stays possible: it says the step will not happen.
+            raise IllegalTransition(NOT_YET[step.anchor])
         note, reference = note.strip(), reference.strip()
         if not done and not note:
             raise invalid("note", "a reason is required to skip a step")

@@ -18,8 +18,11 @@ from bcp.store.reflex_files import load_all
 from bcp.web.runtime import Runtime
 
 
-def paris_time(moment: datetime | None) -> str:
-    """Times are stored in UTC and shown in Europe/Paris."""
+def paris_time(moment: datetime | str | None) -> str:
+    """Times are stored in UTC and shown in Europe/Paris; a timeline's recorded change holds them
+    as ISO 8601 text."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     return "" if moment is None else in_paris(moment).strftime("%d/%m/%Y %H:%M")
 
 

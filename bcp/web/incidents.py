@@ -76,7 +76,11 @@ def page(ctx: Context, incident_id: int):
         sides=[s.value for s in Side],
         scopes=[s.value for s in Scope],
         minutes=minutes,
-        settleable={s.step.id for s in view.steps if incident.may_settle(s.step.role, ctx.actor)},
+        settleable={
+            s.step.id
+            for s in view.steps
+            if incident.may_settle(s.step.role, ctx.actor) and s.due_at is not None
+        },
         can_reference=incident.may_issue_reference(ctx.actor),
         can_refer=incident.may_refer(ctx.actor),
         names_carrier=incident.facts.scope is Scope.PROVIDER,

@@ -278,3 +278,20 @@ def test_the_notice_authorises_only_the_modes_the_bcp_was_activated_for():
     assert air.state is State.FALLBACK_ACTIVE
     assert air.activation.decided_by == "DGDDI" and air.activation.modes == (Mode.AIR,)
     assert sea.state is State.ACKNOWLEDGED and sea.activation is None
+
+
+def test_a_step_is_done_only_once_its_phase_is_reached():
+    """The fallback filing waits for the authorisation and the re-lodging for the recovery; a
+    step that will not happen may still be skipped, with its reason."""
+    incident, carrier = incident_for(SCENARIOS[3])  # E3 STI, air
+    with pytest.raises(IllegalTransition, match="once the fallback is authorised"):
+        incident.settle_step("operator-fallback-filing", True, carrier, T0)
+    with pytest.raises(IllegalTransition, match="after recovery"):
+        incident.settle_step("desk-close", True, DESK, T0)
+    incident.apply(Action.ACKNOWLEDGE, DESK, T0)
+    incident.apply(Action.ACTIVATE_FALLBACK, DESK, T0)
+    incident.settle_step("operator-fallback-filing", True, carrier, T0)
+    skipped = incident.settle_step(
+        "operator-keep-sending", False, carrier, T0, note="nothing to send"
+    )
+    assert skipped.kind.value == "step_skipped"

@@ -20,6 +20,7 @@ from tests.e2e.test_goods_story import mrn
 from tests.e2e.test_journey import sign_in
 
 DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 def declare_sti(page, base: str, mode: str, summary: str) -> None:
@@ -92,6 +93,9 @@ def test_an_eu_wide_sti_outage_from_the_desk_to_closure(live_server, chromium, s
         desk.click("#notification-form button[type=submit]")
         expect(desk.locator("#notice-notifications")).to_contain_text("DG TAXUD")
         assert_page_ok(desk, "fr notice page with the BCP activated")
+        desk.set_viewport_size(PHONE)
+        assert_page_ok(desk, "fr notice page with the BCP activated, at 390 px")
+        desk.set_viewport_size(DESKTOP)
         desk.screenshot(path=screenshots / "fr-desk-notice-bcp.png", full_page=True)
 
         carrier.goto(carrier_url)
