@@ -33,11 +33,13 @@ OFFICE = re.compile(r"^FR[A-Z0-9]{6}$")
 
 @dataclass(frozen=True)
 class Activation:
-    """What the BCP was activated for. Empty modes: every mode; empty offices: every French
-    office of first entry; no `until`: until the desk ends it."""
+    """What the BCP was activated for: the components of the outage (its notice's, or the
+    incident's). Empty modes: every mode; empty offices: every French office of first entry; no
+    `until`: until the desk ends it."""
 
     decided_by: str
     decided_at: datetime
+    components: tuple[str, ...] = ()
     modes: tuple[Mode, ...] = ()
     offices: tuple[str, ...] = ()
     until: datetime | None = None
@@ -56,6 +58,7 @@ class Activation:
         return {
             "decided_by": self.decided_by,
             "decided_at": self.decided_at.isoformat(),
+            "components": list(self.components),
             "modes": [m.value for m in self.modes],
             "offices": list(self.offices),
             "until": self.until.isoformat() if self.until else None,
@@ -71,6 +74,7 @@ class Activation:
         return cls(
             decided_by=data.get("decided_by") or by,
             decided_at=datetime.fromisoformat(decided_at) if decided_at else at,
+            components=tuple(data.get("components") or ()),
             modes=tuple(Mode(m) for m in data.get("modes") or ()),
             offices=tuple(data.get("offices") or ()),
             until=datetime.fromisoformat(until) if until else None,
@@ -86,7 +90,9 @@ class ActivationRequest:
     offices: tuple[str, ...] = ()
     until: datetime | None = None
 
-    def decide(self, actor_label: str, now: datetime) -> Activation:
+    def decide(
+        self, actor_label: str, now: datetime, components: tuple[str, ...] = ()
+    ) -> Activation:
         errors = ErrorList()
         decided_by = self.decided_by.strip() or actor_label
         if len(decided_by) > NAME_MAX or "\x00" in decided_by:
@@ -103,6 +109,7 @@ class ActivationRequest:
         return Activation(
             decided_by=decided_by,
             decided_at=now,
+            components=components,
             modes=tuple(dict.fromkeys(self.modes)),
             offices=offices,
             until=self.until,

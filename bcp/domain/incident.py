@@ -403,7 +403,8 @@ class Incident:
         changes = None
         if action is Action.ACTIVATE_FALLBACK:
             request = activation or ActivationRequest(modes=self.facts.modes)
-            changes = {"bcp": request.decide(actor.label, now).changes()}
+            decided = request.decide(actor.label, now, (self.facts.component,))
+            changes = {"bcp": decided.changes()}
         return self._record(
             EVENT_OF_ACTION[action], actor, now, transition.target, note=note, changes=changes
         )

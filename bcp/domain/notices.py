@@ -5,7 +5,7 @@ desk opens and closes. A notice is never rewritten: every change is an update ap
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -225,6 +225,7 @@ class Notice:
             raise IllegalTransition(NO_FALLBACK)
         since = max(now, self.starts_at)
         activation = activation or Activation(decided_by=actor.label, decided_at=now)
+        activation = replace(activation, components=self.components)
         return self._record(
             UpdateKind.FALLBACK_OPENED,
             actor,

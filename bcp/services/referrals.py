@@ -91,6 +91,12 @@ def _refer(
     named = request
     if request.consignment_id is not None:
         named = about(request, load_goods(ctx.uow, incident).get(request.consignment_id))
+    elif incident.id is not None and (
+        listed := load_goods(ctx.uow, incident).named(
+            request.air_waybill, request.house_consignment
+        )
+    ):
+        named = replace(request, consignment_id=listed.id)  # a DNL on goods the carrier listed
     checked = check_referral(named, now, not_before=incident.facts.started_at)
     return incident.record_referral(checked, ctx.actor, now, carrier)
 

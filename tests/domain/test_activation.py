@@ -4,6 +4,7 @@ modes and offices of first entry, until when; whom the desk told, and when."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -71,7 +72,7 @@ def test_the_notice_s_window_is_the_activation_and_ends_at_its_until():
     )
     update = notice.open_fallback(DESK, T0, activation=activation)
     assert update.changes["modes"] == ["air"] and update.changes["decided_by"] == DESK.label
-    assert notice.activation(T0 + timedelta(minutes=30)) == activation
+    assert notice.activation(T0 + timedelta(minutes=30)) == replace(activation, components=("STI",))
     assert notice.fallback_allowed(T0 + timedelta(minutes=59))
     assert not notice.fallback_allowed(T0 + timedelta(hours=1))
     assert notice.activation(T0 + timedelta(hours=1)) is None
@@ -121,6 +122,7 @@ def test_on_an_operator_s_outage_the_desk_s_authorisation_is_the_activation_for_
     )
     assert incident.state is State.FALLBACK_ACTIVE
     assert event.changes["bcp"]["offices"] == ["FR004100"]
+    assert event.changes["bcp"]["components"] == ["EO_SYSTEM"]
     assert incident.activation.modes == (Mode.AIR,) and incident.activation.decided_at == LATER
     notified = incident.notify_commission(
         DESK, LATER, check_notification("DG TAXUD; member states", None, LATER)

@@ -146,3 +146,22 @@ def test_a_dnl_names_its_consignment_and_cargo_not_loaded_settles_it(
     settled = next(c for c in listed.consignments if c.id == added[1].id)
     assert settled.state is ConsignmentState.NOT_NEEDED
     assert settled.referral == 1
+
+
+def test_a_referral_naming_a_listed_consignment_s_document_is_tied_to_it(
+    uow, clock, people, library, incident
+):
+    """Passed from the notice or typed by hand, a DNL on house consignment H0000 is the DNL of
+    that listed consignment: its outcome settles it."""
+    from bcp.services.referrals import record_referral
+    from tests.typed import as_referral
+
+    carrier = Context(uow, clock, library, people.carrier.actor)
+    desk = Context(uow, clock, library, people.desk.actor)
+    added, _ = goods.import_consignments(carrier, incident, csv_rows(2))
+    dnl = {"kind": "dnl", "route": "telephone", "sent_to": "duty", "house_consignment": "h0000"}
+    view = record_referral(desk, incident, as_referral(dnl))
+    assert view.incident.referrals[0].consignment_id == added[0].id
+    other = {**dnl, "house_consignment": "H9999"}
+    view = record_referral(desk, incident, as_referral(other))
+    assert view.incident.referrals[1].consignment_id is None

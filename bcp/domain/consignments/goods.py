@@ -117,6 +117,15 @@ class Goods:
             raise NotFound(f"incident {self.incident.id} lists no consignment {consignment_id}")
         return found
 
+    def named(self, air_waybill: str | None, house: str | None) -> Consignment | None:
+        """The listed consignment whose transport document a referral names, if one does (an
+        air waybill compared without its dash)."""
+        wanted = {n.replace("-", "") for n in (air_waybill, house) if n}
+        return next(
+            (c for c in self.consignments if c.facts.document_number.replace("-", "") in wanted),
+            None,
+        )
+
     def check_may_change(self, actor: Actor) -> None:
         incident = self.incident
         if not incident.may_contribute(actor):

@@ -38,6 +38,7 @@ class ActivationBody(Body):
 class ActivationOut(Shape):
     decided_by: str
     decided_at: Instant
+    components: list[str] = Field(description="The components of the outage it is for")
     modes: list[Mode] = Field(description="Empty: every mode")
     offices: list[str] = Field(description="Empty: every French office of first entry")
     until: Instant | None
