@@ -908,6 +908,7 @@ FRENCH = {
     "Pass a referral to a carrier": "Transmettre une demande à un transporteur",
     "The carrier cannot receive it through ICS2 during this outage. It is recorded on the carrier's incident that follows this notice, opened for the carrier if it has declared none; the carrier confirms it there.": "Le transporteur ne peut pas la recevoir par ICS2 pendant cette indisponibilité. Elle est enregistrée sur l'incident du transporteur rattaché à cet avis, ouvert pour lui s'il n'en a déclaré aucun ; le transporteur la confirme là.",
     "Carrier's EORI": "EORI du transporteur",
+    "Continuity plan": "Plan de continuité",
     "this step comes after the acknowledgement: it cannot be done before": "cette étape vient après la prise en compte : elle ne peut pas être faite avant",
     "this step comes once the fallback is authorised: it cannot be done before": "cette étape vient une fois le secours autorisé : elle ne peut pas être faite avant",
     "this step comes after recovery: it cannot be done before": "cette étape vient après le rétablissement : elle ne peut pas être faite avant",

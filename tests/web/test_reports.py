@@ -86,6 +86,7 @@ def closed(uow, clock, library, people):
                 "objectif 15 min: oui",
                 "Chronologie",
                 "Continuer d'envoyer : les messages sont mis en file",
+                "Plan de continuité activé par",
             ],
         ),
         (
@@ -98,6 +99,7 @@ def closed(uow, clock, library, people):
                 "target 15 min: yes",
                 "Timeline",
                 "Keep sending: messages are queued",
+                "BCP activated by",
             ],
         ),
     ],
