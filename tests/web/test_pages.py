@@ -260,9 +260,11 @@ def test_admin_users_organisations_contacts_and_audit(as_person, people, browser
     org_id = re.search(r'action="/admin/organisations/(\d+)".*?value="Aérofret"', page, re.S)
     admin.post(
         f"/admin/organisations/{org_id.group(1)}",
-        {"name": "Aérofret Cargo", "siret": "81234567800013"},
+        {"name": "Aérofret Cargo", "siret": "81234567800013", "stp_access": "yes"},
     )
-    assert 'value="Aérofret Cargo"' in admin.page("/admin/organisations")
+    page = admin.page("/admin/organisations")
+    assert 'value="Aérofret Cargo"' in page
+    assert re.search(r'name="stp_access" value="yes" checked', page)
     admin.post(
         "/admin/contacts/cid-sau",
         {
@@ -274,7 +276,9 @@ def test_admin_users_organisations_contacts_and_audit(as_person, people, browser
     )
     operator = as_person(people.carrier)
     incident_id = declare(operator, component="EO_SYSTEM")
-    assert "sau-test@douane.example" in operator.page(f"/incidents/{incident_id}")
+    incident_page = operator.page(f"/incidents/{incident_id}")
+    assert "sau-test@douane.example" in incident_page
+    assert "STP filing possible" in incident_page  # the organisation can lodge on the portal
     audit = admin.page("/admin/audit")
     assert "user_added" in audit and "contact_updated" in audit and "sign_in" in audit
     assert "organisation_updated" in audit and "user_updated" in audit
