@@ -360,3 +360,23 @@ def test_an_idempotency_key_is_reserved_once_and_forgotten_after_its_time(sessio
     assert idempotency.forget_before(session, T0) == 0
     assert idempotency.forget_before(session, T0 + timedelta(hours=24)) == 1
     assert idempotency.find(session, camille.id, "k") is None
+
+
+def test_a_rules_file_is_parsed_again_only_when_it_changed(tmp_path):
+    """Every app the process creates reads reflexes/; an unchanged file is not parsed twice, a
+    changed one is."""
+    import os
+
+    from bcp.store.reflex_files import REFLEXES_DIR, load_all
+
+    folder = tmp_path / "reflexes"
+    folder.mkdir()
+    shipped = (REFLEXES_DIR / "fr-2026-12.yaml").read_text(encoding="utf-8")
+    path = folder / "fr-2026-12.yaml"
+    path.write_text(shipped, encoding="utf-8")
+    first = load_all(folder)["fr-2026-12"]
+    assert load_all(folder)["fr-2026-12"] is first
+    path.write_text(shipped.replace("version: fr-2026-12", "version: fr-2026-13"), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert set(load_all(folder)) == {"fr-2026-13"}
