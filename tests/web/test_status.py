@@ -43,6 +43,7 @@ def test_the_desk_publishes_and_every_operator_sees_the_board(as_person, people)
     home = as_person(people.other_carrier).page("/operator/")
     assert 'id="status-STI" data-health="down"' in home
     assert "STI indisponible" in home and "Fallback procedure allowed" in home
+    assert "BCP activated by" in home and "every French office of first entry" in home
     board = as_person(people.manager).page("/status/")
     assert 'id="status-CR" data-health="operational"' in board
 
