@@ -15,7 +15,7 @@ from bcp.domain.clock import Clock
 from bcp.domain.consignments.goods import describe_goods
 from bcp.domain.declaration import Declaration
 from bcp.domain.durations import Durations, derive
-from bcp.domain.errors import NotAllowed, NotFound, invalid
+from bcp.domain.errors import IllegalTransition, NotAllowed, NotFound, invalid
 from bcp.domain.evidence import AttachmentLimits, check_evidence
 from bcp.domain.incident import Incident, declare
 from bcp.domain.lifecycle import Action
@@ -53,6 +53,10 @@ class IncidentView:
         return next((e for e in reversed(self.incident.events) if e.kind in kinds), None)
 
 
+ALREADY_FOLLOWING = N_(
+    "your organisation already has an open incident on this component in the desk's notice: add "
+    "to it rather than declare the outage again"
+)
 EVERYONE_IS_A_NOTICE = N_(
     "an outage for everyone is the administration's outage: publish it as a notice (the desk's "
     "declaration form does, or POST /api/v1/notices); operators' incidents join it"
@@ -97,7 +101,7 @@ def preview_declaration(
     with ctx.uow:
         incident = _prepare(ctx.uow, ctx.library, ctx.actor, declaration, now)
         if with_notices:
-            _follow_covering_notice(ctx.uow, ctx.library, incident, now)
+            _follow_covering_notice(ctx.uow, ctx.library, incident, now, once=False)
         return Preview(incident.decision(ctx.library.active(ctx.uow), now), incident.notice_id)
 
 
@@ -162,13 +166,28 @@ def add_new(uow: UnitOfWork, incident: Incident) -> None:
 
 
 def _follow_covering_notice(
-    uow: UnitOfWork, library: ReflexLibrary, incident: Incident, now: datetime
+    uow: UnitOfWork,
+    library: ReflexLibrary,
+    incident: Incident,
+    now: datetime,
+    *,
+    once: bool = True,
 ) -> None:
     """An outage the desk has announced is not declared twice: the new incident joins the
-    notice (acknowledged by it, fallback allowed if its window is open)."""
+    notice (acknowledged by it, fallback allowed if its window is open). An organisation has one
+    incident per component in a notice (`once`; a dry run only shows what would happen)."""
     covering = [n for n in uow.notices.current(now, now) if incident.may_follow(n, now)]
     if covering:
-        incident.follow_notice(min(covering, key=lambda n: (n.starts_at, n.id)), now)
+        notice = min(covering, key=lambda n: (n.starts_at, n.id))
+        if (
+            once
+            and incident.organisation is not None
+            and uow.incidents.following_for(
+                notice.id, incident.organisation.id, incident.facts.component
+            )
+        ):
+            raise IllegalTransition(ALREADY_FOLLOWING)
+        incident.follow_notice(notice, now)
         review(incident, library, now)
 
 

@@ -179,13 +179,18 @@ class IncidentRepository:
         )
         return list(self.session.scalars(query.order_by(IncidentRow.id)))
 
-    def following_for(self, notice_id: int, organisation_id: int) -> int | None:
-        """The open incident of this organisation linked to a notice, if it declared one."""
+    def following_for(
+        self, notice_id: int, organisation_id: int, component: str | None = None
+    ) -> int | None:
+        """The open incident of this organisation linked to a notice (on this component, if
+        given), if it declared one."""
         query = select(IncidentRow.id).where(
             IncidentRow.notice_id == notice_id,
             IncidentRow.organisation_id == organisation_id,
             IncidentRow.state.in_(_OPEN),
         )
+        if component is not None:
+            query = query.where(IncidentRow.component == component)
         return self.session.scalars(query.order_by(IncidentRow.id).limit(1)).first()
 
     def linked_to(self, notice_id: int, actor: Actor) -> list[int]:

@@ -214,3 +214,15 @@ def test_the_bcp_activated_for_air_authorises_only_the_air_incidents(uow, clock,
     notify_commission(desk, notice.id, "DG TAXUD")
     board = status_board(uow, clock)
     assert component(board, "STI").fallback_allowed
+
+
+def test_an_organisation_joins_a_notice_once_per_component(uow, clock, library, people):
+    publish_notice(Context(uow, clock, library, people.desk.actor), as_notice(notice_data()))
+    carrier = Context(uow, clock, library, people.carrier.actor)
+    declare_incident(carrier, as_declaration(facts()))
+    with pytest.raises(IllegalTransition, match="already has an open incident"):
+        declare_incident(carrier, as_declaration(facts(summary="again")))
+    other = declare_incident(
+        Context(uow, clock, library, people.other_carrier.actor), as_declaration(facts())
+    )
+    assert other.incident.notice_id is not None
