@@ -73,7 +73,7 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
     migrate.upgrade(url)
     engine = make_engine(url)
     started = time.perf_counter()
-    seeded = seed(engine, load_table(REFLEXES_DIR / "fr-2025-10.yaml"), utc_now(), incidents, 19)
+    seeded = seed(engine, load_table(REFLEXES_DIR / "fr-2026-12.yaml"), utc_now(), incidents, 19)
     seeding = time.perf_counter() - started
 
     server = Gunicorn(url, work, workers=2)

@@ -54,7 +54,7 @@ def generated_table(rules: int) -> ReflexTable:
     """The shipped table with `rules` more, generated: random conditions over every field, each
     pointing to one of the table's procedures, with distinct priorities (the table refuses two
     rules that could tie). Built through the same parser and checks as a shipped file."""
-    source = REFLEXES_DIR / "fr-2025-10.yaml"
+    source = REFLEXES_DIR / "fr-2026-12.yaml"
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     rng = random.Random(1000)
     procedures = list(data["procedures"])
@@ -97,7 +97,7 @@ def measure(table: ReflexTable) -> dict:
 
 
 def run() -> list[dict]:
-    shipped = load_table(REFLEXES_DIR / "fr-2025-10.yaml")
+    shipped = load_table(REFLEXES_DIR / "fr-2026-12.yaml")
     return [measure(shipped), measure(generated_table(1000))]
 
 
