@@ -908,6 +908,7 @@ FRENCH = {
     "Pass a referral to a carrier": "Transmettre une demande à un transporteur",
     "The carrier cannot receive it through ICS2 during this outage. It is recorded on the carrier's incident that follows this notice, opened for the carrier if it has declared none; the carrier confirms it there.": "Le transporteur ne peut pas la recevoir par ICS2 pendant cette indisponibilité. Elle est enregistrée sur l'incident du transporteur rattaché à cet avis, ouvert pour lui s'il n'en a déclaré aucun ; le transporteur la confirme là.",
     "Carrier's EORI": "EORI du transporteur",
+    "the continuity plan's activation had ended by then: nothing goes by the fallback route after it": "l'activation du plan de continuité avait pris fin : rien ne passe par la voie de secours après elle",
     "your organisation already has an open incident on this component in the desk's notice: add to it rather than declare the outage again": "votre organisation a déjà un incident ouvert sur ce composant dans l'avis du desk : complétez-le plutôt que de déclarer de nouveau l'indisponibilité",
     "the operator": "l'opérateur",
     "the EDI provider": "le prestataire EDI",

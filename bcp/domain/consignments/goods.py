@@ -237,6 +237,14 @@ class Goods:
         chosen = self._chosen(ids)
         sent_at = self._moment(sent_at, now, "sent_at")
         activation = self.incident.activation
+        if activation and not activation.in_force(sent_at):
+            raise invalid(
+                "sent_at",
+                N_(
+                    "the continuity plan's activation had ended by then: nothing goes by the "
+                    "fallback route after it"
+                ),
+            )
         errors = ErrorList()
         for c in chosen:
             if c.state is not ConsignmentState.AT_RISK:

@@ -104,6 +104,20 @@ def test_only_the_offices_the_continuity_plan_was_activated_for_go_by_the_fallba
     assert {c.state for c in goods.consignments} == {ConsignmentState.AT_RISK}
 
 
+def test_nothing_goes_by_the_fallback_route_after_the_activation_ends(goods):
+    incident = goods.incident
+    incident.apply(Action.ACKNOWLEDGE, DESK, T0)
+    until = T0 + timedelta(hours=2)
+    incident.apply(Action.ACTIVATE_FALLBACK, DESK, T0, activation=ActivationRequest(until=until))
+    reference = incident.issue_fallback_reference(OPERATOR, T0, 1).changes["reference"]
+    later = until + timedelta(minutes=5)
+    with pytest.raises(InvalidInput, match="had ended") as refusal:
+        goods.mark_sent([1], reference, OPERATOR, later)
+    assert refusal.value.errors[0].field == "sent_at"
+    goods.mark_sent([1], reference, OPERATOR, later, sent_at=until - timedelta(minutes=30))
+    assert goods.consignments[0].state is ConsignmentState.SENT_BY_FALLBACK
+
+
 def in_fallback(goods: Goods) -> str:
     incident = goods.incident
     incident.apply(Action.ACKNOWLEDGE, DESK, T0)
