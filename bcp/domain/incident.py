@@ -188,6 +188,9 @@ class Incident:
                 note = f"service restored: desk notice {notice.id} closed"
                 events.append(self._record(EventKind.RECOVERED, by, now, State.RECOVERED, note))
             return events
+        ended = self._activation_ended_by(notice, now, by)
+        if ended is not None:
+            events.append(ended)
         if self.state is State.DECLARED:
             note = f"the desk announced this outage in notice {notice.id}"
             events.append(self._record(EventKind.ACKNOWLEDGED, by, now, State.ACKNOWLEDGED, note))
@@ -412,13 +415,60 @@ class Incident:
     @property
     def activation(self) -> Activation | None:
         """The BCP's activation under which this incident's fallback was authorised, if it was
-        (by the desk for this organisation, or by the notice it follows)."""
-        event = next(
-            (e for e in reversed(self.events) if e.kind is EventKind.FALLBACK_ACTIVATED), None
-        )
+        (by the desk for this organisation, or by the notice it follows), with the end the
+        notice gave it if the desk ended it early."""
+        index, event = self._activation_event()
         if event is None:
             return None
-        return Activation.from_changes(event.changes.get("bcp") or {}, event.at, event.actor_label)
+        activation = Activation.from_changes(
+            event.changes.get("bcp") or {}, event.at, event.actor_label
+        )
+        ended = next(
+            (
+                datetime.fromisoformat(e.changes["bcp_ended"])
+                for e in self.events[index + 1 :]
+                if e.kind is EventKind.NOTICE_UPDATED and e.changes.get("bcp_ended")
+            ),
+            None,
+        )
+        if ended is not None and (activation.until is None or ended < activation.until):
+            activation = replace(activation, until=ended)
+        return activation
+
+    def _activation_event(self) -> tuple[int, TimelineEvent] | tuple[None, None]:
+        return next(
+            (
+                (i, e)
+                for i, e in reversed(list(enumerate(self.events)))
+                if e.kind is EventKind.FALLBACK_ACTIVATED
+            ),
+            (None, None),
+        )
+
+    def _activation_ended_by(
+        self, notice: Notice, now: datetime, by: Actor
+    ) -> TimelineEvent | None:
+        """The desk ended the notice's window before the activation's own end: the fallback this
+        notice authorised for the incident ends with it (what was sent before stays sent)."""
+        _, event = self._activation_event()
+        activation = self.activation
+        if (
+            event is None
+            or event.changes.get("notice") != notice.id
+            or self.state is not State.FALLBACK_ACTIVE
+            or activation is None
+            or not activation.in_force(now)
+            or notice.activation(now) is not None
+        ):
+            return None
+        return self._record(
+            EventKind.NOTICE_UPDATED,
+            by,
+            now,
+            self.state,
+            note=f"the continuity plan's activation ended (desk notice {notice.id})",
+            changes={"notice": notice.id, "bcp_ended": now.isoformat()},
+        )
 
     def notify_commission(
         self, actor: Actor, now: datetime, notification: CommissionNotification, note: str = ""

@@ -132,3 +132,28 @@ def test_on_an_operator_s_outage_the_desk_s_authorisation_is_the_activation_for_
     assert statuses["desk-decide"] == "done" and statuses["desk-notify-commission"] == "done"
     with pytest.raises(NotAllowed):
         incident.notify_commission(OPERATOR, LATER, check_notification("x", None, LATER))
+
+
+def test_when_the_desk_ends_the_window_the_incidents_it_authorised_send_nothing_more():
+    notice = published()
+    notice.open_fallback(DESK, T0)
+    incident = declared()
+    incident.follow_notice(notice, T0 + timedelta(minutes=1))
+    assert incident.state is State.FALLBACK_ACTIVE and incident.activation.until is None
+    ended_at = T0 + timedelta(hours=1)
+    notice.close_fallback(DESK, ended_at)
+    [event] = incident.follow_notice(notice, ended_at)
+    assert event.kind is EventKind.NOTICE_UPDATED and event.changes["bcp_ended"]
+    assert incident.activation.until == ended_at
+    assert not incident.activation.in_force(ended_at)
+    assert incident.follow_notice(notice, ended_at) == []  # said once
+
+
+def test_a_fallback_the_desk_authorised_itself_is_not_ended_by_a_notice_without_one():
+    incident = declared()
+    incident.apply(Action.ACKNOWLEDGE, DESK, T0)
+    incident.apply(Action.ACTIVATE_FALLBACK, DESK, T0)
+    notice = published()
+    events = incident.follow_notice(notice, LATER)
+    assert [e.kind for e in events] == [EventKind.NOTICE_LINKED]
+    assert incident.activation.in_force(LATER)
