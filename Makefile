@@ -17,10 +17,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 CATALOGUE := bcp/translations/fr/LC_MESSAGES
 
-## Extract the interface's messages, fill the French catalogue (scripts/fr_catalogue.py), compile.
+## Extract the interface's messages and merge them into the French catalogue, the maintained
+## source of the translations: new messages arrive empty, to translate in the .po (Poedit, or any
+## editor); the statistics line says how many remain. Then compile.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k N_ -k translate -k operation -o $(CATALOGUE)/messages.pot .
-	$(BIN)/python scripts/fr_catalogue.py $(CATALOGUE)/messages.pot $(CATALOGUE)/messages.po $(CATALOGUE)/messages.mo
+	PYBABEL=$(BIN)/pybabel scripts/extract-messages $(CATALOGUE)/messages.pot
+	$(BIN)/pybabel -q update -i $(CATALOGUE)/messages.pot -d bcp/translations -D messages -l fr \
+	  --no-fuzzy-matching --ignore-obsolete --width 100
+	$(BIN)/pybabel compile --statistics -d bcp/translations -D messages
 
 $(CATALOGUE)/messages.mo: $(CATALOGUE)/messages.po $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d bcp/translations -D messages

@@ -1,8 +1,10 @@
-"""Every message of the interface has its French translation, and the compiled catalogue is used."""
+"""Every message of the interface has its French translation in the catalogue, the maintained
+source of translations, and every translation keeps the placeholders of its message."""
 
 from __future__ import annotations
 
-import importlib.util
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,37 +12,48 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).parent.parent.parent
+CATALOGUE = ROOT / "bcp" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
-def test_every_message_has_a_french_translation(tmp_path):
+def _french():
+    with CATALOGUE.open("rb") as handle:
+        return read_po(handle, locale="fr")
+
+
+def test_every_message_of_the_interface_has_a_french_translation(tmp_path):
     pot = tmp_path / "messages.pot"
+    pybabel = str(Path(sys.executable).with_name("pybabel"))
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "-q",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_",
-            "-k",
-            "gettext",
-            "-o",
-            str(pot),
-            ".",
-        ],
+        [str(ROOT / "scripts" / "extract-messages"), str(pot)],
         cwd=ROOT,
         check=True,
+        env={**os.environ, "PYBABEL": pybabel},
     )
-    spec = importlib.util.spec_from_file_location("fr", ROOT / "scripts" / "fr_catalogue.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     with pot.open("rb") as handle:
-        wanted = {m.id for m in read_po(handle) if m.id}
-    assert sorted(wanted - set(module.FRENCH)) == []
-    po = ROOT / "bcp" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
-    with po.open("rb") as handle:
-        translated = {m.id for m in read_po(handle) if m.id and m.string}
-    assert sorted(wanted - translated) == [], "run: make translations"
+        wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    translated = set()
+    for message in _french():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and all(strings):
+            translated.add(message.id if isinstance(message.id, str) else message.id[0])
+    assert sorted(wanted - translated) == [], "translate them in the .po (make translations)"
+
+
+def test_french_translations_keep_the_placeholders_of_their_message():
+    broken = []
+    for message in _french():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            if set(PLACEHOLDER.findall(string)) != wanted:
+                broken.append((ids[0], string))
+    assert broken == []
+
+
+def test_the_catalogue_is_not_fuzzy():
+    """pybabel compile skips fuzzy messages: a fuzzy one would show in English."""
+    assert [m.id for m in _french() if m.id and m.fuzzy] == []
