@@ -80,6 +80,9 @@ class Component:
     def name(self, lang: str) -> str:
         return self.name_fr if lang == "fr" else self.name_en
 
+    def explanation(self, lang: str) -> str:
+        return self.explanation_fr if lang == "fr" else self.explanation_en
+
 
 _ADMINISTRATION = (Side.ADMINISTRATION,)
 

@@ -29,7 +29,7 @@ from bcp.domain.referrals import Outcome, Referral, ReferralRequest, referrals_o
 from bcp.domain.reflexes.engine import Decision, ReflexFacts, evaluate
 from bcp.domain.reflexes.model import Anchor, Procedure, ReflexTable, StepRole
 from bcp.domain.reflexes.progress import StepStatus, blocking_steps, milestones, step_statuses
-from bcp.domain.timeline import EVENT_OF_ACTION, EventKind, TimelineEvent
+from bcp.domain.timeline import EVENT_OF_ACTION, EventKind, Said, TimelineEvent
 
 NOTE_MAX = 5_000
 NOT_YET = {
@@ -186,14 +186,20 @@ class Incident:
         if not notice.is_open:
             if self.state in TRANSITIONS[Action.RECOVER].sources:
                 note = f"service restored: desk notice {notice.id} closed"
-                events.append(self._record(EventKind.RECOVERED, by, now, State.RECOVERED, note))
+                changes = {"notice": notice.id, "said": Said.NOTICE_CLOSED.value}
+                events.append(
+                    self._record(EventKind.RECOVERED, by, now, State.RECOVERED, note, changes)
+                )
             return events
         ended = self._activation_ended_by(notice, now, by)
         if ended is not None:
             events.append(ended)
         if self.state is State.DECLARED:
             note = f"the desk announced this outage in notice {notice.id}"
-            events.append(self._record(EventKind.ACKNOWLEDGED, by, now, State.ACKNOWLEDGED, note))
+            changes = {"notice": notice.id, "said": Said.NOTICE_ANNOUNCED.value}
+            events.append(
+                self._record(EventKind.ACKNOWLEDGED, by, now, State.ACKNOWLEDGED, note, changes)
+            )
         activation = notice.activation(now)
         allowed = (
             activation is not None
@@ -208,7 +214,11 @@ class Incident:
             )
             if not blocking:
                 note = f"fallback allowed by desk notice {notice.id}"
-                changes = {"notice": notice.id, "bcp": activation.changes()}
+                changes = {
+                    "notice": notice.id,
+                    "bcp": activation.changes(),
+                    "said": Said.NOTICE_FALLBACK.value,
+                }
                 events.append(
                     self._record(
                         EventKind.FALLBACK_ACTIVATED,
@@ -382,8 +392,11 @@ class Incident:
         now: datetime,
         note: str = "",
         activation: ActivationRequest | None = None,
+        said: Said | None = None,
     ) -> TimelineEvent:
-        """Move the incident on. Authorising the fallback of one organisation's outage is the
+        """Move the incident on. `said` marks a note written by bcp itself (Said).
+
+        Authorising the fallback of one organisation's outage is the
         member state's activation of the BCP for it (Art. 105(5)): `activation` says for which
         modes, offices and until when (by default: the incident's modes, every French office,
         until the desk ends it)."""
@@ -408,6 +421,8 @@ class Incident:
             request = activation or ActivationRequest(modes=self.facts.modes)
             decided = request.decide(actor.label, now, (self.facts.component,))
             changes = {"bcp": decided.changes()}
+        if said is not None:
+            changes = {**(changes or {}), "said": said.value}
         return self._record(
             EVENT_OF_ACTION[action], actor, now, transition.target, note=note, changes=changes
         )
@@ -467,7 +482,11 @@ class Incident:
             now,
             self.state,
             note=f"the continuity plan's activation ended (desk notice {notice.id})",
-            changes={"notice": notice.id, "bcp_ended": now.isoformat()},
+            changes={
+                "notice": notice.id,
+                "bcp_ended": now.isoformat(),
+                "said": Said.ACTIVATION_ENDED.value,
+            },
         )
 
     def notify_commission(
@@ -524,6 +543,7 @@ class Incident:
             "rule": choice.rule_id,
             "procedure": choice.procedure_id,
             "why": decision.explanation(),
+            "because": decision.because(),
         }
         if previous is None:
             kind = EventKind.PROCEDURE_SELECTED
@@ -832,7 +852,13 @@ def declare(
     incident._record(EventKind.DECLARED, actor, now, State.DECLARED, changes=_facts_dict(incident))
     incident.decide(table, actor, now)
     if actor.role is Role.DESK:
-        incident.apply(Action.ACKNOWLEDGE, actor, now, note="declared by the customs desk")
+        incident.apply(
+            Action.ACKNOWLEDGE,
+            actor,
+            now,
+            note="declared by the customs desk",
+            said=Said.DECLARED_BY_DESK,
+        )
     return incident
 
 

@@ -7,27 +7,29 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bcp.domain.actors import Role
+from bcp.domain.messages import N_
 
-# The events people are told of; every other timeline event stays in the timeline only.
+# The events people are told of, with their label (translated where shown); every other
+# timeline event stays in the timeline only.
 TOPICS = {
-    "incident.declared": "new incident",
-    "incident.acknowledged": "acknowledgement",
-    "incident.fallback_activated": "fallback authorised",
-    "incident.fallback_refused": "fallback refused",
-    "incident.escalated": "escalation",
-    "incident.step_reminder": "step due soon",
-    "incident.step_overdue": "step overdue",
-    "incident.follow_up_reminder": "follow-up reminder",
-    "incident.recovered": "recovery",
-    "incident.closed": "closure",
-    "incident.referral_sent": "referral (RFI, RFS, DNL) passed to the carrier",
-    "incident.referral_confirmed": "referral confirmed by the carrier",
-    "incident.referral_outcome": "outcome of a referral",
-    "incident.referral_escalated": "referral not confirmed in time",
-    "incident.consignment_deadline_near": "a consignment's ENS deadline is near",
-    "certificate.expiring": "certificate expiring",
-    "notice.published": "outage notice published",
-    "notice.updated": "outage notice updated (fallback window, expected end, end)",
+    "incident.declared": N_("new incident"),
+    "incident.acknowledged": N_("acknowledgement"),
+    "incident.fallback_activated": N_("fallback authorised"),
+    "incident.fallback_refused": N_("fallback refused"),
+    "incident.escalated": N_("escalation"),
+    "incident.step_reminder": N_("step due soon"),
+    "incident.step_overdue": N_("step overdue"),
+    "incident.follow_up_reminder": N_("follow-up reminder"),
+    "incident.recovered": N_("recovery"),
+    "incident.closed": N_("closure"),
+    "incident.referral_sent": N_("referral (RFI, RFS, DNL) passed to the carrier"),
+    "incident.referral_confirmed": N_("referral confirmed by the carrier"),
+    "incident.referral_outcome": N_("outcome of a referral"),
+    "incident.referral_escalated": N_("referral not confirmed in time"),
+    "incident.consignment_deadline_near": N_("a consignment's ENS deadline is near"),
+    "certificate.expiring": N_("certificate expiring"),
+    "notice.published": N_("outage notice published"),
+    "notice.updated": N_("outage notice updated (fallback window, expected end, end)"),
 }
 ESCALATIONS = frozenset({"incident.escalated", "incident.referral_escalated"})
 """Topics that also reach the desk's escalation contact (settings: notifications)."""

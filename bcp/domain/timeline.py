@@ -57,6 +57,17 @@ EVENT_OF_ACTION: dict[Action, EventKind] = {
 }
 
 
+class Said(StrEnum):
+    """What a note written by bcp itself says, recorded beside its English text so that a page
+    shows it in its reader's language (the note stays as the record's English)."""
+
+    NOTICE_CLOSED = "notice_closed"
+    NOTICE_ANNOUNCED = "notice_announced"
+    NOTICE_FALLBACK = "notice_fallback"
+    ACTIVATION_ENDED = "activation_ended"
+    DECLARED_BY_DESK = "declared_by_desk"
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
     seq: int

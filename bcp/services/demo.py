@@ -120,9 +120,8 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
             channel=Channel.EDI,
             ens_operations=(EnsOperation.LODGE, EnsOperation.AMEND, EnsOperation.INVALIDATE),
             ens_waiting=0,
-            summary="STI indisponible / STI unavailable",
-            description="Les messages envoyés sont mis en file et traités au rétablissement / "
-            "messages sent are queued and processed on recovery.",
+            summary="STI indisponible",
+            description="Les messages envoyés sont mis en file et traités au rétablissement.",
         ),
     ).notice
     past.advance(minutes=3)
@@ -140,8 +139,8 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
             channel=Channel.EDI,
             ens_operations=(EnsOperation.LODGE,),
             ens_waiting=7,
-            summary="Aucun accusé de réception STI / no STI receipts",
-            description="Demo: declared during the desk's STI notice, which it joined.",
+            summary="Aucun accusé de réception STI",
+            description="Démo : déclaré pendant l'avis STI du desk, auquel il s'est rattaché.",
         ),
     ).incident
     past.advance(minutes=2)
@@ -149,7 +148,7 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
         Context(uow, past, library, desk),
         sti.id,
         True,
-        "Plan de continuité activé pour l'aérien / continuity plan activated for air",
+        "Plan de continuité activé pour l'aérien, le postal et l'express",
         ActivationRequest(
             decided_by="DGDDI, bureau de la politique du dédouanement",
             modes=(Mode.AIR, Mode.POSTAL, Mode.EXPRESS),
@@ -167,7 +166,7 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
         joined.id,
         "operator-relodge",
         done=True,
-        note="7 ENS re-déposées, MRN reçus / 7 ENS re-lodged, MRNs received",
+        note="7 ENS re-déposées, MRN reçus",
     )
     past.advance(minutes=10)
     apply_action(
@@ -187,8 +186,9 @@ def _demo_incidents(uow: UnitOfWork, clock: Clock, library: ReflexLibrary) -> No
             channel=Channel.EDI,
             ens_operations=(EnsOperation.LODGE,),
             ens_waiting=42,
-            summary="Point d'accès AS4 hors service / AS4 access point down",
-            description="Demo: our AS4 access point stopped sending after a certificate update.",
+            summary="Point d'accès AS4 hors service",
+            description="Démo : notre point d'accès AS4 n'envoie plus rien depuis la mise à jour "
+            "de son certificat.",
         ),
     ).incident
     import_consignments(Context(uow, clock, library, operator), as4.id, demo_consignments(now))

@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         reflexes,
         security,
         status,
+        texts,
     )
     from bcp.web.api import api
     from bcp.web.context import register as register_context
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     security.init(app)
     security.csrf.exempt(api)
     app.add_template_filter(paris_time, "paris")
+    app.add_template_filter(texts.notice_text, "notice_text")
     for blueprint in (
         home.bp,
         auth.bp,

@@ -39,7 +39,7 @@ def table_page():
         errors=errors,
         form=request.args,
         vocab={
-            "components": list(COMPONENTS),
+            "components": list(COMPONENTS.values()),
             "modes": [m.value for m in Mode],
             "channels": [c.value for c in Channel],
             "sides": [s.value for s in Side],

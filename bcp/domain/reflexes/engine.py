@@ -48,6 +48,12 @@ class ConditionCheck:
     expected: str
     actual: str
     held: bool
+    condition: str = ""
+    """The condition's key in the rules file (component, modes, lasted_at_least...)."""
+    allowed: tuple[str, ...] = ()
+    """What the rule asks for, as values: codes, "true"/"false", or minutes for durations."""
+    values: tuple[str, ...] = ()
+    """What the outage has, in the same terms."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,19 @@ class Decision:
         lines += [f"  also matched, less specific or lower priority: {r.id}" for r in others]
         return lines
 
+    def because(self) -> dict:
+        """The explanation as data, for a reader of any language: `explanation` is its English
+        text. Each check names its condition, what the rule allows, and what the outage has."""
+        return {
+            "rule": self.rule.id,
+            "source": self.rule.source.cite(),
+            "checks": [
+                {"condition": c.condition, "allowed": list(c.allowed), "actual": list(c.values)}
+                for c in self.checks
+            ],
+            "also_matched": [r.id for r in self.matched if r is not self.rule],
+        }
+
 
 def holds(when: Conditions, facts: ReflexFacts, now: datetime) -> bool:
     """Whether a rule's conditions hold: `check_rule(...).matched`, without writing them out."""
@@ -130,57 +149,66 @@ def holds(when: Conditions, facts: ReflexFacts, now: datetime) -> bool:
 def check_rule(rule: Rule, facts: ReflexFacts, now: datetime) -> RuleOutcome:
     when, checks = rule.when, []
 
-    def one_of(name: str, allowed: frozenset, actual: str, held: bool) -> None:
+    def one_of(name: str, key: str, allowed: frozenset, actual: frozenset, held: bool) -> None:
         if allowed:
-            expected = "one of " + ", ".join(sorted(str(a) for a in allowed))
-            checks.append(ConditionCheck(name, expected, actual, held))
-
-    one_of("component", when.components, facts.component, facts.component in when.components)
-    one_of("scope", when.scopes, facts.scope.value, facts.scope in when.scopes)
-    one_of("side", when.sides, facts.side.value, facts.side in when.sides)
-    one_of("channel", when.channels, facts.channel.value, facts.channel in when.channels)
-    one_of("modes", when.modes, _list(facts.modes), bool(facts.modes & when.modes))
-    if when.stp_access is not None:
-        checks.append(
-            ConditionCheck(
-                "STP access",
-                str(when.stp_access).lower(),
-                str(facts.stp_access).lower(),
-                facts.stp_access == when.stp_access,
+            expected = "one of " + _list(allowed)
+            check = ConditionCheck(
+                name, expected, _list(actual), held, key, _values(allowed), _values(actual)
             )
+            checks.append(check)
+
+    def flag(name: str, key: str, wanted: bool, actual: bool) -> None:
+        wanted_text, actual_text = str(wanted).lower(), str(actual).lower()
+        check = ConditionCheck(
+            name, wanted_text, actual_text, wanted == actual, key, (wanted_text,), (actual_text,)
         )
+        checks.append(check)
+
+    one_of(
+        "component",
+        "components",
+        when.components,
+        frozenset({facts.component}),
+        facts.component in when.components,
+    )
+    one_of("scope", "scopes", when.scopes, frozenset({facts.scope}), facts.scope in when.scopes)
+    one_of("side", "sides", when.sides, frozenset({facts.side}), facts.side in when.sides)
+    one_of(
+        "channel",
+        "channels",
+        when.channels,
+        frozenset({facts.channel}),
+        facts.channel in when.channels,
+    )
+    one_of("modes", "modes", when.modes, facts.modes, bool(facts.modes & when.modes))
+    if when.stp_access is not None:
+        flag("STP access", "stp_access", when.stp_access, facts.stp_access)
     one_of(
         "ENS operations",
+        "ens_operations",
         when.ens_operations,
-        _list(facts.ens_operations),
+        facts.ens_operations,
         bool(facts.ens_operations & when.ens_operations),
     )
     if when.planned is not None:
-        planned = facts.planned_at(now)
-        checks.append(
-            ConditionCheck(
-                "planned", str(when.planned).lower(), str(planned).lower(), planned == when.planned
-            )
-        )
+        flag("planned", "planned", when.planned, facts.planned_at(now))
     elapsed = facts.elapsed(now)
-    if when.lasted_at_least is not None:
-        checks.append(
-            ConditionCheck(
-                "lasted",
-                f"at least {_duration(when.lasted_at_least)}",
-                _duration(elapsed),
-                elapsed >= when.lasted_at_least,
+    for key, bound, words, held in (
+        ("lasted_at_least", when.lasted_at_least, "at least", lambda b: elapsed >= b),
+        ("lasted_less_than", when.lasted_less_than, "less than", lambda b: elapsed < b),
+    ):
+        if bound is not None:
+            checks.append(
+                ConditionCheck(
+                    "lasted",
+                    f"{words} {_duration(bound)}",
+                    _duration(elapsed),
+                    held(bound),
+                    key,
+                    (str(_minutes(bound)),),
+                    (str(_minutes(elapsed)),),
+                )
             )
-        )
-    if when.lasted_less_than is not None:
-        checks.append(
-            ConditionCheck(
-                "lasted",
-                f"less than {_duration(when.lasted_less_than)}",
-                _duration(elapsed),
-                elapsed < when.lasted_less_than,
-            )
-        )
     return RuleOutcome(rule, tuple(checks))
 
 
@@ -232,6 +260,14 @@ def _next_review(facts: ReflexFacts, table: ReflexTable, now: datetime) -> datet
 
 def _list(values: frozenset) -> str:
     return ", ".join(sorted(str(v) for v in values)) or "none"
+
+
+def _values(values: frozenset) -> tuple[str, ...]:
+    return tuple(sorted(str(v) for v in values))
+
+
+def _minutes(value: timedelta) -> int:
+    return int(value.total_seconds() // 60)
 
 
 def _duration(value: timedelta) -> str:

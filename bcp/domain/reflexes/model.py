@@ -165,3 +165,10 @@ class ReflexTable:
     contacts: dict[str, Contact]
     origin: str = ""
     thresholds: tuple[timedelta, ...] = field(default=())
+
+    def titles(self) -> dict[str, Text]:
+        """The title of every procedure and step of the table, by id: what a page shows where
+        the timeline recorded an id."""
+        titles = {s.id: s.title for p in self.procedures.values() for s in p.steps}
+        titles.update({p.id: p.title for p in self.procedures.values()})
+        return titles

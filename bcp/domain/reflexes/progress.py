@@ -43,6 +43,8 @@ class StepStatus:
     at: datetime | None = None
     note: str = ""
     reference: str = ""
+    event: TimelineEvent | None = None
+    """The timeline event that settled the step."""
 
 
 def milestones(events: list[TimelineEvent]) -> dict[Anchor, datetime]:
@@ -81,6 +83,7 @@ def step_statuses(
                     at=event.at,
                     note=event.note,
                     reference=str(event.changes.get("reference") or ""),
+                    event=event,
                 )
             )
         else:
