@@ -51,3 +51,33 @@ def group(items: Iterable, key) -> dict:
     for item in items:
         groups[key(item)].append(item)
     return dict(sorted(groups.items()))
+
+
+@dataclass(frozen=True)
+class AcknowledgementFigures:
+    """A period's incidents against their acknowledgement target. Every incident counts: one
+    never acknowledged (still waiting, or ended without it) is not within target, any more
+    than one acknowledged late."""
+
+    within: int
+    late: int
+    not_acknowledged: int
+
+    @property
+    def total(self) -> int:
+        return self.within + self.late + self.not_acknowledged
+
+
+def acknowledgement_figures(
+    incidents: Iterable[tuple[timedelta | None, timedelta]],
+) -> AcknowledgementFigures:
+    """`incidents`: each incident's time to acknowledge (None if never) and its target."""
+    within = late = never = 0
+    for waited, target in incidents:
+        if waited is None:
+            never += 1
+        elif waited <= target:
+            within += 1
+        else:
+            late += 1
+    return AcknowledgementFigures(within, late, never)

@@ -18,7 +18,7 @@ from bcp.domain.lifecycle import State
 from bcp.domain.postmortem import PostMortem, edit, finalise, timeline_digest, verify
 from bcp.domain.referrals import KindFigures, figures
 from bcp.domain.reflexes.progress import StepStatus
-from bcp.domain.statistics import group
+from bcp.domain.statistics import AcknowledgementFigures, acknowledgement_figures, group
 from bcp.services.context import Context
 from bcp.services.dashboard import Row, summary_rows
 from bcp.services.incidents import IncidentView, list_incidents, load_visible, view_of
@@ -148,8 +148,7 @@ class PeriodReport:
     views: list[IncidentView]
     by_component: list[Row]
     by_organisation: list[Row]
-    acknowledged_in_time: int
-    acknowledged: int
+    acknowledgement: AcknowledgementFigures
     longest: list[IncidentView]
     referrals: list[KindFigures]
 
@@ -185,13 +184,13 @@ def period_report(
 def summarise_period(
     views: list[IncidentView], start: date, end: date, settings: Settings
 ) -> PeriodReport:
-    acknowledged = [v for v in views if v.durations.time_to_acknowledge is not None]
-    in_time = [
-        v
-        for v in acknowledged
-        if v.durations.time_to_acknowledge
-        <= settings.acknowledgement_target(v.incident.facts.component)
-    ]
+    acknowledgement = acknowledgement_figures(
+        (
+            v.durations.time_to_acknowledge,
+            settings.acknowledgement_target(v.incident.facts.component),
+        )
+        for v in views
+    )
     ended = [v for v in views if v.durations.total_outage is not None]
     longest = sorted(ended, key=lambda v: v.durations.total_outage, reverse=True)[:10]
     return PeriodReport(
@@ -210,8 +209,7 @@ def summarise_period(
                 ).items()
             }
         ),
-        acknowledged_in_time=len(in_time),
-        acknowledged=len(acknowledged),
+        acknowledgement=acknowledgement,
         longest=longest,
         referrals=figures(r for v in views for r in v.incident.referrals),
     )

@@ -4,6 +4,7 @@ timeline event, in French and in English; permissions; the post-mortem's digest.
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -225,7 +226,7 @@ def test_the_period_report(client, people, closed):
     response = client.get(path + "&lang=en", headers=people.manager.auth)
     text = flat(text_of(response.data))
     assert "Period report 01/11/2026 – 30/11/2026" in text
-    assert "1 incidents" in text and "acknowledged within target: 1 / 1" in text
+    assert "1 incident ·" in text and "acknowledged within target: 1 / 1" in text
     assert "Longest outages" in text and "STI refuses our ENS" in text
     assert "Aérofret" in text and "2 h 35" in text  # from 20 min before declaration to recovery
     assert "Referrals in fallback" in text and "DNL 1 0 0 3 min 3 min" in text
@@ -240,7 +241,7 @@ def test_the_period_report(client, people, closed):
     empty = client.get(
         "/api/v1/reports/period.pdf?from=2020-01-01&to=2020-01-31", headers=people.manager.auth
     )
-    assert empty.status_code == 200 and "0 incidents" in flat(text_of(empty.data))
+    assert empty.status_code == 200 and "0 incident ·" in flat(text_of(empty.data))
 
 
 def test_the_command_line(app, closed, tmp_path):
@@ -265,3 +266,19 @@ def test_the_command_line(app, closed, tmp_path):
     assert result.exit_code == 0 and (tmp_path / "p.pdf").stat().st_size > 1000
     result = app.test_cli_runner().invoke(args=["bcp", "report", "999", "-o", str(out)])
     assert result.exit_code != 0 and "no incident 999" in result.output
+
+
+def test_the_period_report_counts_an_incident_never_acknowledged_as_not_within_target(
+    client, people, closed, uow, clock, library
+):
+    """The desk never acknowledged the other carrier's outage: 27 minutes past a 15 minutes
+    target, it is one of the period's incidents, and not one acknowledged within target."""
+    declare_incident(
+        Context(uow, clock, library, people.other_carrier.actor),
+        as_declaration(facts(started_at=(clock.now() - timedelta(minutes=5)).isoformat())),
+    )
+    clock.advance(minutes=42)
+    path = "/api/v1/reports/period.pdf?from=2026-11-01&to=2026-11-30&lang=en"
+    text = flat(text_of(client.get(path, headers=people.manager.auth).data))
+    assert "2 incidents ·" in text
+    assert "acknowledged within target: 1 / 2 (0 acknowledged late, 1 not acknowledged)" in text
