@@ -44,8 +44,18 @@ run: demo
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+VNU_VERSION := 26.9.27
+VNU := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+
+## The W3C Nu HTML checker, which the browser tests run on the pages they visit (Java, npm).
+$(VNU):
+	@command -v java >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "the HTML checker needs Java: sudo apt-get install default-jre-headless" >&2; exit 1; fi; }
+	npm install --silent --no-audit --no-fund --prefix .tools/vnu vnu-jar@$(VNU_VERSION)
+
 ## Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
-browser:
+browser: $(VNU)
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "the browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }

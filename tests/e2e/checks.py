@@ -1,10 +1,12 @@
 """What every page must be, checked in the browser: no accessibility violation found by
-axe-core, no horizontal scrolling of the page at the viewport's width, and on a French page
-nothing in English and no internal code."""
+axe-core, no horizontal scrolling of the page at the viewport's width, on a French page nothing
+in English and no internal code, and no error found by the W3C Nu HTML checker in its markup."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from functools import cache
 from pathlib import Path
 
@@ -146,3 +148,34 @@ def untranslated(page) -> list[str]:
     found = [f"in English: {part!r}" for part in english if part in text]
     found += [f"internal code: {code!r}" for code in sorted(set(codes.findall(text)))]
     return found
+
+
+VNU = Path(__file__).parents[2] / ".tools" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist"
+
+
+def html_errors(folder: Path) -> list[str]:
+    """The W3C Nu HTML checker's errors in the pages saved in `folder` (make test installs it)."""
+    jar = VNU / "vnu.jar"
+    assert jar.exists(), f"{jar} is missing: make test installs it (npm, vnu-jar)"
+    pages = sorted(str(p) for p in folder.glob("*.html"))
+    result = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(jar),
+            "--errors-only",
+            "--format",
+            "json",
+            "--exit-zero-always",
+            *pages,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    return [
+        f"{Path(m['url']).name}:{m.get('lastLine', '?')}: {m['message']} {m.get('extract', '')!r}"
+        for m in messages
+        if m.get("type") == "error"
+    ]

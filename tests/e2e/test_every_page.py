@@ -1,6 +1,7 @@
 """Every main page of every role, on the demo's data, in French and in English, at a desktop's
 width and at a phone's (390 px): no accessibility violation found by axe-core, no horizontal
-scrolling of the page, and on French pages no message left in English and no internal code."""
+scrolling of the page, on French pages no message left in English and no internal code, and no
+error in the markup as served (the W3C Nu HTML checker)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from bcp.domain.clock import SystemClock
 from bcp.services.demo import load_demo
 from bcp.web.app import create_app
-from tests.e2e.checks import assert_accessible, assert_fits, untranslated
+from tests.e2e.checks import assert_accessible, assert_fits, html_errors, untranslated
 from tests.web.servers import threaded_server
 
 # The demo, as `make run` loads it: incident 1 is the carrier's STI outage (closed, joined to
@@ -78,7 +79,7 @@ def sign_in(page, base: str, login: str, password: str) -> None:
 
 
 def test_every_main_page_of_every_role_in_both_languages_at_both_widths(
-    demo_server, chromium, screenshots
+    demo_server, chromium, screenshots, tmp_path
 ):
     faults = []
     for (lang, width), (who, paths) in itertools.product(VIEWS, PAGES.items()):
@@ -106,6 +107,10 @@ def test_every_main_page_of_every_role_in_both_languages_at_both_widths(
                         page.screenshot(path=screenshots / name, full_page=True)
                 if lang == "fr":
                     faults.extend(f"{label}: {text}" for text in untranslated(page))
+                if (lang, width) == ("fr", 390):  # the markup as served, before any script
+                    name = (who[0] if who else "anonymous") + path.replace("/", "_") + ".html"
+                    (tmp_path / name).write_text(page.request.get(page.url).text())
         finally:
             context.close()
+    faults += html_errors(tmp_path)
     assert faults == [], "\n".join(faults)

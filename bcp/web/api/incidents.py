@@ -177,7 +177,7 @@ def post_reclassify(ctx: Context, incident_id: int, body: ReclassificationBody):
 
 @api.post("/incidents/<int:incident_id>/fallback-references")
 @operation(
-    "Issue the next fallback reference (PS-<year>-<EORI>-<sequence>) for the documents",
+    "Issue the next fallback reference (PS-YYYY-EORI-NNNN) for the documents",
     tag=TAG,
     answer=FallbackReference,
     status=201,

@@ -318,7 +318,7 @@ class Timeline(Shape):
 
 class FallbackReference(Shape):
     reference: str = Field(
-        description="PS-<year>-<EORI>-<sequence>, numbered per organisation and year",
+        description="PS-YYYY-EORI-NNNN, numbered per organisation and year",
         examples=["PS-2026-FR81234567800013-0001"],
     )
     incident: IncidentOut
