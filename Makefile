@@ -5,14 +5,23 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test test-postgres bench screenshots browser install translations format migrate demo clean
+.PHONY: install-dev run test test-postgres bench screenshots browser install translations format migrate demo clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
+# The app's own dependencies for `make run`; the test tools only for `make test` and the bench.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	@echo "== installing bcp and its dependencies into $(VENV) (a minute or two the first time)"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --progress-bar off -e . | grep -v '^Requirement already satisfied' || true
+	@test -x $(BIN)/flask || { echo "pip could not install bcp: see above" >&2; exit 1; }
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	@echo "== installing the test tools into $(VENV)"
+	$(BIN)/pip install --progress-bar off -e '.[dev]' | grep -v '^Requirement already satisfied' || true
+	@test -x $(BIN)/pytest || { echo "pip could not install the test tools: see above" >&2; exit 1; }
 	touch $@
 
 CATALOGUE := bcp/translations/fr/LC_MESSAGES
@@ -30,6 +39,8 @@ $(CATALOGUE)/messages.mo: $(CATALOGUE)/messages.po $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d bcp/translations -D messages
 
 install: $(VENV)/.installed $(CATALOGUE)/messages.mo
+
+install-dev: install $(VENV)/.installed-dev
 
 migrate: install
 	$(FLASK) bcp db upgrade
@@ -64,26 +75,26 @@ browser: $(VNU)
 	  else echo "the PDF pictures need Debian's poppler-utils: sudo apt-get install poppler-utils" >&2; exit 1; fi; }
 
 ## Lint, format check, and the whole suite (on PostgreSQL when DATABASE_URL names one).
-test: install browser
+test: install-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 ## The same suite on a throwaway PostgreSQL 15 cluster (needs Debian's postgresql-15).
-test-postgres: install
+test-postgres: install-dev
 	scripts/with-postgres $(MAKE) test
 
 ## Speed figures, each with a baseline measured in the same run: one table, and its JSON in
 ## bench/results/. Seeds 100,000 incidents on SQLite and on a throwaway PostgreSQL 15 cluster
 ## (about 15 minutes on 2 cores); BENCH_ARGS="--incidents 5000 --seconds 5" for a quick look.
-bench: install
+bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## Screenshots of the main pages, by the browser tests, into docs/screenshots/.
-screenshots: install browser
+screenshots: install-dev browser
 	BCP_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -p no:logging tests/e2e
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
