@@ -15,6 +15,7 @@ from bcp.domain.clock import PARIS
 from bcp.domain.declaration import Declaration
 from bcp.domain.errors import DomainError, InvalidInput, invalid
 from bcp.domain.notices import NoticeDraft
+from bcp.web.field_labels import label
 from bcp.web.schemas.activation import NotificationBody
 from bcp.web.schemas.admin import (
     CertificateBody,
@@ -130,10 +131,26 @@ def postmortem(form: MultiDict) -> dict[str, Any]:
 
 def messages(error: DomainError) -> list[str]:
     """What a page says of a refusal, each message in the person's language where the catalogue
-    has it (the domain marks its messages with N_; bcp.domain.messages)."""
+    has it (the domain marks its messages with N_; bcp.domain.messages), each field called by
+    its label."""
     if isinstance(error, InvalidInput):
-        return [f"{e.field}: {gettext(e.message)}" for e in error.errors]
+        return [
+            gettext("%(field)s: %(message)s", field=label(e.field), message=gettext(e.message))
+            for e in error.errors
+        ]
     return [gettext(error.message)]
+
+
+def field_errors(error: DomainError) -> dict[str, list[str]]:
+    """A refusal's messages by the field they are about, for a form that shows each beside its
+    field; the messages about no field are under ""."""
+    found: dict[str, list[str]] = {}
+    if isinstance(error, InvalidInput):
+        for e in error.errors:
+            found.setdefault(e.field.split(".", 1)[0], []).append(gettext(e.message))
+    else:
+        found[""] = [gettext(error.message)]
+    return found
 
 
 def notice(form: MultiDict) -> NoticeDraft:

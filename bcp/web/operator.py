@@ -41,7 +41,7 @@ def home(ctx: Context):
 @for_roles(Role.OPERATOR, Role.DESK)
 def declare(ctx: Context):
     everyone = ctx.actor.role is Role.DESK
-    decision, notice_id, errors, status = None, None, [], 200
+    decision, notice_id, errors, by_field, status = None, None, [], {}, 200
     form = request.form if request.method == "POST" else request.args  # a draft fills the form
     if request.method == "POST":
         try:
@@ -57,7 +57,7 @@ def declare(ctx: Context):
             preview = service.preview_declaration(ctx, data)
             decision, notice_id = preview.decision, preview.notice_id
         except DomainError as error:
-            errors, status = forms.messages(error), 422
+            errors, by_field, status = forms.messages(error), forms.field_errors(error), 422
     provider = (
         ctx.actor.organisation is not None
         and ctx.actor.organisation.kind is OrganisationKind.PROVIDER
@@ -69,6 +69,7 @@ def declare(ctx: Context):
             decision=decision,
             notice_id=notice_id,
             errors=errors,
+            by_field=by_field,
             everyone=everyone,
             provider=provider,
             components=COMPONENTS,
