@@ -375,6 +375,18 @@ class Incident:
         """Notes, evidence and fallback references: the organisation concerned and the desk."""
         return actor.role is Role.DESK or (actor.role is Role.OPERATOR and self._belongs_to(actor))
 
+    @property
+    def awaits_first_reference(self) -> bool:
+        """Authorised to go by the fallback route, with a message to send that names a fallback
+        reference, and none issued yet: the authorisation issues the first one."""
+        return (
+            self.organisation is not None
+            and self.state is State.FALLBACK_ACTIVE
+            and not self.fallback_references
+            and self.procedure is not None
+            and any(s.message for s in self.procedure.steps)
+        )
+
     def may_issue_reference(self, actor: Actor) -> bool:
         return (
             self.may_contribute(actor)

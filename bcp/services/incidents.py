@@ -199,14 +199,18 @@ def apply_action(
     activation: ActivationRequest | None = None,
 ) -> IncidentView:
     """Move the incident on; authorising its fallback is the BCP's activation for this
-    organisation (`activation`: modes, offices, until; by default the incident's modes)."""
+    organisation (`activation`: modes, offices, until; by default the incident's modes), and
+    issues the organisation's first fallback reference for the message to send."""
     if activation is not None and Action(action) is not Action.ACTIVATE_FALLBACK:
         raise invalid("bcp", N_("only the authorisation of the fallback activates the BCP"))
-    return change(
-        ctx,
-        incident_id,
-        lambda incident, now: incident.apply(Action(action), ctx.actor, now, note, activation),
-    )
+
+    def act(incident: Incident, now: datetime) -> list[TimelineEvent]:
+        events = [incident.apply(Action(action), ctx.actor, now, note, activation)]
+        if incident.awaits_first_reference:  # the message to send names it
+            events.append(issue_reference(ctx, incident, now))
+        return events
+
+    return change(ctx, incident_id, act)
 
 
 def notify_commission(

@@ -81,7 +81,9 @@ def test_the_lifecycle_end_to_end(uow, clock, people, library):
     assert view.durations.time_to_acknowledge == timedelta(minutes=5)
     assert view.durations.time_in_fallback == timedelta(minutes=112)
     assert view.durations.total_outage == timedelta(minutes=140)
-    assert count(uow, OutboxRow) == 7  # declared, procedure selected, 5 more events
+    # the authorisation issued the first fallback reference, which the message to send names
+    assert view.incident.fallback_references == ["PS-2026-FR81234567800013-0001"]
+    assert count(uow, OutboxRow) == 8  # declared, procedure selected, 5 more, the reference
 
 
 def test_a_refused_declaration_leaves_nothing_behind(uow, clock, people, library):

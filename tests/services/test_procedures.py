@@ -184,12 +184,16 @@ def test_fallback_references_are_numbered_per_organisation_and_year(uow, clock, 
     with pytest.raises(IllegalTransition, match="fallback is active"):
         issue_fallback_reference(Context(uow, clock, library, people.carrier.actor), first)
     apply_action(Context(uow, clock, library, people.desk.actor), first, "acknowledge")
-    apply_action(Context(uow, clock, library, people.desk.actor), first, "activate_fallback")
-    refs = [
+    authorised = apply_action(
+        Context(uow, clock, library, people.desk.actor), first, "activate_fallback"
+    )
+    # the authorisation issues the first one: the message to send names it
+    assert authorised.incident.fallback_references == ["PS-2026-FR81234567800013-0001"]
+    refs = ["PS-2026-FR81234567800013-0001"] + [
         issue_fallback_reference(Context(uow, clock, library, people.carrier.actor), first)[0]
         for _ in range(2)
     ]
-    assert refs == ["PS-2026-FR81234567800013-0001", "PS-2026-FR81234567800013-0002"]
+    assert refs[1:] == ["PS-2026-FR81234567800013-0002", "PS-2026-FR81234567800013-0003"]
     with pytest.raises(NotFound):
         issue_fallback_reference(Context(uow, clock, library, people.other_carrier.actor), first)
     view = get_incident(Context(uow, clock, library, people.carrier.actor), first)

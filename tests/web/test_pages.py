@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import parse_qs
 
 from sqlalchemy import func, select
 
@@ -150,6 +152,15 @@ def test_steps_turn_red_when_overdue_and_messages_are_prefilled(as_person, peopl
     assert row and 'class="overdue"' in row.group(0)
     assert "ICS2 – Incident FR81234567800013 – request for a diagnosis" in page
     assert "cid-sau@douane.finances.gouv.fr" in page
+    # the message to send is open, and its e-mail link carries its subject and its body
+    message = re.search(r'<details class="message" open>.*?</details>', page, re.S).group(0)
+    mailto = re.search(r'href="(mailto:[^"]+)" data-mail="operator-contact-sau"', message).group(1)
+    address, _, query = html.unescape(mailto).partition("?")
+    fields = parse_qs(query)
+    assert address == "mailto:cid-sau@douane.finances.gouv.fr"
+    assert fields["subject"] == ["ICS2 – Incident FR81234567800013 – request for a diagnosis"]
+    assert "FR81234567800013" in fields["body"][0] and "\n" in fields["body"][0]
+    assert 'data-copy="body-operator-contact-sau"' in message
 
 
 def test_recording_work_with_evidence(as_person, people, browser_app):
