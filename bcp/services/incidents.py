@@ -384,6 +384,15 @@ def issue_reference(ctx: Context, incident: Incident, now: datetime) -> Timeline
     return event
 
 
+def incident_version(ctx: Context, incident_id: int) -> str:
+    """A number that changes with every change to the incident, for a page to poll."""
+    with ctx.uow.reading():
+        version = ctx.uow.incidents.version_of(incident_id, ctx.actor)
+    if version is None:
+        raise NotFound(f"no incident {incident_id}")
+    return version
+
+
 def get_incident(ctx: Context, incident_id: int) -> IncidentView:
     with ctx.uow.reading():
         incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)

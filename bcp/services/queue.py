@@ -7,9 +7,11 @@ the queue every few seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bcp.domain.clock import Clock
+from bcp.domain.incident import Incident
+from bcp.domain.lifecycle import State
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
 from bcp.store.incidents import WaitingRow
@@ -52,4 +54,29 @@ def waiting_queue(uow: UnitOfWork, clock: Clock, settings: Settings) -> Queue:
             for row in rows
         ],
         total=total,
+    )
+
+
+@dataclass(frozen=True)
+class AwaitedAcknowledgement:
+    """An incident the desk has not acknowledged yet, against its target."""
+
+    due_at: datetime
+    target: timedelta
+    waited: timedelta
+
+    @property
+    def late(self) -> bool:
+        return self.waited > self.target
+
+
+def awaited_acknowledgement(
+    incident: Incident, settings: Settings, now: datetime
+) -> AwaitedAcknowledgement | None:
+    """While the incident waits for the desk: when the acknowledgement is due (None after)."""
+    if incident.state is not State.DECLARED:
+        return None
+    target = settings.acknowledgement_target(incident.facts.component)
+    return AwaitedAcknowledgement(
+        incident.declared_at + target, target, max(now - incident.declared_at, timedelta(0))
     )

@@ -278,6 +278,21 @@ class IncidentRepository:
         )
         return [(c, State(s), n) for c, s, n in self.session.execute(query)]
 
+    def version_of(self, incident_id: int, actor: Actor) -> str | None:
+        """What changes with every change to the incident: its row version and the number of
+        its timeline's last event (None: not there, or not the actor's to see). A page polls
+        it to know it is out of date, without loading the incident."""
+        last = (
+            select(func.max(TimelineEventRow.seq))
+            .where(TimelineEventRow.incident_id == incident_id)
+            .scalar_subquery()
+        )
+        query = _visible(
+            select(IncidentRow.version, last).where(IncidentRow.id == incident_id), actor
+        )
+        row = self.session.execute(query).first()
+        return None if row is None else f"{row[0]}-{row[1] or 0}"
+
     def last_event_id(self) -> int:
         """Grows with every change to any incident (each one appends to its timeline): a cheap
         sign that figures computed before may be out of date."""

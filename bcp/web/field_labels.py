@@ -10,6 +10,7 @@ from bcp.domain.messages import N_
 
 LABELS = {
     "component": N_("Component"),
+    "components": N_("Components"),
     "scope": N_("Whom it concerns"),
     "side": N_("Side at fault"),
     "started_at": N_("When did it start?"),

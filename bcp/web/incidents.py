@@ -8,6 +8,7 @@ from io import BytesIO
 from flask import (
     Blueprint,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -30,6 +31,7 @@ from bcp.services import consignments, referrals, reports
 from bcp.services import incidents as service
 from bcp.services.contacts import effective_contacts
 from bcp.services.context import Context
+from bcp.services.queue import awaited_acknowledgement
 from bcp.web import forms
 from bcp.web.api.reports import incident_document, pdf_response
 from bcp.web.countdown import Countdown
@@ -98,7 +100,21 @@ def page(ctx: Context, incident_id: int):
         consignment_labels={c.id: c.facts.document_number for c in goods.consignments},
         soonest=soonest if soonest and soonest.state.value == "at_risk" else None,
         countdown=Countdown(view.now),
+        awaited=awaited_acknowledgement(incident, rt.settings, view.now),
+        refresh_seconds=rt.settings.queue_refresh_seconds,
     )
+
+
+@bp.get("/<int:incident_id>/version")
+@for_roles()
+def version(ctx: Context, incident_id: int):
+    """What the incident page polls (static/js/live.js): its ETag changes with every change to
+    the incident; a conditional request for an unchanged one is answered 304, with no body and
+    without loading the incident."""
+    response = make_response({"version": service.incident_version(ctx, incident_id)})
+    response.set_etag(response.json["version"])
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response.make_conditional(request)
 
 
 @bp.post("/<int:incident_id>/transition")

@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from bcp.domain.actors import OrganisationKind, Role
 from bcp.domain.catalogue import COMPONENTS, Channel, EnsOperation, Mode
 from bcp.domain.errors import DomainError
+from bcp.reports.charts import minutes
 from bcp.services import incidents as service
 from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
 from bcp.services.notices import announce_for_everyone, status_board
+from bcp.services.queue import awaited_acknowledgement
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.runtime import runtime
@@ -34,6 +36,13 @@ def home(ctx: Context):
         open=[v for v in own if v.incident.state.is_open],
         waiting_referrals=[(v, r) for v in own for r in v.incident.referrals if not r.confirmed],
         history=[v for v in own if not v.incident.state.is_open],
+        minutes=minutes,
+        late_acknowledgements=[
+            (v, awaited)
+            for v in own
+            if (awaited := awaited_acknowledgement(v.incident, rt.settings, rt.clock.now()))
+            and awaited.late
+        ],
     )
 
 

@@ -49,8 +49,8 @@ class Browser:
             "/sign-in", data={"login": login, "password": password}, headers=self._headers()
         )
 
-    def get(self, path: str, **kwargs):
-        return self.client.get(path, headers=self._headers(), **kwargs)
+    def get(self, path: str, headers: dict[str, str] | None = None, **kwargs):
+        return self.client.get(path, headers={**self._headers(), **(headers or {})}, **kwargs)
 
     def post(self, path: str, data=None, **kwargs):
         return self.client.post(path, data=data or {}, headers=self._headers(), **kwargs)

@@ -11,13 +11,13 @@ def test_the_matrix_page(client):
     assert "Indisponibilité côté administration" in page
     assert "Certificat refusé (UUM&amp;DS)" in page
     assert "cid-sau@douane.finances.gouv.fr" in page
-    assert "à confirmer / to confirm" in page
+    assert "(à confirmer)" in page and "to confirm" not in page  # in the reader's language
 
 
 def test_a_dry_run_on_the_page(client):
     response = client.get("/reflexes?component=STP&scope=eu&channel=DTI&modes=air")
     page = response.get_data(as_text=True)
-    assert "rule portal-unplanned" in page
+    assert "Règle portal-unplanned de la table" in page
     assert "Passer en EDI si possible" in page
 
 

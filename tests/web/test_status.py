@@ -53,7 +53,7 @@ def test_bad_notices_are_explained_on_the_form(as_person, people, uow):
     response = publish(desk, components=["EO_SYSTEM"], kind="sometimes", title="")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "components: unknown value &#39;EO_SYSTEM&#39;" in page and "kind: unknown value" in page
+    assert "Components: unknown value &#39;EO_SYSTEM&#39;" in page and "Kind: unknown value" in page
     assert as_person(people.carrier).page("/status/").count('data-health="operational"') == 6
 
 
@@ -170,7 +170,7 @@ def test_referrals_on_the_incident_page(as_person, people, api):
     assert 'id="unconfirmed-referrals"' in desk.page("/desk/queue/rows")
     assert "Referrals to confirm" in carrier.page("/operator/")
     carrier.post(f"{page}/referrals/1/outcome", data={"outcome": "screening_done"})
-    assert "result: the result of the screening is required" in carrier.page(page)
+    assert "Result: the result of the screening is required" in carrier.page(page)
     carrier.post(
         f"{page}/referrals/1/outcome", data={"outcome": "screening_done", "result": "clear"}
     )
@@ -339,7 +339,7 @@ def test_the_notice_page_activates_the_bcp_and_records_the_notification(as_perso
     desk.post(f"/desk/notices/{notice_id}/notifications", data={"to": "DG TAXUD"})
     assert "notified to DG TAXUD" in desk.page(notice_page)
     desk.post(f"/desk/notices/{notice_id}/notifications", data={"to": ""})
-    assert "to: must not be blank" in desk.page(notice_page)
+    assert "To: must not be blank" in desk.page(notice_page)
 
 
 def test_a_national_system_notice_offers_no_fallback(as_person, people):

@@ -20,7 +20,13 @@
       el.textContent = left >= 0 ? (fr ? "dans " : "in ") + text : (fr ? "en retard de " : "late by ") + text;
       el.classList.toggle("overdue", left < 0);
     });
+    // [data-since]: how long since a moment (an incident's start), counting up.
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      var since = Math.round((now - Date.parse(el.getAttribute("data-since"))) / 1000);
+      el.textContent = span(Math.max(since, 0));
+    });
   }
+  tick();
   setInterval(tick, 30000);
 })();
 
