@@ -15,7 +15,7 @@ from bcp.domain.clock import Clock
 from bcp.domain.consignments.goods import describe_goods
 from bcp.domain.declaration import Declaration
 from bcp.domain.durations import Durations, derive
-from bcp.domain.errors import IllegalTransition, NotAllowed, NotFound, invalid
+from bcp.domain.errors import DomainError, IllegalTransition, NotAllowed, NotFound, invalid
 from bcp.domain.evidence import AttachmentLimits, check_evidence
 from bcp.domain.incident import Incident, declare
 from bcp.domain.lifecycle import Action
@@ -211,6 +211,21 @@ def apply_action(
         return events
 
     return change(ctx, incident_id, act)
+
+
+def acknowledge_several(
+    ctx: Context, incident_ids: list[int], note: str = ""
+) -> dict[int, DomainError | None]:
+    """The desk acknowledges the incidents it selected in its queue, each in a transaction of
+    its own: one already acknowledged by a colleague, or refused, leaves the others done."""
+    outcome: dict[int, DomainError | None] = {}
+    for incident_id in dict.fromkeys(incident_ids):
+        try:
+            apply_action(ctx, incident_id, Action.ACKNOWLEDGE, note)
+            outcome[incident_id] = None
+        except DomainError as error:
+            outcome[incident_id] = error
+    return outcome
 
 
 def notify_commission(

@@ -40,21 +40,46 @@ class Queue:
     total: int
 
 
-def waiting_queue(uow: UnitOfWork, clock: Clock, settings: Settings) -> Queue:
+@dataclass(frozen=True)
+class QueueFilter:
+    """What an agent narrows the queue to: a component, an organisation (EORI), the late only."""
+
+    component: str | None = None
+    organisation: str | None = None
+    late_only: bool = False
+
+    def keeps(self, item: Waiting) -> bool:
+        return (
+            (self.component is None or item.incident.component == self.component)
+            and (self.organisation is None or item.incident.organisation_eori == self.organisation)
+            and (not self.late_only or item.late)
+        )
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.component or self.organisation or self.late_only)
+
+
+def waiting_queue(
+    uow: UnitOfWork, clock: Clock, settings: Settings, flt: QueueFilter | None = None
+) -> Queue:
+    """The oldest incidents waiting (SHOWN of them) and how many wait in all; `flt` narrows
+    both to what the agent asked for."""
     with uow.reading():
         rows, total = uow.incidents.waiting(SHOWN)
     now = clock.now()
-    return Queue(
-        items=[
-            Waiting(
-                incident=row,
-                waited=max(now - row.declared_at, timedelta(0)),
-                target=settings.acknowledgement_target(row.component),
-            )
-            for row in rows
-        ],
-        total=total,
-    )
+    items = [
+        Waiting(
+            incident=row,
+            waited=max(now - row.declared_at, timedelta(0)),
+            target=settings.acknowledgement_target(row.component),
+        )
+        for row in rows
+    ]
+    if flt is not None and flt.narrows:
+        items = [i for i in items if flt.keeps(i)]
+        total = len(items)
+    return Queue(items=items, total=total)
 
 
 @dataclass(frozen=True)

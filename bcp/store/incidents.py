@@ -62,6 +62,7 @@ class WaitingRow:
     organisation: str | None
     summary: str
     declared_at: datetime
+    organisation_eori: str | None = None
 
 
 CONCURRENT_CHANGE = (
@@ -256,6 +257,7 @@ class IncidentRepository:
                 OrganisationRow.name,
                 IncidentRow.summary,
                 IncidentRow.declared_at,
+                OrganisationRow.eori,
             )
             .outerjoin(OrganisationRow, IncidentRow.organisation_id == OrganisationRow.id)
             .where(condition)

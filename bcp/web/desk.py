@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS
@@ -12,9 +13,10 @@ from bcp.domain.lifecycle import State
 from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
 from bcp.services import consignments, notices, referrals
 from bcp.services import incidents as service
+from bcp.services.accounts import list_organisations
 from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
-from bcp.services.queue import waiting_queue
+from bcp.services.queue import QueueFilter, waiting_queue
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.countdown import Countdown
@@ -33,6 +35,7 @@ def queue():
         "desk/queue.html",
         board=notices.status_board(rt.unit_of_work(), rt.clock),
         components=COMPONENTS,
+        organisations=list_organisations(rt.unit_of_work()),
         **_queue(),
     )
 
@@ -47,7 +50,8 @@ def queue_rows():
 def _queue() -> dict:
     rt = runtime()
     actor = require(Role.DESK)
-    waiting = waiting_queue(rt.unit_of_work(), rt.clock, rt.settings)
+    flt = _queue_filter()
+    waiting = waiting_queue(rt.unit_of_work(), rt.clock, rt.settings, flt)
     in_progress = service.list_incidents(
         context_for(actor),
         IncidentFilter(
@@ -65,7 +69,51 @@ def _queue() -> dict:
         "countdown": Countdown(),
         "now": rt.clock.now(),
         "refresh_seconds": rt.settings.queue_refresh_seconds,
+        "filter": flt,
+        "rows_url": url_for("desk.queue_rows", **request.args),
     }
+
+
+def _queue_filter() -> QueueFilter:
+    """The queue's filters from the query string; a value that names nothing narrows nothing
+    (a component or an organisation that no incident has simply shows an empty queue)."""
+    component = request.args.get("component") or None
+    return QueueFilter(
+        component=component if component in COMPONENTS else None,
+        organisation=(request.args.get("org") or "").strip().upper()[:17] or None,
+        late_only=request.args.get("late") == "1",
+    )
+
+
+@bp.post("/acknowledge")
+@for_roles(Role.DESK)
+def acknowledge_selected(ctx: Context):
+    """Acknowledge the incidents ticked in the queue, each on its own: those a colleague
+    acknowledged first, or that are refused, are named, the others are done."""
+    ids = [int(i) for i in request.form.getlist("incident") if i.isdigit() and len(i) < 10]
+    if not ids:
+        flash(_("Tick the incidents to acknowledge first."), "error")
+        return redirect(url_for("desk.queue"), 303)
+    outcome = service.acknowledge_several(ctx, ids, request.form.get("note", ""))
+    done = [i for i, error in outcome.items() if error is None]
+    if done:
+        flash(
+            ngettext(
+                "%(num)d incident acknowledged.", "%(num)d incidents acknowledged.", len(done)
+            ),
+            "success",
+        )
+    for incident_id, error in outcome.items():
+        if error is not None:
+            flash(
+                _(
+                    "Incident %(id)s not acknowledged: %(why)s",
+                    id=incident_id,
+                    why=_(error.message),
+                ),
+                "error",
+            )
+    return redirect(url_for("desk.queue"), 303)
 
 
 REASONS = {

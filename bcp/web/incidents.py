@@ -293,7 +293,8 @@ def attempt(page: str, work, success: str, then=None):
         raise
     except (IllegalTransition, Conflict) as error:
         flash(
-            _("Not applied: %(why)s. The page shows it as it is now.", why=error.message), "error"
+            _("Not applied: %(why)s. The page shows it as it is now.", why=_(error.message)),
+            "error",
         )
     except DomainError as error:
         for message in messages(error):

@@ -14,6 +14,9 @@
           if (region.contains(document.activeElement) && document.activeElement.tagName !== "BODY") {
             return; // the agent is using a control inside the region: try again next time
           }
+          if (region.querySelector("input[type=checkbox]:checked")) {
+            return; // the agent is ticking rows to act on: keep them until they do
+          }
           region.innerHTML = html;
           region.setAttribute("data-refreshed-at", new Date().toISOString());
         })
