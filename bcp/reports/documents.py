@@ -16,7 +16,7 @@ from bcp.domain.consignments.deadlines import TIME_KINDS
 from bcp.domain.consignments.model import DOCUMENT_KINDS, STATES
 from bcp.domain.errors import NotFound, invalid
 from bcp.domain.reflexes.messages import fill
-from bcp.reports.charts import Bar, bar_chart, minutes
+from bcp.reports.charts import Bar, bar_chart, duration_bar, minutes
 from bcp.reports.pdf import render_pdf
 from bcp.services.reports import IncidentReport, PeriodReport
 from bcp.settings import ROOT
@@ -76,17 +76,11 @@ def period_pdf(report: PeriodReport, lang: str, now: datetime) -> bytes:
             ),
             bar_chart(
                 gettext("Time to acknowledge, median by component"),
-                [
-                    Bar(r.label, r.acknowledge.median or 0, minutes(r.acknowledge.median))
-                    for r in report.by_component
-                ],
+                [duration_bar(r.label, r.acknowledge.median) for r in report.by_component],
             ),
             bar_chart(
                 gettext("Time to recover, median by component"),
-                [
-                    Bar(r.label, r.recover.median or 0, minutes(r.recover.median))
-                    for r in report.by_component
-                ],
+                [duration_bar(r.label, r.recover.median) for r in report.by_component],
             ),
         ]
     safe = [Markup(chart) for chart in charts]  # noqa: S704 (built from escaped parts)

@@ -16,7 +16,7 @@ from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.clock import PARIS, in_paris
 from bcp.domain.errors import DomainError, NotFound, invalid
 from bcp.domain.lifecycle import State
-from bcp.reports.charts import Bar, bar_chart, minutes
+from bcp.reports.charts import Bar, bar_chart, duration_bar, minutes
 from bcp.reports.documents import check_lang, period_pdf
 from bcp.services import incidents as service
 from bcp.services import reports
@@ -48,24 +48,26 @@ def dashboard(ctx: Context):
     )
     ack_chart = bar_chart(
         _("Time to acknowledge, median by component"),
-        [
-            Bar(r.label, r.acknowledge.median or 0, minutes(r.acknowledge.median))
-            for r in board.by_component
-        ],
+        [duration_bar(r.label, r.acknowledge.median) for r in board.by_component],
     )
     recover_chart = bar_chart(
         _("Time to recover, median by component"),
-        [
-            Bar(r.label, r.recover.median or 0, minutes(r.recover.median))
-            for r in board.by_component
-        ],
+        [duration_bar(r.label, r.recover.median) for r in board.by_component],
     )
     return render_template(
         "manager/dashboard.html",
         board=board,
         charts=[Markup(open_chart), Markup(ack_chart), Markup(recover_chart)],  # noqa: S704 (built from escaped parts)
         minutes=minutes,
+        month_days=month_days,
     )
+
+
+def month_days(month: str) -> dict[str, str]:
+    """The search filter of a month of the dashboard ("2026-11"): its first and last days."""
+    first = date.fromisoformat(f"{month}-01")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return {"from": first.isoformat(), "to": (following - timedelta(days=1)).isoformat()}
 
 
 @bp.get("/incidents")

@@ -252,6 +252,13 @@ def test_the_manager_dashboard_search_and_csv(as_person, people, clock):
     page = manager.page("/manager/")
     assert "<svg" in page and "Time to acknowledge, median by component" in page
     assert "6 min" in page
+    # every figure leads to the incidents behind it
+    assert 'href="/manager/incidents?component=STI&amp;state=acknowledged">1</a>' in page
+    assert (
+        'href="/manager/incidents?from=2026-11-01&amp;to=2026-11-30"><code>2026-11</code>' in page
+    )
+    behind = manager.page("/manager/incidents?from=2026-11-01&to=2026-11-30")
+    assert f'href="/incidents/{first}"' in behind
     page = manager.page("/manager/incidents?component=STI&q=HYPERLINK")
     assert f"/incidents/{first}" in page
     csv = manager.get("/manager/incidents.csv?component=STI").get_data(as_text=True)
