@@ -90,9 +90,10 @@ test-postgres: install-dev
 bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-## Screenshots of the main pages, by the browser tests, into docs/screenshots/.
+## Screenshots of the main pages (docs/screenshots/) and first pages of the PDFs (docs/reports/).
 screenshots: install-dev browser
 	BCP_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -p no:logging tests/e2e
+	BCP_REPORT_PICTURES=docs/reports $(BIN)/pytest -q -p no:logging tests/web/test_reports.py -k picture
 
 format: install-dev
 	$(BIN)/ruff check --fix .

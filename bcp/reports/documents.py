@@ -15,6 +15,7 @@ from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.consignments.deadlines import TIME_KINDS
 from bcp.domain.consignments.model import DOCUMENT_KINDS, STATES
 from bcp.domain.errors import NotFound, invalid
+from bcp.domain.notifications import TOPICS
 from bcp.domain.reflexes.messages import fill
 from bcp.reports.charts import Bar, bar_chart, duration_bar, minutes
 from bcp.reports.pdf import render_pdf
@@ -37,7 +38,20 @@ def check_lang(lang: str | None) -> str:
 
 def incident_pdf(report: IncidentReport, lang: str, now: datetime) -> bytes:
     template = "reports/postmortem.html" if report.postmortem else "reports/incident.html"
-    return _pdf(template, lang, report=report, now=now, minutes=minutes, components=COMPONENTS)
+    procedure = report.incident.procedure
+    titles = {}
+    if procedure is not None:  # the timeline names steps and procedures by id
+        titles = {s.id: s.title for s in procedure.steps} | {procedure.id: procedure.title}
+    return _pdf(
+        template,
+        lang,
+        report=report,
+        now=now,
+        minutes=minutes,
+        components=COMPONENTS,
+        titles=titles,
+        topics=TOPICS,
+    )
 
 
 def fallback_pdf(report: IncidentReport, step_id: str, lang: str, now: datetime) -> bytes:

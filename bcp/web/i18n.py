@@ -30,6 +30,11 @@ def init(app: Flask) -> None:
         lambda text: _translations().ugettext(text),
         lambda singular, plural, n: _translations().ungettext(singular, plural, n),
         newstyle=True,
+        # where one English word takes two French ones: pgettext("page numbering", "of")
+        pgettext=lambda context, text: _translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: _translations().unpgettext(
+            context, singular, plural, n
+        ),
     )
 
 

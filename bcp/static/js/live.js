@@ -1,8 +1,9 @@
-// Keeps the incident page current without the person reloading it. Every few seconds it asks
-// the incident's version with the ETag of the last answer; the server answers 304 while nothing
-// changed (docs/ui.md says why polling rather than server-sent events). When the incident
-// changed, the page reloads itself, unless the person is typing in one of its forms: then it
-// says so and waits for them.
+// Keeps the incident page current. Every few seconds it asks the incident's version with the
+// ETag of the last answer; the server answers 304 while nothing changed (docs/ui.md says why
+// polling rather than server-sent events). When the incident changed: a page in a tab the
+// person is not looking at reloads itself, so it is current when they come back; a page they
+// are looking at says so, with a link to reload it, rather than reloading under their finger
+// as they click or type.
 (function () {
   var live = document.querySelector("[data-live-url]");
   if (!live) { return; }
@@ -10,8 +11,6 @@
   var seconds = parseInt(live.getAttribute("data-live-seconds"), 10) || 10;
   var etag = null, first = true;
   function typing() {
-    var active = document.activeElement;
-    if (active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) { return true; }
     return Array.prototype.some.call(document.querySelectorAll("textarea, input[type=text]"),
       function (field) { return field.value.trim() !== ""; });
   }
@@ -26,10 +25,10 @@
         etag = response.headers.get("ETag");
         first = false;
         if (!changed) { return; }
-        if (typing()) {
-          live.hidden = false;  // "this incident has changed: reload the page"
-        } else {
+        if (document.visibilityState === "hidden" && !typing()) {
           window.location.reload();
+        } else {
+          live.hidden = false;  // "this incident has changed: reload the page"
         }
       })
       .catch(function () { live.setAttribute("data-live-error", "1"); })
