@@ -19,11 +19,12 @@ from bcp.web.runtime import Runtime
 
 
 def paris_time(moment: datetime | str | None) -> str:
-    """Times are stored in UTC and shown in Europe/Paris; a timeline's recorded change holds them
-    as ISO 8601 text."""
+    """Times are stored in UTC and shown in Europe/Paris with the zone in force then (CET in
+    winter, CEST in summer): operators of every member state read them. A timeline's recorded
+    change holds them as ISO 8601 text."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return "" if moment is None else in_paris(moment).strftime("%d/%m/%Y %H:%M")
+    return "" if moment is None else in_paris(moment).strftime("%d/%m/%Y %H:%M %Z")
 
 
 class DatabaseId(IntegerConverter):
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     security.csrf.exempt(api)
     app.add_template_filter(paris_time, "paris")
     app.add_template_filter(texts.notice_text, "notice_text")
+    app.add_template_filter(texts.actor_label, "actor")
     for blueprint in (
         home.bp,
         auth.bp,

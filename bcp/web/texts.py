@@ -6,9 +6,14 @@ the reader's half only."""
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext
 
 from bcp.domain import notices
+from bcp.domain.actors import SCHEDULER
+
+_NOTICE_ACTOR = re.compile(r"desk notice (\d+)")
 
 
 def notice_text(text: str) -> str:
@@ -24,3 +29,14 @@ def notice_text(text: str) -> str:
         ),
     }
     return defaults.get(text, text)
+
+
+def actor_label(label: str) -> str:
+    """Who did it, as recorded: a person's name as typed; bcp's own actors (the scheduler, a
+    desk notice that moved the incident on) in the page's language."""
+    if label == SCHEDULER.label:
+        return gettext("bcp (scheduler)")
+    notice = _NOTICE_ACTOR.fullmatch(label)
+    if notice:
+        return gettext("desk notice %(id)s", id=notice.group(1))
+    return label
