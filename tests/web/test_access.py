@@ -83,6 +83,7 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     # one incident, of the owner's organisation; admins (who run accounts and settings) see
     # incidents but not their reports and post-mortems
     "incidents.page": ("GET", "/incidents/{incident}", None, "LOHOOO"),
+    "incidents.version": ("GET", "/incidents/{incident}/version", None, "LOHOOO"),
     "incidents.report_pdf": ("GET", "/incidents/{incident}/report.pdf", None, "LOHOOD"),
     "incidents.attachment": (
         "GET",
@@ -305,6 +306,7 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     # the desk
     "desk.queue": ("GET", "/desk/", None, "LDDODD"),
     "desk.queue_rows": ("GET", "/desk/queue/rows", None, "LDDODD"),
+    "desk.acknowledge_selected": ("POST", "/desk/acknowledge", {}, "LDDODD"),
     "desk.new_notice": ("GET", "/desk/notices/new", None, "LDDODD"),
     "desk.notice_update": ("POST", "/desk/notices/{notice}/updates", {"text": "x"}, "LDDODD"),
     "desk.notice_fallback": (

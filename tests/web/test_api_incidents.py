@@ -69,6 +69,8 @@ def test_the_whole_lifecycle_through_the_api(api, people, clock):
         ("procedure_selected", "declared", "declared"),
         ("acknowledged", "declared", "acknowledged"),
         ("fallback_activated", "acknowledged", "fallback_active"),
+        # the authorisation issues the first fallback reference, which the message names
+        ("fallback_reference_issued", "fallback_active", "fallback_active"),
         ("recovered", "fallback_active", "recovered"),
         ("step_done", "recovered", "recovered"),
         ("closed", "recovered", "closed"),

@@ -70,9 +70,13 @@ def test_steps_reclassification_and_references(api, client, people):
     assert response.status_code == 200
     api.act(people.desk, incident_id, "acknowledge")
     assert api.act(people.desk, incident_id, "activate_fallback").status_code == 200
+    # the authorisation issued the first reference; the operator asks for the next ones
+    timeline = api.get(people.carrier, f"/incidents/{incident_id}/timeline").get_json()["items"]
+    issued = [e for e in timeline if e["kind"] == "fallback_reference_issued"]
+    assert [e["changes"]["reference"] for e in issued] == ["PS-2026-FR81234567800013-0001"]
     response = client.post(base + "/fallback-references", headers=people.carrier.auth)
     assert response.status_code == 201
-    assert response.get_json()["reference"] == "PS-2026-FR81234567800013-0001"
+    assert response.get_json()["reference"] == "PS-2026-FR81234567800013-0002"
     response = client.post(
         base + "/reclassify",
         json={"component": "UUMDS", "side": "operator"},
