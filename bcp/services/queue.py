@@ -20,14 +20,20 @@ SHOWN = 2000
 
 
 @dataclass(frozen=True)
-class Waiting:
-    incident: WaitingRow
+class AgainstTarget:
+    """How long an incident has waited for the desk's acknowledgement, against its target."""
+
     waited: timedelta
     target: timedelta
 
     @property
     def late(self) -> bool:
         return self.waited > self.target
+
+
+@dataclass(frozen=True, kw_only=True)
+class Waiting(AgainstTarget):
+    incident: WaitingRow
 
     @property
     def share(self) -> float:
@@ -82,17 +88,11 @@ def waiting_queue(
     return Queue(items=items, total=total)
 
 
-@dataclass(frozen=True)
-class AwaitedAcknowledgement:
-    """An incident the desk has not acknowledged yet, against its target."""
+@dataclass(frozen=True, kw_only=True)
+class AwaitedAcknowledgement(AgainstTarget):
+    """An incident the desk has not acknowledged yet: when the acknowledgement is due."""
 
     due_at: datetime
-    target: timedelta
-    waited: timedelta
-
-    @property
-    def late(self) -> bool:
-        return self.waited > self.target
 
 
 def awaited_acknowledgement(
@@ -103,5 +103,7 @@ def awaited_acknowledgement(
         return None
     target = settings.acknowledgement_target(incident.facts.component)
     return AwaitedAcknowledgement(
-        incident.declared_at + target, target, max(now - incident.declared_at, timedelta(0))
+        due_at=incident.declared_at + target,
+        target=target,
+        waited=max(now - incident.declared_at, timedelta(0)),
     )

@@ -164,22 +164,13 @@ def check_rule(rule: Rule, facts: ReflexFacts, now: datetime) -> RuleOutcome:
         )
         checks.append(check)
 
-    one_of(
-        "component",
-        "components",
-        when.components,
-        frozenset({facts.component}),
-        facts.component in when.components,
-    )
-    one_of("scope", "scopes", when.scopes, frozenset({facts.scope}), facts.scope in when.scopes)
-    one_of("side", "sides", when.sides, frozenset({facts.side}), facts.side in when.sides)
-    one_of(
-        "channel",
-        "channels",
-        when.channels,
-        frozenset({facts.channel}),
-        facts.channel in when.channels,
-    )
+    def one(name: str, key: str, allowed: frozenset, value) -> None:
+        one_of(name, key, allowed, frozenset({value}), value in allowed)
+
+    one("component", "components", when.components, facts.component)
+    one("scope", "scopes", when.scopes, facts.scope)
+    one("side", "sides", when.sides, facts.side)
+    one("channel", "channels", when.channels, facts.channel)
     one_of("modes", "modes", when.modes, facts.modes, bool(facts.modes & when.modes))
     if when.stp_access is not None:
         flag("STP access", "stp_access", when.stp_access, facts.stp_access)
