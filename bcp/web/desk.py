@@ -131,18 +131,18 @@ REASONS = {
 def new_notice(ctx: Context):
     """Publish a notice. Scheduled maintenance less than 48 hours ahead comes back with the
     warning and a box to tick: the desk publishes it knowingly."""
-    errors, warning, status = [], None, 200
+    errors, by_field, warning, status = [], {}, None, 200
     if request.method == "POST":
         try:
             draft = forms.notice(request.form)
             published = notices.publish_notice(ctx, draft)
         except InvalidInput as error:
             if [e.field for e in error.errors] == ["short_notice_confirmed"]:
-                warning = error.errors[0].message
+                warning = _(error.errors[0].message)
             else:
-                errors, status = forms.messages(error), 422
+                errors, by_field, status = forms.messages(error), forms.field_errors(error), 422
         except DomainError as error:
-            errors, status = forms.messages(error), 422
+            errors, by_field, status = forms.messages(error), forms.field_errors(error), 422
         else:
             notice = published.notice
             flash(_("Notice %(id)s published.", id=notice.id), "success")
@@ -157,6 +157,7 @@ def new_notice(ctx: Context):
             "desk/notice_form.html",
             form=request.form,
             errors=errors,
+            by_field=by_field,
             short_notice=warning,
             public_components=PUBLIC_COMPONENTS,
             components=COMPONENTS,

@@ -21,6 +21,8 @@ LABELS = {
     "ens_operations": N_("ENS operations affected"),
     "ens_waiting": N_("ENS waiting"),
     "summary": N_("Summary"),
+    "title": N_("Title"),
+    "messages": N_("What happens to messages sent meanwhile"),
     "description": N_("Description"),
     "note": N_("Note"),
     "reason": N_("Reason"),

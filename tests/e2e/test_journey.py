@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bcp.domain.clock import SystemClock, in_paris
+from tests.e2e.checks import assert_fits
 from tests.e2e.conftest import PASSWORD
 
 WORDS = {
@@ -47,12 +48,17 @@ def sign_in(page: Page, base: str, login: str) -> None:
     page.click("main form button[type=submit]")
 
 
-@pytest.mark.parametrize("lang", ["en", "fr"])
-def test_an_sti_outage_from_declaration_to_the_dashboard(live_server, chromium, screenshots, lang):
+@pytest.mark.parametrize(("lang", "width"), [("en", 1280), ("fr", 390)])
+def test_an_sti_outage_from_declaration_to_the_dashboard(
+    live_server, chromium, screenshots, lang, width
+):
+    """In English at a desktop's width, in French on a phone: every page of the story fits the
+    window, and its main action is on screen without scrolling sideways."""
     words = WORDS[lang]
     locale = "fr-FR" if lang == "fr" else "en-GB"
+    height = 844 if width < 600 else 900
     contexts = {
-        who: chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        who: chromium.new_context(locale=locale, viewport={"width": width, "height": height})
         for who in ("operator", "desk", "manager")
     }
     operator, desk, manager = (contexts[w].new_page() for w in ("operator", "desk", "manager"))
@@ -74,10 +80,15 @@ def test_an_sti_outage_from_declaration_to_the_dashboard(live_server, chromium, 
         expect(row).to_be_visible(timeout=10_000)  # appears without reloading
         assert desk.evaluate("performance.getEntriesByType('navigation').length") == 1
         desk.screenshot(path=screenshots / f"{lang}-desk-queue.png", full_page=True)
-        row.locator("button").click()
+        acknowledge = row.locator("button")
+        box = acknowledge.bounding_box()
+        assert box and box["x"] + box["width"] <= width  # on screen, not off to the right
+        assert_fits(desk, f"{lang} {width} px desk queue")
+        acknowledge.click()
         expect(desk.locator(".flash.success")).to_be_visible()
 
         operator.reload()
+        assert_fits(operator, f"{lang} {width} px incident page")
         operator.click("button[data-step=operator-keep-sending]")
         expect(operator.locator("#step-operator-keep-sending")).to_have_class("step-done")
         operator.click("button[data-action=recover]")
@@ -94,6 +105,7 @@ def test_an_sti_outage_from_declaration_to_the_dashboard(live_server, chromium, 
         expect(manager.locator("svg").first).to_be_visible()
         expect(manager.locator("body")).to_contain_text(words["dashboard"])
         expect(manager.locator("#by-component")).to_contain_text("STI")
+        assert_fits(manager, f"{lang} {width} px dashboard")
         manager.screenshot(path=screenshots / f"{lang}-manager-dashboard.png", full_page=True)
         manager.goto(f"{live_server}/manager/incidents?component=STI")
         expect(manager.locator(f"a[href='/incidents/{incident_id}']").first).to_be_visible()

@@ -54,6 +54,7 @@ def test_bad_notices_are_explained_on_the_form(as_person, people, uow):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Components: unknown value &#39;EO_SYSTEM&#39;" in page and "Kind: unknown value" in page
+    assert 'id="components" aria-invalid="true" aria-describedby="components-error"' in page
     assert as_person(people.carrier).page("/status/").count('data-health="operational"') == 6
 
 
