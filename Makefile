@@ -63,6 +63,9 @@ $(VNU):
 	@command -v java >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
 	  else echo "the HTML checker needs Java: sudo apt-get install default-jre-headless" >&2; exit 1; fi; }
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "the HTML checker is installed with npm: sudo apt-get install npm" >&2; exit 1; fi; }
 	npm install --silent --no-audit --no-fund --prefix .tools/vnu vnu-jar@$(VNU_VERSION)
 
 ## Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
