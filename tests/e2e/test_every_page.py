@@ -80,7 +80,7 @@ def sign_in(page, base: str, login: str, password: str) -> None:
     page.wait_for_url(lambda url: "/sign-in" not in url)
 
 
-def test_every_main_page_of_every_role_in_both_languages_at_both_widths(
+def test_every_main_page_of_every_role_in_french_on_a_phone_and_in_english_on_both(
     demo_server, chromium, screenshots, tmp_path
 ):
     faults = []
