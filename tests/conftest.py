@@ -34,8 +34,31 @@ T0 = datetime(2026, 11, 22, 8, 30, tzinfo=PARIS)
 
 
 def _server_url() -> str | None:
+    """The server the suite runs on; under pytest-xdist, each worker has a database of its own
+    on it (`bcp_test_gw0`, `bcp_test_gw1`...), created by `_migrated`."""
     url = os.environ.get("DATABASE_URL") or os.environ.get("BCP_DATABASE_URL")
-    return normalise_database_url(url) if url else None
+    if not url:
+        return None
+    url = normalise_database_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        server = make_url(url)
+        url = server.set(database=f"{server.database}_{worker}").render_as_string(
+            hide_password=False
+        )
+    return url
+
+
+def _create_database(url: str) -> None:
+    """An empty database named as `url` says, on its server (a worker's own, under xdist)."""
+    server = make_url(url)
+    admin = make_engine(server.set(database="postgres").render_as_string(hide_password=False))
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{server.database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{server.database}"'))
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +75,8 @@ def _migrated(tmp_path_factory, backend) -> str:
         url = f"sqlite:///{template}"
     else:
         url = _server_url()
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            _create_database(url)
         engine = make_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
