@@ -43,6 +43,7 @@ class Person:
     organisation_id: int | None
     email: str | None
     topics: frozenset[str] | None  # None: everything
+    language: str | None = None  # of their e-mails; None: French, the desk's language
 
 
 @dataclass(frozen=True)

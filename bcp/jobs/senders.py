@@ -24,6 +24,7 @@ import httpx
 
 from bcp.domain.addresses import email_problem, url_problem
 from bcp.domain.webhook_signing import headers as signed_headers
+from bcp.jobs import letters
 from bcp.jobs.destinations import Resolve, destination_refused, resolve
 from bcp.services.notifications import Outgoing
 from bcp.settings import Settings
@@ -63,10 +64,8 @@ def _email(outgoing: Outgoing, settings: Settings, now: datetime) -> Failure | N
     message = EmailMessage()
     message["From"] = smtp.sender
     message["To"] = outgoing.target
-    subject, lines = (_notice if "notice_id" in payload else _incident)(
-        payload, settings.public_url
-    )
-    message["Subject"] = _one_line(subject)
+    letter = letters.write(payload, outgoing.language, settings.public_url)
+    message["Subject"] = letter.subject[:250]
     message["Message-ID"] = f"<{hashlib.sha256(outgoing.idempotency_key.encode()).hexdigest()}@bcp>"
     message["Date"] = now
     # RFC 3834: out-of-office replies and other automatic answers are not sent back to us.
@@ -74,7 +73,8 @@ def _email(outgoing: Outgoing, settings: Settings, now: datetime) -> Failure | N
     message["X-Auto-Response-Suppress"] = "All"
     message["X-BCP-Idempotency-Key"] = outgoing.idempotency_key
     message["X-BCP-Topic"] = outgoing.topic
-    message.set_content("\n".join(str(line) for line in lines if line))
+    message.set_content(letter.body)
+    message["Content-Language"] = outgoing.language or "fr"  # after: set_content clears it
     with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds) as client:
         if smtp.starttls:
             client.starttls()
@@ -82,65 +82,6 @@ def _email(outgoing: Outgoing, settings: Settings, now: datetime) -> Failure | N
             client.login(smtp.username, smtp.password)
         client.send_message(message)
     return None
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())[:250]
-
-
-def _incident(payload: dict, public_url: str) -> tuple[str, list[str]]:
-    event = payload.get("event", "")
-    subject = (
-        f"[bcp] {payload.get('component', '')} — incident {payload.get('incident_id', '')} — "
-        f"{event}"
-    )
-    link = f"{public_url}/incidents/{payload['incident_id']}" if payload.get("incident_id") else ""
-    return subject, [
-        f"{payload.get('summary', '')}",
-        f"Événement / event: {event}",
-        payload.get("detail") or "",
-        f"État / state: {payload.get('state', '')}",
-        f"Par / by: {payload.get('actor', '')}",
-        f"{payload.get('note', '')}",
-        link,
-    ]
-
-
-def _notice(payload: dict, public_url: str) -> tuple[str, list[str]]:
-    components = ", ".join(str(c) for c in payload.get("components", []))
-    allowed = payload.get("fallback_allowed")
-    subject = (
-        f"[bcp] Avis / notice {payload['notice_id']} — {components} — {payload.get('event', '')}"
-    )
-    return subject, [
-        f"{payload.get('title', '')}",
-        f"Composants / components: {components} ({payload.get('kind', '')}, "
-        f"{payload.get('reason', '')})",
-        f"Début / start: {payload.get('starts_at', '')}",
-        f"Fin prévue / expected end: {payload.get('expected_end') or '—'}",
-        "Procédure de secours autorisée / fallback allowed: "
-        + ("oui / yes" if allowed else "non / no"),
-        _activation_line(payload.get("bcp")),
-        f"Messages envoyés pendant l'indisponibilité / messages sent meanwhile: "
-        f"{payload.get('messages') or '—'}",
-        f"{payload.get('note', '')}",
-        f"{public_url}/status/notices/{payload['notice_id']}",
-    ]
-
-
-def _activation_line(bcp: dict | None) -> str:
-    """The BCP's activation, in both languages: modes and offices as codes operators know."""
-    if not bcp:
-        return ""
-    modes = ", ".join(bcp.get("modes") or []) or "tous / all"
-    offices = (
-        ", ".join(bcp.get("offices") or []) or "tous les bureaux français / every French office"
-    )
-    until = bcp.get("until") or "fin décidée par la douane / until customs end it"
-    return (
-        f"Plan de continuité activé par / BCP activated by {bcp.get('decided_by', '')}: "
-        f"modes {modes}; bureaux / offices {offices}; jusqu'au / until {until}"
-    )
 
 
 def _webhook(
@@ -151,7 +92,12 @@ def _webhook(
     if refused := destination_refused(outgoing.target, settings, resolver):
         return Failure(refused, permanent="DNS" not in refused)
     body = json.dumps(
-        {"idempotency_key": outgoing.idempotency_key, "topic": outgoing.topic, **outgoing.payload},
+        {
+            "idempotency_key": outgoing.idempotency_key,
+            "topic": outgoing.topic,
+            **outgoing.payload,
+            "text": letters.in_both_languages(outgoing.payload, settings.public_url),
+        },
         ensure_ascii=False,
         sort_keys=True,
     ).encode()

@@ -112,6 +112,11 @@ def watch_certificates(uow: UnitOfWork, clock: Clock) -> list[str]:
                         f"{row.valid_until:%d/%m/%Y} ({days} days)",
                         "component": "UUMDS",
                         "certificate_id": row.id,
+                        "certificate": {
+                            "label": row.label,
+                            "valid_until": f"{row.valid_until:%d/%m/%Y}",
+                            "days": days,
+                        },
                     },
                     now=now,
                 )

@@ -493,6 +493,19 @@ def _detail(event: TimelineEvent) -> str | None:
     return describe(event.changes) if "referral" in event.changes else None
 
 
+def _titles(incident: Incident, event: TimelineEvent) -> dict[str, dict[str, str]]:
+    """The titles, in both languages, of the step or procedure an event names by its id."""
+    procedure = incident.procedure
+    if procedure is None:
+        return {}
+    named = {s.id: s.title for s in procedure.steps} | {procedure.id: procedure.title}
+    return {
+        value: {"fr": named[value]("fr"), "en": named[value]("en")}
+        for key in ("step", "procedure")
+        if (value := event.changes.get(key)) in named
+    }
+
+
 def _enqueue_events(uow: UnitOfWork, incident: Incident, events: list[TimelineEvent]) -> None:
     for event in events:
         enqueue(
@@ -512,6 +525,9 @@ def _enqueue_events(uow: UnitOfWork, incident: Incident, events: list[TimelineEv
                 "component": incident.facts.component,
                 "summary": incident.summary,
                 "detail": _detail(event),
+                # what an e-mail or a webhook needs to say it in its reader's language
+                "changes": event.changes,
+                "titles": _titles(incident, event),
             },
             now=event.at,
         )

@@ -48,6 +48,8 @@ from bcp.store.models import (
 
 log = logging.getLogger(__name__)
 
+EMAIL_LANGUAGE = "fr"  # an address with no person's choice behind it: the French desk's language
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -60,6 +62,7 @@ class Outgoing:
     topic: str
     payload: dict[str, Any]
     secrets: tuple[str, ...] = ()  # the webhook's secrets in force: each signs the delivery
+    language: str | None = None  # an e-mail's; a webhook's human text is in both languages
 
 
 def dispatch(uow: UnitOfWork, clock: Clock, settings: Settings) -> int:
@@ -86,17 +89,18 @@ def dispatch(uow: UnitOfWork, clock: Clock, settings: Settings) -> int:
 
 def _expand(uow: UnitOfWork, row: OutboxRow, people, hooks, settings: Settings, now) -> int:
     subject = _subject(uow, row)
-    targets = [("email", p.email) for p in recipients(subject, people)]
+    # (channel, target) -> the language an e-mail is written in; a webhook carries both
+    targets: dict[tuple[str, str], str | None] = {}
+    for person in recipients(subject, people):
+        targets.setdefault(("email", person.email), person.language or EMAIL_LANGUAGE)
     if row.topic in ESCALATIONS and settings.escalation_email:
-        targets.append(("email", settings.escalation_email))
-    targets += [
-        ("webhook", str(h.id))
-        for h in hooks
-        if row.topic in h.topics
-        and (h.organisation_id is None or h.organisation_id == subject.organisation_id)
-    ]
-    unique = dict.fromkeys(targets)
-    for channel, target in unique:
+        targets.setdefault(("email", settings.escalation_email), EMAIL_LANGUAGE)
+    for hook in hooks:
+        if row.topic in hook.topics and (
+            hook.organisation_id is None or hook.organisation_id == subject.organisation_id
+        ):
+            targets.setdefault(("webhook", str(hook.id)), None)
+    for (channel, target), language in targets.items():
         uow.session.add(
             DeliveryRow(
                 outbox_id=row.id,
@@ -106,10 +110,11 @@ def _expand(uow: UnitOfWork, row: OutboxRow, people, hooks, settings: Settings, 
                 status="pending",
                 attempts=0,
                 next_attempt_at=now,
+                language=language,
             )
         )
     uow.session.flush()
-    return len(unique)
+    return len(targets)
 
 
 def claim(uow: UnitOfWork, clock: Clock, limit: int = 50, lease: int = 120) -> list[Outgoing]:
@@ -150,6 +155,7 @@ def _outgoing(uow: UnitOfWork, row: DeliveryRow, now) -> Outgoing:
         outbox.topic,
         dict(outbox.payload),
         in_force,
+        row.language,
     )
 
 
@@ -331,6 +337,7 @@ def _people(uow: UnitOfWork) -> list[Person]:
             organisation_id=u.organisation_id,
             email=u.email,
             topics=None if u.notify_topics is None else frozenset(u.notify_topics),
+            language=u.language,
         )
         for u in users
     ]

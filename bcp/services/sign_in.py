@@ -33,6 +33,7 @@ class TooManyAttempts(DomainError):
 class SignedIn:
     actor: Actor
     session_epoch: int
+    language: str | None = None  # the person's choice, which their pages follow from now on
 
 
 def authenticate(
@@ -71,7 +72,7 @@ def authenticate(
         actor = actor_of(user)
         audit(uow.session, actor, "sign_in", login, now, ip)
         uow.commit()
-        return SignedIn(actor, user.session_epoch)
+        return SignedIn(actor, user.session_epoch, user.language)
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -60,6 +60,11 @@ def set_notify_topics(session: Session, user_id: int, topics: list[str]) -> None
     session.execute(update(UserRow).where(UserRow.id == user_id).values(notify_topics=topics))
 
 
+def set_preferences(session: Session, user_id: int, **values: object) -> None:
+    """The person's own choices (`language`, `queue_sound`)."""
+    session.execute(update(UserRow).where(UserRow.id == user_id).values(**values))
+
+
 def users_with_organisations(session: Session) -> list[UserRow]:
     query = select(UserRow).options(selectinload(UserRow.organisation)).order_by(UserRow.login)
     return list(session.scalars(query))

@@ -74,6 +74,10 @@ class UserRow(Base):
     # set, the role or organisation changes or the account is deactivated, which ends every
     # session opened before.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The person's own choices, wherever they sign in: the language of their pages and e-mails
+    # (None: the browser's, and French for e-mails), and the desk queue's sound.
+    language: Mapped[str | None] = mapped_column(String(2))
+    queue_sound: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[OrganisationRow | None] = relationship()
 
@@ -388,6 +392,7 @@ class DeliveryRow(Base):
     leased_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(2))  # an e-mail's; None for a webhook
 
 
 class WebhookRow(Base):

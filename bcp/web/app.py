@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from bcp.domain.clock import Clock, SystemClock, in_paris
+from bcp.domain.clock import Clock, SystemClock
 from bcp.reports.render import Renderer
 from bcp.services.reflexes import ReflexLibrary
 from bcp.settings import ROOT, ConfigError, Settings, load_settings
 from bcp.store.db import make_engine, make_session_factory
 from bcp.store.reflex_files import load_all
 from bcp.web.runtime import Runtime
-
-
-def paris_time(moment: datetime | str | None) -> str:
-    """Times are stored in UTC and shown in Europe/Paris with the zone in force then (CET in
-    winter, CEST in summer): operators of every member state read them. A timeline's recorded
-    change holds them as ISO 8601 text."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return "" if moment is None else in_paris(moment).strftime("%d/%m/%Y %H:%M %Z")
 
 
 class DatabaseId(IntegerConverter):
@@ -74,6 +64,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         renderer=Renderer(settings.pdf_concurrent_renders, settings.pdf_cache_entries),
     )
 
+    from flask_babel import gettext
+
+    from bcp import texts
     from bcp.cli import bcp_commands
     from bcp.web import (
         account,
@@ -93,7 +86,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         reflexes,
         security,
         status,
-        texts,
     )
     from bcp.web.api import api
     from bcp.web.context import register as register_context
@@ -101,9 +93,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     i18n.init(app)
     security.init(app)
     security.csrf.exempt(api)
-    app.add_template_filter(paris_time, "paris")
-    app.add_template_filter(texts.notice_text, "notice_text")
-    app.add_template_filter(texts.actor_label, "actor")
+    app.add_template_filter(texts.paris_time, "paris")
+    app.add_template_filter(lambda text: texts.notice_text(text, gettext), "notice_text")
+    app.add_template_filter(lambda label: texts.actor_label(label, gettext), "actor")
     for blueprint in (
         home.bp,
         auth.bp,

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from bcp.domain.actors import Role
+from bcp.services import preferences
 from bcp.services.accounts import sign_out_everywhere
 from bcp.services.demo import DEMO_PASSWORDS
 from bcp.services.sign_in import TooManyAttempts, authenticate
@@ -66,7 +67,10 @@ def sign_in():
     if signed_in is None:
         flash(_("Wrong login or password."), "error")
         return render_template("auth/sign_in.html", login=login), 401
+    chosen = signed_in.language or session.get("lang")
     session.clear()
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
     login_user(SessionUser(signed_in.actor, signed_in.session_epoch))
     home = url_for(HOMES[signed_in.actor.role])
     return redirect(_safe_next(request.args.get("next")) or home)
@@ -88,9 +92,13 @@ def sign_out():
 
 @bp.post("/language")
 def language():
+    """The language of the pages, kept for the person too (their e-mails follow it)."""
     lang = request.form.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
+        if current_user.is_authenticated:
+            rt = runtime()
+            preferences.choose_language(rt.unit_of_work(), current_user.actor, lang)
     return redirect(_safe_next(request.form.get("next")) or url_for("home.index"))
 
 

@@ -16,6 +16,7 @@ from bcp.services import incidents as service
 from bcp.services.accounts import list_organisations
 from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
+from bcp.services.preferences import choose_queue_sound, preferences_of
 from bcp.services.queue import QueueFilter, waiting_queue
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
@@ -36,8 +37,18 @@ def queue():
         board=notices.status_board(rt.unit_of_work(), rt.clock),
         components=COMPONENTS,
         organisations=list_organisations(rt.unit_of_work()),
+        queue_sound=preferences_of(rt.unit_of_work(), require(Role.DESK)).queue_sound,
         **_queue(),
     )
+
+
+@bp.post("/queue/sound")
+@for_roles(Role.DESK)
+def queue_sound():
+    """The agent's choice of a sound for a new incident, kept for them (queue.js posts it)."""
+    rt = runtime()
+    choose_queue_sound(rt.unit_of_work(), require(Role.DESK), request.form.get("on") == "1")
+    return "", 204
 
 
 @bp.get("/queue/rows")

@@ -70,7 +70,7 @@ def test_e_mails_reach_who_is_concerned_once(rt, uow, clock, library, people, sm
     ]
     _, message = smtp.messages[0]
     assert message["Message-ID"].endswith("@bcp>")
-    assert f"incident {incident_id}" in message["Subject"]
+    assert f"Incident {incident_id}" in message["Subject"]
     assert f"/incidents/{incident_id}" in message.get_content()
     assert tick(rt).sent == 0 and len(smtp.messages) == 3
 

@@ -102,14 +102,14 @@ def test_the_tick_turns_an_overrun_window_unscheduled_and_tells_everyone(
     published = {to[0] for to, m in smtp.messages if m["X-BCP-Topic"] == "notice.published"}
     assert {"ops@aerofret.example", "ops@express.example", "desk@douane.example"} <= published
     _, message = next((to, m) for to, m in smtp.messages if m["X-BCP-Topic"] == "notice.published")
-    assert f"notice {notice_id}" in message["Subject"]
+    assert f"Avis {notice_id}" in message["Subject"]  # in French: no one chose English
     assert f"/status/notices/{notice_id}" in message.get_content()
     clock.advance(hours=2, minutes=59)
     assert tick(rt).notices == []
     clock.advance(minutes=1)
     assert tick(rt).notices == [notice_id]
     overrun = [m for _, m in smtp.messages if m["X-BCP-Topic"] == "notice.updated"]
-    assert overrun and "overran" in overrun[0]["Subject"]
+    assert overrun and "maintenance dépassée" in overrun[0]["Subject"]
 
 
 def test_each_notice_update_reaches_a_webhook(rt, uow, clock, library, people, http_peer):

@@ -307,6 +307,7 @@ MATRIX: dict[str, tuple[str, str, dict | None, str]] = {
     "desk.queue": ("GET", "/desk/", None, "LDDODD"),
     "desk.queue_rows": ("GET", "/desk/queue/rows", None, "LDDODD"),
     "desk.acknowledge_selected": ("POST", "/desk/acknowledge", {}, "LDDODD"),
+    "desk.queue_sound": ("POST", "/desk/queue/sound", {"on": "1"}, "LDDODD"),
     "desk.new_notice": ("GET", "/desk/notices/new", None, "LDDODD"),
     "desk.notice_update": ("POST", "/desk/notices/{notice}/updates", {"text": "x"}, "LDDODD"),
     "desk.notice_fallback": (

@@ -1,11 +1,10 @@
 // The desk's queue: the number waiting in the tab's title, and, when the agent asks for it, a
-// short sound for each new incident. The choice is remembered in this browser for this user
-// (off by default). The rows themselves are refreshed by refresh.js.
+// short sound for each new incident. The choice is kept on the server for the agent (off by
+// default), so it follows them to another browser. The rows are refreshed by refresh.js.
 (function () {
   var queue = document.getElementById("queue");
   var toggle = document.getElementById("queue-sound");
   if (!queue) { return; }
-  var key = "bcp.queue-sound." + (toggle ? toggle.getAttribute("data-user") : "");
   var audio = null;
   function ids() {
     return Array.prototype.map.call(queue.querySelectorAll("tr[data-incident]"),
@@ -22,9 +21,14 @@
     tone.stop(audio.currentTime + 0.4);
   }
   if (toggle) {
-    toggle.checked = window.localStorage.getItem(key) === "on";
     toggle.addEventListener("change", function () {
-      window.localStorage.setItem(key, toggle.checked ? "on" : "off");
+      var body = new URLSearchParams({ on: toggle.checked ? "1" : "0" });
+      fetch(toggle.getAttribute("data-save"), {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": toggle.getAttribute("data-csrf") }
+      }).then(function (response) {
+        if (!response.ok) { toggle.checked = !toggle.checked; }  // not saved: say so by undoing
+      }, function () { toggle.checked = !toggle.checked; });
       if (toggle.checked && !audio && window.AudioContext) { audio = new AudioContext(); beep(); }
     });
     // A browser lets a page play sound only after a gesture on it: the first click allows it.

@@ -1,0 +1,47 @@
+"""A person's own choices, kept on the server so that they follow them from one browser to the
+next: the language of their pages and of the e-mails bcp sends them, and whether the desk's
+queue plays a sound for a new incident (off until they turn it on)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bcp.domain.actors import Actor
+from bcp.domain.errors import invalid
+from bcp.services.unit_of_work import UnitOfWork
+from bcp.store.accounts import set_preferences
+from bcp.store.models import UserRow
+
+LANGUAGES = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class Preferences:
+    language: str | None  # None: not chosen yet (pages in the browser's, e-mails in French)
+    queue_sound: bool
+
+
+def preferences_of(uow: UnitOfWork, actor: Actor) -> Preferences:
+    with uow:
+        user = uow.session.get(UserRow, actor.user_id) if actor.user_id else None
+        if user is None:
+            return Preferences(None, False)
+        return Preferences(user.language, user.queue_sound)
+
+
+def choose_language(uow: UnitOfWork, actor: Actor, language: str) -> None:
+    if language not in LANGUAGES:
+        raise invalid("lang", f"one of: {', '.join(LANGUAGES)}")
+    _set(uow, actor, language=language)
+
+
+def choose_queue_sound(uow: UnitOfWork, actor: Actor, on: bool) -> None:
+    _set(uow, actor, queue_sound=on)
+
+
+def _set(uow: UnitOfWork, actor: Actor, **values: object) -> None:
+    if actor.user_id is None:
+        return  # bcp's own actors have no preferences
+    with uow:
+        set_preferences(uow.session, actor.user_id, **values)
+        uow.commit()
