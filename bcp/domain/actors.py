@@ -58,3 +58,9 @@ class Actor:
 
 SCHEDULER = Actor(user_id=None, label="bcp scheduler", role=Role.SYSTEM)
 """The actor of everything the scheduler does: escalations, reminders, rules re-run."""
+
+
+def desk_notice(notice_id: int) -> Actor:
+    """The actor of what a desk notice does to the incidents it covers: linking them, allowing
+    their fallback (and issuing its first reference), reporting them recovered."""
+    return Actor(user_id=None, label=f"desk notice {notice_id}", role=Role.SYSTEM)

@@ -7,7 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from bcp.domain.activation import Activation, ActivationRequest, CommissionNotification
-from bcp.domain.actors import SCHEDULER, Actor, OrganisationKind, OrganisationRef, Role
+from bcp.domain.actors import (
+    SCHEDULER,
+    Actor,
+    OrganisationKind,
+    OrganisationRef,
+    Role,
+    desk_notice,
+)
 from bcp.domain.catalogue import (
     COMPONENTS,
     Channel,
@@ -151,7 +158,7 @@ class Incident:
         caller then re-runs the rules."""
         if not self.state.is_open or (self.notice_id not in (None, notice.id)):
             return []
-        by = Actor(user_id=None, label=f"desk notice {notice.id}", role=Role.SYSTEM)
+        by = desk_notice(notice.id)
         events: list[TimelineEvent] = []
         if self.notice_id is None:
             self.notice_id = notice.id
@@ -372,8 +379,12 @@ class Incident:
         )
 
     def may_contribute(self, actor: Actor) -> bool:
-        """Notes, evidence and fallback references: the organisation concerned and the desk."""
-        return actor.role is Role.DESK or (actor.role is Role.OPERATOR and self._belongs_to(actor))
+        """Notes, evidence and fallback references: the organisation concerned and the desk, and
+        bcp on the desk's behalf (a desk notice that allows the fallback issues its first
+        reference)."""
+        return actor.role in (Role.DESK, Role.SYSTEM) or (
+            actor.role is Role.OPERATOR and self._belongs_to(actor)
+        )
 
     @property
     def awaits_first_reference(self) -> bool:

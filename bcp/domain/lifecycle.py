@@ -39,6 +39,16 @@ class Action(StrEnum):
     CANCEL = "cancel"
 
 
+FORWARD = (Action.ACKNOWLEDGE, Action.ACTIVATE_FALLBACK, Action.RECOVER, Action.CLOSE)
+"""The actions that move an incident on towards its closure, in the order it takes them;
+refusing the fallback and cancelling are never what comes next, only what may."""
+
+
+def next_action(allowed: list[Action]) -> Action | None:
+    """Of the actions allowed, the one that comes next (the page's prominent button)."""
+    return next((a for a in FORWARD if a in allowed), None)
+
+
 @dataclass(frozen=True)
 class Transition:
     action: Action

@@ -121,7 +121,7 @@ def mark_sent(
         chosen = reference
         if chosen is None:
             goods.check_may_change(ctx.actor)
-            event = issue_reference(ctx, goods.incident, now)
+            event = issue_reference(ctx.uow, ctx.actor, goods.incident, now)
             events.append(event)
             chosen = event.changes["reference"]
         return events + goods.mark_sent(consignment_ids, chosen, ctx.actor, now, sent_at)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bcp.domain.activation import ActivationRequest, check_notification
-from bcp.domain.actors import Actor, OrganisationRef, Role
+from bcp.domain.actors import Actor, OrganisationRef, Role, desk_notice
 from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
 from bcp.domain.clock import Clock
 from bcp.domain.consignments.goods import describe_goods
@@ -18,7 +18,7 @@ from bcp.domain.durations import Durations, derive
 from bcp.domain.errors import DomainError, IllegalTransition, NotAllowed, NotFound, invalid
 from bcp.domain.evidence import AttachmentLimits, check_evidence
 from bcp.domain.incident import Incident, declare
-from bcp.domain.lifecycle import Action
+from bcp.domain.lifecycle import Action, next_action
 from bcp.domain.messages import N_
 from bcp.domain.notices import Notice
 from bcp.domain.referrals import describe
@@ -48,6 +48,10 @@ class IncidentView:
     now: datetime
 
     @property
+    def next_action(self) -> Action | None:
+        return next_action(self.allowed_actions)
+
+    @property
     def choice_event(self) -> TimelineEvent | None:
         kinds = (EventKind.PROCEDURE_SELECTED, EventKind.PROCEDURE_SWITCHED)
         return next((e for e in reversed(self.incident.events) if e.kind in kinds), None)
@@ -75,6 +79,10 @@ def declare_incident(ctx: Context, declaration: Declaration) -> IncidentView:
         incident = _prepare(ctx.uow, ctx.library, ctx.actor, declaration, now)
         _follow_covering_notice(ctx.uow, ctx.library, incident, now)
         ctx.uow.incidents.add(incident)
+        if incident.awaits_first_reference and incident.notice_id is not None:
+            # joined a notice whose fallback window is open: the message to send names it
+            issue_reference(ctx.uow, desk_notice(incident.notice_id), incident, now)
+            ctx.uow.incidents.save(incident)
         _enqueue_events(ctx.uow, incident, incident.events)
         ctx.uow.commit()
     return view_of(incident, ctx.actor, now)
@@ -207,7 +215,7 @@ def apply_action(
     def act(incident: Incident, now: datetime) -> list[TimelineEvent]:
         events = [incident.apply(Action(action), ctx.actor, now, note, activation)]
         if incident.awaits_first_reference:  # the message to send names it
-            events.append(issue_reference(ctx, incident, now))
+            events.append(issue_reference(ctx.uow, ctx.actor, incident, now))
         return events
 
     return change(ctx, incident_id, act)
@@ -373,19 +381,21 @@ def issue_fallback_reference(ctx: Context, incident_id: int) -> tuple[str, Incid
     with ctx.uow:
         incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id, for_update=True)
         now = ctx.clock.now()
-        event = issue_reference(ctx, incident, now)
+        event = issue_reference(ctx.uow, ctx.actor, incident, now)
         save(ctx.uow, incident, [event])
     return event.changes["reference"], view_of(incident, ctx.actor, now)
 
 
-def issue_reference(ctx: Context, incident: Incident, now: datetime) -> TimelineEvent:
+def issue_reference(
+    uow: UnitOfWork, actor: Actor, incident: Incident, now: datetime
+) -> TimelineEvent:
     """Inside an open unit of work: the organisation's next fallback reference of the year."""
     if incident.organisation is None:
-        incident.issue_fallback_reference(ctx.actor, now, 0)  # raises with the reason
+        incident.issue_fallback_reference(actor, now, 0)  # raises with the reason
     org_id = incident.organisation.id
-    sequence = ctx.uow.incidents.last_fallback_sequence(org_id, now.year) + 1
-    event = incident.issue_fallback_reference(ctx.actor, now, sequence)
-    ctx.uow.session.add(
+    sequence = uow.incidents.last_fallback_sequence(org_id, now.year) + 1
+    event = incident.issue_fallback_reference(actor, now, sequence)
+    uow.session.add(
         FallbackReferenceRow(
             reference=event.changes["reference"],
             incident_id=incident.id,
@@ -393,7 +403,7 @@ def issue_reference(ctx: Context, incident: Incident, now: datetime) -> Timeline
             year=now.year,
             sequence=sequence,
             issued_at=now,
-            issued_by_id=ctx.actor.user_id,
+            issued_by_id=actor.user_id,
         )
     )
     return event

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bcp.domain.activation import ActivationRequest, check_notification
+from bcp.domain.actors import desk_notice
 from bcp.domain.clock import Clock
 from bcp.domain.declaration import Declaration
 from bcp.domain.errors import NotFound, invalid
@@ -28,7 +29,7 @@ from bcp.domain.notices import (
 from bcp.domain.reflexes.engine import fallback_components
 from bcp.domain.status import ComponentStatus, FailingProbe, board
 from bcp.services.context import Context
-from bcp.services.incidents import attach_procedure, review, save
+from bcp.services.incidents import attach_procedure, issue_reference, review, save
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.outbox import enqueue
@@ -252,6 +253,8 @@ def _propagate(
         attach_procedure(incident, library)
         events = incident.follow_notice(notice, now)
         events += review(incident, library, now)
+        if incident.awaits_first_reference:  # allowed by the notice: the message names it
+            events.append(issue_reference(uow, desk_notice(notice.id), incident, now))
         if events:
             save(uow, incident, events, commit=False)
             changed.append(incident_id)

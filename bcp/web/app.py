@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         manager,
         operator,
         reflexes,
+        refusals,
         security,
         status,
     )
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     from bcp.web.context import register as register_context
 
     i18n.init(app)
+    refusals.init(app)
     security.init(app)
     security.csrf.exempt(api)
     app.add_template_filter(texts.paris_time, "paris")

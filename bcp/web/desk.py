@@ -248,6 +248,7 @@ def notice_referral(ctx: Context, notice_id: int):
         record,
         _("Referral recorded: the carrier is asked to confirm it."),
         then=lambda view: url_for("incidents.page", incident_id=view.incident.id) + "#referrals",
+        form="referral-form",
     )
 
 

@@ -32,7 +32,7 @@ from bcp.services import incidents as service
 from bcp.services.contacts import effective_contacts
 from bcp.services.context import Context
 from bcp.services.queue import awaited_acknowledgement
-from bcp.web import forms
+from bcp.web import forms, refusals
 from bcp.web.api.reports import incident_document, pdf_response
 from bcp.web.countdown import Countdown
 from bcp.web.forms import messages
@@ -200,8 +200,11 @@ def referral(ctx: Context, incident_id: int):
         body = forms.referral(request.form)
         return referrals.record_referral(ctx, incident_id, body.to_domain(), body.carrier)
 
-    return _attempt(
-        incident_id, record, _("Referral recorded: the carrier is asked to confirm it.")
+    return attempt(
+        url_for("incidents.page", incident_id=incident_id) + "#referral-form",
+        record,
+        _("Referral recorded: the carrier is asked to confirm it."),
+        form="referral-form",
     )
 
 
@@ -282,11 +285,12 @@ def _attempt(incident_id: int, work, success: str):
     return attempt(url_for("incidents.page", incident_id=incident_id), work, success)
 
 
-def attempt(page: str, work, success: str, then=None):
+def attempt(page: str, work, success: str, then=None, form: str | None = None):
     """Run a change, then go back to `page` (or, once it is done, to `then(result)`); a refusal
     is told on the page, never as a stack trace. When someone else acted first, the page shows
     what the thing has become. What the person's role may not do is refused with a 403 page, as
-    a URL they may not open."""
+    a URL they may not open. `form`: the id of the form sent, which the page shows again with
+    each error beside its field and what was typed (bcp.web.refusals)."""
     try:
         result = work()
     except (NotFound, NotAllowed):
@@ -299,6 +303,8 @@ def attempt(page: str, work, success: str, then=None):
     except DomainError as error:
         for message in messages(error):
             flash(message, "error")
+        if form is not None:
+            refusals.keep(form, error, request.form)
     else:
         flash(success, "success")
         if then is not None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bcp.domain.errors import IllegalTransition, InvalidInput, NotAllowed
-from bcp.domain.lifecycle import TRANSITIONS, Action, State
+from bcp.domain.lifecycle import TRANSITIONS, Action, State, next_action
 from bcp.domain.timeline import EventKind
 from tests.conftest import T0
 from tests.domain.conftest import (
@@ -135,3 +135,21 @@ def test_allowed_actions_follow_state_and_role():
     incident = declared()
     assert incident.allowed_actions(DESK) == [Action.ACKNOWLEDGE, Action.RECOVER, Action.CANCEL]
     assert incident.allowed_actions(OPERATOR) == [Action.RECOVER, Action.CANCEL]
+
+
+@pytest.mark.parametrize(
+    ("allowed", "expected"),
+    [
+        ([Action.ACKNOWLEDGE, Action.RECOVER, Action.CANCEL], Action.ACKNOWLEDGE),
+        (
+            [Action.ACTIVATE_FALLBACK, Action.REFUSE_FALLBACK, Action.RECOVER],
+            Action.ACTIVATE_FALLBACK,
+        ),
+        ([Action.RECOVER, Action.CANCEL], Action.RECOVER),
+        ([Action.CLOSE], Action.CLOSE),
+        ([Action.REFUSE_FALLBACK, Action.CANCEL], None),  # only what may be done, not what's next
+        ([], None),
+    ],
+)
+def test_the_next_action_is_the_one_that_moves_the_incident_on_towards_closure(allowed, expected):
+    assert next_action(allowed) is expected

@@ -70,6 +70,10 @@ def test_an_incident_declared_under_an_open_window_is_linked_and_in_fallback(
     assert view.incident.state is State.FALLBACK_ACTIVE
     kinds = [e.kind for e in view.incident.events]
     assert kinds.count(EventKind.DECLARED) == 1 and EventKind.NOTICE_LINKED in kinds
+    # the message to send names the organisation's first fallback reference, issued with it
+    [issued] = [e for e in view.incident.events if e.kind is EventKind.FALLBACK_REFERENCE_ISSUED]
+    assert issued.actor_label == f"desk notice {notice.id}"
+    assert issued.changes["sequence"] == 1
 
 
 def test_opening_then_closing_the_window_and_closing_the_notice(uow, clock, library, people):
@@ -82,7 +86,10 @@ def test_opening_then_closing_the_window_and_closing_the_notice(uow, clock, libr
     ).incident.id
     clock.advance(minutes=2)
     set_fallback(Context(uow, clock, library, desk), notice_id, allowed=True)
-    assert state_of(uow, clock, library, people, incident_id).state is State.FALLBACK_ACTIVE
+    authorised = state_of(uow, clock, library, people, incident_id)
+    assert authorised.state is State.FALLBACK_ACTIVE
+    # as when the desk authorises it directly: the first reference for the message to send
+    assert authorised.fallback_references == [authorised.events[-1].changes["reference"]]
     assert component(status_board(uow, clock), "STI").fallback_allowed
     clock.advance(minutes=30)
     set_fallback(Context(uow, clock, library, desk), notice_id, allowed=False)
