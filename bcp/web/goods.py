@@ -66,6 +66,17 @@ def _labels() -> dict[str, str]:
     }
 
 
+def beside_fields(error: InvalidInput) -> dict[str, list[str]]:
+    """The faults of the one consignment typed in the form, by its field's name, to show each
+    beside its field (the list above the form says them all, with their place)."""
+    found: dict[str, list[str]] = {}
+    for e in error.errors:
+        field = e.field.rpartition(".")[2]
+        if not field.startswith("line ") and not field.isdigit():
+            found.setdefault(field, []).append(_(e.message))
+    return found
+
+
 def describe(error: InvalidInput, documents: dict[int, str]) -> list[str]:
     """Each fault as a person reads it: "Line 873 — Estimated arrival: …", "H0002 — MRN: …"."""
     labels = _labels()
@@ -99,7 +110,9 @@ def page(ctx: Context, incident_id: int):
     return _render(ctx, incident_id)
 
 
-def _render(ctx: Context, incident_id: int, *, errors=(), form=None, status: int = 200):
+def _render(
+    ctx: Context, incident_id: int, *, errors=(), form=None, by_field=None, status: int = 200
+):
     view = service.get_goods(ctx, incident_id)
     incident = view.incident.incident
     lang = str(get_locale())
@@ -128,6 +141,7 @@ def _render(ctx: Context, incident_id: int, *, errors=(), form=None, status: int
             },
             errors=list(errors),
             form=form or {},
+            by_field=by_field or {},
             columns=csv_import.COLUMNS,
         ),
         status,
@@ -141,7 +155,12 @@ def _attempt(ctx: Context, incident_id: int, work, success: str):
         view = service.get_goods(ctx, incident_id)
         documents = {c.id: c.facts.document_number for c in view.consignments}
         return _render(
-            ctx, incident_id, errors=describe(error, documents), form=request.form, status=422
+            ctx,
+            incident_id,
+            errors=describe(error, documents),
+            form=request.form,
+            by_field=beside_fields(error) if request.endpoint == "goods.add" else {},
+            status=422,
         )
     except (IllegalTransition, Conflict) as error:
         flash(

@@ -306,3 +306,26 @@ def test_hostile_values_on_the_goods_forms_get_a_4xx_in_french(as_person, api, p
             assert not re.search(r"\b[a-z]+_[a-z_]+\b", shown), (action, errors)  # no field code
     listed = api.get(people.carrier, f"/incidents/{incident_id}/consignments").get_json()
     assert listed["summary"] == {**listed["summary"], "total": 1, "at_risk": 1}
+
+
+def test_one_consignment_refused_says_each_fault_beside_its_field(as_person, api, people):
+    incident_id = declared(api, people)
+    browser = as_person(people.carrier, "fr")
+    typed = {
+        "document_kind": "awb_master",
+        "document_number": "020-12345675",
+        "case": "air-long-haul",
+        "means_of_transport": "AF0123",
+        "office_of_first_entry": "XX12",  # not a French office
+        "arrival_at": "2026-11-22T18:00",
+    }
+    response = browser.post(f"/incidents/{incident_id}/goods/add", typed)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    form = page.split('id="add-one"', 1)[1].split("</form>", 1)[0]
+    assert (
+        'name="office_of_first_entry" required maxlength="8" value="XX12" placeholder="FR004100" '
+        'aria-invalid="true" aria-describedby="office_of_first_entry-error"' in form
+    )
+    assert '<p class="field-error" id="office_of_first_entry-error">' in form
+    assert 'value="AF0123"' in form and "aria-invalid" not in form.split("c-office", 1)[0]
