@@ -3,19 +3,7 @@ field pointing to it) and what the person typed, once."""
 
 from __future__ import annotations
 
-from bcp.services.context import Context
-from bcp.services.incidents import apply_action, declare_incident
-from tests.domain.conftest import facts
-from tests.typed import as_declaration
-
-
-def in_fallback(uow, clock, library, people) -> int:
-    incident_id = declare_incident(
-        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
-    ).incident.id
-    for action in ("acknowledge", "activate_fallback"):
-        apply_action(Context(uow, clock, library, people.desk.actor), incident_id, action)
-    return incident_id
+from tests.jobs.test_referrals_and_notices import in_fallback
 
 
 def test_a_refused_referral_shows_each_error_beside_its_field_and_keeps_what_was_typed(
