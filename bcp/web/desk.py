@@ -230,7 +230,12 @@ def notice_notification(ctx: Context, notice_id: int):
         body = forms.notification(request.form)
         return notices.notify_commission(ctx, notice_id, body.to, body.at, body.text)
 
-    return _notice_change(notice_id, record, _("Notification to the Commission recorded."))
+    return attempt(
+        url_for("status.notice", notice_id=notice_id) + "#notification-form",
+        record,
+        _("Notification to the Commission recorded."),
+        form="notification-form",
+    )
 
 
 @bp.post("/notices/<int:notice_id>/referrals")

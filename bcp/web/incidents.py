@@ -164,6 +164,7 @@ def record(ctx: Context, incident_id: int):
             ),
         ),
         _("Recorded."),
+        form="record-form",
     )
 
 
@@ -215,7 +216,9 @@ def notification(ctx: Context, incident_id: int):
         body = forms.notification(request.form)
         return service.notify_commission(ctx, incident_id, body.to, body.at, body.text)
 
-    return _attempt(incident_id, record, _("Notification to the Commission recorded."))
+    return _attempt(
+        incident_id, record, _("Notification to the Commission recorded."), "notification-form"
+    )
 
 
 @bp.post("/<int:incident_id>/referrals/<int:number>/confirm")
@@ -281,8 +284,10 @@ def fallback_document(ctx: Context, incident_id: int, step_id: str):
     )
 
 
-def _attempt(incident_id: int, work, success: str):
-    return attempt(url_for("incidents.page", incident_id=incident_id), work, success)
+def _attempt(incident_id: int, work, success: str, form: str | None = None):
+    """On the incident's page; a refused `form` comes back to it, errors beside its fields."""
+    page = url_for("incidents.page", incident_id=incident_id)
+    return attempt(page + (f"#{form}" if form else ""), work, success, form=form)
 
 
 def attempt(page: str, work, success: str, then=None, form: str | None = None):
@@ -304,7 +309,7 @@ def attempt(page: str, work, success: str, then=None, form: str | None = None):
         for message in messages(error):
             flash(message, "error")
         if form is not None:
-            refusals.keep(form, error, request.form)
+            refusals.keep(form, page, error, request.form)
     else:
         flash(success, "success")
         if then is not None:

@@ -7,8 +7,9 @@ for the next page, which reads it with `refused(form_id)` in its template."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from flask import Flask, g, session
+from flask import Flask, g, request, session
 from werkzeug.datastructures import MultiDict
 
 from bcp.domain.errors import DomainError
@@ -32,9 +33,11 @@ class Refused:
 NOTHING = Refused()
 
 
-def keep(form_id: str, error: DomainError, form: MultiDict) -> None:
+def keep(form_id: str, page: str, error: DomainError, form: MultiDict) -> None:
+    """For the next visit of `page` (a URL of this site; its path is compared)."""
     session[_KEY] = {
         "form": form_id,
+        "path": urlsplit(page).path,
         "by_field": field_errors(error),
         "values": {
             name: value[:_MAX_VALUE] for name, value in form.items() if name != "csrf_token"
@@ -47,7 +50,7 @@ def refused(form_id: str) -> Refused:
     if "refused_form" not in g:
         g.refused_form = session.pop(_KEY, None)
     kept = g.refused_form
-    if not kept or kept.get("form") != form_id:
+    if not kept or kept.get("form") != form_id or kept.get("path") != request.path:
         return NOTHING
     return Refused(kept.get("by_field") or {}, kept.get("values") or {})
 

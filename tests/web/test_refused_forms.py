@@ -3,6 +3,8 @@ field pointing to it) and what the person typed, once."""
 
 from __future__ import annotations
 
+import io
+
 from tests.jobs.test_referrals_and_notices import in_fallback
 
 
@@ -35,3 +37,39 @@ def test_a_refused_referral_shows_each_error_beside_its_field_and_keeps_what_was
     assert '<option value="dnl" selected>' in form and '<option value="telephone" selected>' in form
     again = desk.page(f"/incidents/{incident_id}")  # once: a reload starts afresh
     assert "field-error" not in again.split('id="referral-form"', 1)[1].split("</form>", 1)[0]
+
+
+def form_on(page: str, form_id: str) -> str:
+    return page.split(f'id="{form_id}"', 1)[1].split("</form>", 1)[0]
+
+
+def test_refused_evidence_is_said_beside_the_file_field_and_the_note_is_kept(
+    as_person, people, uow, clock, library
+):
+    incident_id = in_fallback(uow, clock, library, people)
+    carrier = as_person(people.carrier, "fr")
+    response = carrier.post(
+        f"/incidents/{incident_id}/record",
+        {
+            "note": "ENS envoyées par courriel à 10 h 12",
+            "reference": "PS-2026-0001",
+            "attachment": (io.BytesIO(b"MZ\x90\x00 not a PDF"), "preuve.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    form = form_on(carrier.page(f"/incidents/{incident_id}"), "record-form")
+    assert 'aria-describedby="attachment-error"' in form
+    assert '<p class="field-error" id="attachment-error">' in form
+    assert ">ENS envoyées par courriel à 10 h 12</textarea>" in form
+    assert 'value="PS-2026-0001"' in form
+
+
+def test_a_refusal_is_shown_on_its_own_page_only(as_person, people, uow, clock, library):
+    first = in_fallback(uow, clock, library, people)
+    second = in_fallback(uow, clock, library, people)
+    desk = as_person(people.desk)
+    desk.post(f"/incidents/{first}/referrals", {"kind": "rfi", "sent_to": "", "route": "email"})
+    page = desk.page(f"/incidents/{second}")
+    assert 'class="flash error"' in page  # refused, and said at the top of the next page
+    assert "field-error" not in form_on(page, "referral-form")  # but not beside its fields
