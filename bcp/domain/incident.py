@@ -52,6 +52,12 @@ PROCEDURE_WITHOUT_FALLBACK = N_(
     "outage of the national system, or one that does not stop this organisation's filing)"
 )
 
+REASON_REQUIRED = {
+    Action.REFUSE_FALLBACK: N_("a reason is required to refuse the fallback"),
+    Action.CANCEL: N_("a reason is required to cancel the incident"),
+}
+"""What the refusal of an action that needs a reason says (TRANSITIONS[...].reason_required)."""
+
 
 @dataclass(frozen=True)
 class OutageFacts:
@@ -429,7 +435,7 @@ class Incident:
         transition = TRANSITIONS[action]
         note = note.strip()
         if transition.reason_required and not note:
-            raise invalid("note", f"a reason is required to {action.value.replace('_', ' ')}")
+            raise invalid("note", REASON_REQUIRED.get(action, N_("a reason is required")))
         _check_note(note)
         if self.procedure is not None:
             blocking = blocking_steps(self.procedure, self.events, action.value, now)
@@ -619,7 +625,7 @@ class Incident:
             raise IllegalTransition(NOT_YET[step.anchor])
         note, reference = note.strip(), reference.strip()
         if not done and not note:
-            raise invalid("note", "a reason is required to skip a step")
+            raise invalid("note", N_("a reason is required to skip a step"))
         _check_note(note)
         if len(reference) > REFERENCE_MAX:
             raise invalid("reference", f"at most {REFERENCE_MAX} characters")

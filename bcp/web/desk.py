@@ -186,10 +186,11 @@ def notice_update(ctx: Context, notice_id: int):
         body = forms.notice_update(request.form)
         return notices.update_notice(ctx, notice_id, body.text, body.expected_end, body.messages)
 
-    return _notice_change(
-        notice_id,
+    return attempt(
+        url_for("status.notice", notice_id=notice_id) + "#update-form",
         update,
         _("Update published."),
+        form="update-form",
     )
 
 

@@ -126,7 +126,7 @@ def transition(ctx: Context, incident_id: int):
         activation = body.bcp.to_domain() if body.bcp else None
         return service.apply_action(ctx, incident_id, body.action, body.note, activation)
 
-    return _attempt(incident_id, act, _("Done."))
+    return _attempt(incident_id, act, _("Done."), "actions")
 
 
 @bp.post("/<int:incident_id>/steps/<step_id>")

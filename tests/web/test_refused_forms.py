@@ -73,3 +73,17 @@ def test_a_refusal_is_shown_on_its_own_page_only(as_person, people, uow, clock, 
     page = desk.page(f"/incidents/{second}")
     assert 'class="flash error"' in page  # refused, and said at the top of the next page
     assert "field-error" not in form_on(page, "referral-form")  # but not beside its fields
+
+
+def test_a_refusal_without_its_reason_says_so_in_french_beside_the_note(
+    as_person, people, uow, clock, library
+):
+    incident_id = in_fallback(uow, clock, library, people)
+    desk = as_person(people.desk, "fr")
+    desk.post(f"/incidents/{incident_id}/transition", {"action": "cancel", "note": " "})
+    page = desk.page(f"/incidents/{incident_id}")
+    form = form_on(page, "actions")
+    assert 'aria-describedby="action-note-help note-error" aria-invalid="true"' in form
+    assert "un motif est obligatoire pour annuler l&#39;incident" in form or (
+        "un motif est obligatoire pour annuler l'incident" in form
+    )

@@ -340,7 +340,22 @@ def test_the_notice_page_activates_the_bcp_and_records_the_notification(as_perso
     desk.post(f"/desk/notices/{notice_id}/notifications", data={"to": "DG TAXUD"})
     assert "notified to DG TAXUD" in desk.page(notice_page)
     desk.post(f"/desk/notices/{notice_id}/notifications", data={"to": ""})
-    assert "To: must not be blank" in desk.page(notice_page)
+    page = desk.page(notice_page)
+    assert "To: must not be blank" in page  # at the top, and beside the field
+    assert 'aria-describedby="to-error"' in page and 'id="to-error"' in page
+
+
+def test_a_refused_notice_update_keeps_what_the_desk_typed_beside_its_fields(as_person, people):
+    desk = as_person(people.desk)
+    notice_page = publish(desk).headers["Location"]
+    notice_id = notice_page.rsplit("/", 1)[1]
+    desk.post(
+        f"/desk/notices/{notice_id}/updates",
+        data={"text": "", "messages": "12 ENS envoyées par courriel"},
+    )
+    form = desk.page(notice_page).split('id="update-form"', 1)[1].split("</form>", 1)[0]
+    assert 'aria-describedby="text-error"' in form and 'id="text-error"' in form
+    assert 'value="12 ENS envoyées par courriel"' in form
 
 
 def test_a_national_system_notice_offers_no_fallback(as_person, people):
