@@ -18,6 +18,9 @@ from bcp.domain.clock import in_paris
 
 Gettext = Callable[[str], str]
 
+LANGUAGES = ("fr", "en")
+"""The languages bcp speaks: its pages, PDFs and e-mails (French first, the desk's)."""
+
 _NOTICE_ACTOR = re.compile(r"desk notice (\d+)")
 
 

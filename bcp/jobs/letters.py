@@ -20,8 +20,8 @@ from bcp import texts
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.notices import NoticeKind, Reason, UpdateKind
 from bcp.settings import ROOT
+from bcp.texts import LANGUAGES
 
-LANGUAGES = ("fr", "en")
 log = logging.getLogger(__name__)
 
 

@@ -21,9 +21,7 @@ from bcp.reports.charts import Bar, bar_chart, duration_bar, minutes
 from bcp.reports.pdf import render_pdf
 from bcp.services.reports import IncidentReport, PeriodReport
 from bcp.settings import ROOT
-
-LANGUAGES = ("fr", "en")
-
+from bcp.texts import LANGUAGES
 
 LABELS = {"document_kinds": DOCUMENT_KINDS, "states": STATES, "time_kinds": TIME_KINDS}
 """The names of the goods' closed vocabularies, for the documents that list consignments."""

@@ -11,8 +11,7 @@ from bcp.domain.errors import invalid
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import set_preferences
 from bcp.store.models import UserRow
-
-LANGUAGES = ("fr", "en")
+from bcp.texts import LANGUAGES
 
 
 @dataclass(frozen=True)

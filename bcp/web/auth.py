@@ -22,7 +22,7 @@ from bcp.services import preferences
 from bcp.services.accounts import sign_out_everywhere
 from bcp.services.demo import DEMO_PASSWORDS
 from bcp.services.sign_in import TooManyAttempts, authenticate
-from bcp.web.i18n import LANGUAGES
+from bcp.texts import LANGUAGES
 from bcp.web.runtime import runtime
 from bcp.web.security import SessionUser
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_translations
 
-LANGUAGES = ("fr", "en")
+from bcp.texts import LANGUAGES
+
 babel = Babel()
 
 
