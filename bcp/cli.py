@@ -119,7 +119,7 @@ def user_add(login, role, org_eori, display_name, email, password, token) -> Non
             token_days=rt.settings.token_days,
         )
     except DomainError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(str(error)) from None
     click.echo(f"user {created.login} ({created.role.value}) created")
     if created.token:
         click.echo(created.token)
@@ -158,7 +158,7 @@ def token_revoke(token_id: int) -> None:
     try:
         accounts.revoke_token(rt.unit_of_work(), rt.clock, None, token_id)
     except DomainError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(str(error)) from None
     click.echo(f"token {token_id} revoked")
 
 
@@ -172,7 +172,7 @@ def token_rotate(token_id: int) -> None:
             rt.unit_of_work(), rt.clock, None, token_id, rt.settings.token_days
         )
     except DomainError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(str(error)) from None
     click.echo(
         f"token {token_id} revoked; its successor {issued.id} expires {issued.expires_at:%Y-%m-%d}:"
     )
@@ -203,7 +203,7 @@ def org_add(name, kind, eori, siret, provider_eori) -> None:
             provider_eori=provider_eori,
         )
     except DomainError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(str(error)) from None
     click.echo(f"organisation {eori.upper()} created")
 
 
@@ -320,7 +320,7 @@ def reflexes_activate(version: str, note: str) -> None:
     try:
         table = activate(Context(rt.unit_of_work(), rt.clock, rt.library, operator), version, note)
     except DomainError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(str(error)) from None
     click.echo(f"rules table {table.version} is active")
 
 
@@ -356,7 +356,7 @@ def report(incident_id: int, output: Path, lang: str, postmortem: bool, step_id:
         now = rt.clock.now()
         pdf = fallback_pdf(data, step_id, lang, now) if step_id else incident_pdf(data, lang, now)
     except DomainError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(str(error)) from None
     output.write_bytes(pdf)
     click.echo(f"{output} ({len(pdf)} bytes)")
 
@@ -377,7 +377,7 @@ def period_report_command(start, end, output: Path, lang: str):
             end.date(),
         )
     except DomainError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(str(error)) from None
     pdf = period_pdf(data, lang, rt.clock.now())
     output.write_bytes(pdf)
     click.echo(f"{output} ({len(pdf)} bytes)")

@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from bcp.domain.errors import ErrorList
+from bcp.domain.messages import N_
 
 WARNING_DAYS = (60, 30, 7)
 
@@ -32,11 +33,11 @@ class Certificate:
 def check(valid_from: date, valid_until: date, process: int, label: str) -> None:
     errors = ErrorList()
     if valid_until <= valid_from:
-        errors.add("valid_until", "must come after valid_from")
+        errors.add("valid_until", N_("must come after the date it is valid from"))
     if process not in (1, 2):
-        errors.add("process", "1 (the operator holds its certificate) or 2 (its provider does)")
+        errors.add("process", N_("1 (the operator holds its certificate) or 2 (its provider does)"))
     if not label.strip() or len(label) > 200:
-        errors.add("label", "required, at most 200 characters")
+        errors.add("label", N_("required, at most 200 characters"))
     errors.raise_if_any()
 
 

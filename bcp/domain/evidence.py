@@ -22,16 +22,20 @@ def check_evidence(filename: str, data: bytes) -> str:
     """Return the content type of an acceptable file, or raise InvalidInput saying why not."""
     name = filename.strip()
     if not name or "/" in name or "\\" in name or "\x00" in name or len(name) > 255:
-        raise invalid("attachment", "give the file a plain name of at most 255 characters")
+        raise invalid("attachment", N_("give the file a plain name of at most 255 characters"))
     extension = name[name.rfind(".") :].lower() if "." in name else ""
     if extension not in TYPES:
-        raise invalid("attachment", "only PDF, PNG or EML files are accepted")
+        raise invalid("attachment", N_("only PDF, PNG or EML files are accepted"))
     if not data:
-        raise invalid("attachment", "the file is empty")
+        raise invalid("attachment", N_("the file is empty"))
     if len(data) > MAX_BYTES:
-        raise invalid("attachment", "the file is larger than 10 MB")
+        raise invalid("attachment", N_("the file is larger than 10 MB"))
     if not _looks_like(extension, data):
-        raise invalid("attachment", f"the content of {name} is not a {extension[1:].upper()} file")
+        raise invalid(
+            "attachment",
+            N_("the content of this file is not a %(kind)s file"),
+            kind=extension[1:].upper(),
+        )
     return TYPES[extension]
 
 

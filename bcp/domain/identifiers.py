@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bcp.domain.messages import N_
+
 _EORI = re.compile(r"^[A-Z]{2}[A-Z0-9]{1,15}$")
 _SIRET = re.compile(r"^\d{14}$")
 # La Poste's establishments share SIREN 356000000; their SIRETs follow another checksum.
@@ -12,21 +14,21 @@ _LA_POSTE_SIREN = "356000000"
 
 def eori_problem(value: str) -> str | None:
     if not _EORI.match(value):
-        return "an EORI is a 2-letter country code followed by up to 15 letters or digits"
+        return N_("an EORI is a 2-letter country code followed by up to 15 letters or digits")
     if value.startswith("FR") and len(value) == 16 and siret_problem(value[2:]) is not None:
-        return "a French EORI of 16 characters is FR followed by a valid SIRET"
+        return N_("a French EORI of 16 characters is FR followed by a valid SIRET")
     return None
 
 
 def siret_problem(value: str) -> str | None:
     if not _SIRET.match(value):
-        return "a SIRET is 14 digits"
+        return N_("a SIRET is 14 digits")
     if value.startswith(_LA_POSTE_SIREN):
         if sum(int(d) for d in value) % 5 != 0:
-            return "this SIRET fails its checksum"
+            return N_("this SIRET fails its checksum")
         return None
     if not luhn_valid(value):
-        return "this SIRET fails its checksum (Luhn)"
+        return N_("this SIRET fails its checksum (Luhn)")
     return None
 
 

@@ -18,6 +18,7 @@ from bcp.domain.actors import (
 from bcp.domain.catalogue import (
     COMPONENTS,
     Channel,
+    Component,
     EnsOperation,
     Mode,
     Owner,
@@ -34,7 +35,7 @@ from bcp.domain.messages import N_
 from bcp.domain.notices import Notice
 from bcp.domain.referrals import Outcome, Referral, ReferralRequest, referrals_of
 from bcp.domain.reflexes.engine import Decision, ReflexFacts, evaluate
-from bcp.domain.reflexes.model import Anchor, Procedure, ReflexTable, StepRole
+from bcp.domain.reflexes.model import Anchor, Procedure, ReflexTable, StepRole, Text
 from bcp.domain.reflexes.progress import StepStatus, blocking_steps, milestones, step_statuses
 from bcp.domain.timeline import EVENT_OF_ACTION, EventKind, Said, TimelineEvent
 
@@ -57,6 +58,32 @@ REASON_REQUIRED = {
     Action.CANCEL: N_("a reason is required to cancel the incident"),
 }
 """What the refusal of an action that needs a reason says (TRANSITIONS[...].reason_required)."""
+STEP_OWNER = {
+    StepRole.OPERATOR: N_("this step is for the operator to do"),
+    StepRole.PROVIDER: N_("this step is for the EDI provider to do"),
+    StepRole.DESK: N_("this step is for the customs desk to do"),
+    StepRole.MANAGER: N_("this step is for a manager to do"),
+}
+"""Why a person may not settle a step, by whose it is."""
+AT_MOST = N_("at most %(limit)s characters")
+ONLY_ROLES = {
+    frozenset({Role.DESK}): N_("only the customs desk does this"),
+    frozenset({Role.OPERATOR, Role.DESK}): N_(
+        "only the organisation concerned or the customs desk does this"
+    ),
+}
+"""Why an action is refused to a role, by the roles it belongs to (TRANSITIONS[...].roles)."""
+NOT_IN_STATE = {
+    State.DECLARED: N_("not possible yet: the incident is declared and not acknowledged"),
+    State.ACKNOWLEDGED: N_("not possible now: the incident is acknowledged"),
+    State.FALLBACK_ACTIVE: N_("not possible now: the fallback procedure is active"),
+    State.RECOVERED: N_("not possible now: the incident is recovered"),
+    State.CLOSED: N_("not possible: the incident is closed"),
+    State.CANCELLED: N_("not possible: the incident is cancelled"),
+}
+"""Why an action is refused in a state: the state says which actions remain (lifecycle)."""
+SIDE_IMPOSSIBLE = N_("%(component)s cannot be at fault on this side")
+SCOPE_IMPOSSIBLE = N_("this choice is not possible for %(component)s at fault on this side")
 
 
 @dataclass(frozen=True)
@@ -320,9 +347,7 @@ class Incident:
         """The carrier confirms it received the referral (or the desk records that it did)."""
         referral = self.referral_for(number, actor)
         if referral.confirmed:
-            raise IllegalTransition(
-                f"referral R{number} was confirmed already, by {referral.confirmed_by}"
-            )
+            raise IllegalTransition(N_("referral R%(number)s was confirmed already"), number=number)
         _check_note(note.strip())
         return self._record(
             EventKind.REFERRAL_CONFIRMED,
@@ -340,7 +365,9 @@ class Incident:
         loaded. An outcome is also the confirmation of receipt, if none was recorded."""
         referral = self.referral_for(number, actor)
         if referral.outcome is not None:
-            raise IllegalTransition(f"the outcome of referral R{number} is recorded already")
+            raise IllegalTransition(
+                N_("the outcome of referral R%(number)s is recorded already"), number=number
+            )
         events = [] if referral.confirmed else [self.confirm_referral(number, actor, now)]
         changes = {
             "referral": number,
@@ -366,9 +393,9 @@ class Incident:
             and actor.organisation_id == found.carrier_id
         )
         if not (self.may_contribute(actor) or named):
-            raise NotAllowed("only the carrier concerned or the desk answers this referral")
+            raise NotAllowed(N_("only the carrier concerned or the desk answers this referral"))
         if found is None:
-            raise NotFound(f"incident {self.id} has no referral R{number}")
+            raise NotFound(N_("this incident has no referral R%(number)s"), number=number)
         return found
 
     def milestones(self) -> Milestones:
@@ -440,10 +467,15 @@ class Incident:
         if self.procedure is not None:
             blocking = blocking_steps(self.procedure, self.events, action.value, now)
             if blocking:
-                names = "; ".join(f"{s.id} ({s.title.en})" for s in blocking)
                 raise IllegalTransition(
-                    f"cannot {action.value.replace('_', ' ')} before this step of the "
-                    f"procedure is done or skipped: {names}"
+                    N_(
+                        "first settle this step of the procedure (done, or skipped with a "
+                        "reason): %(steps)s"
+                    ),
+                    steps=Text(
+                        fr="; ".join(s.title.fr for s in blocking),
+                        en="; ".join(s.title.en for s in blocking),
+                    ),
                 )
         changes = None
         if action is Action.ACTIVATE_FALLBACK:
@@ -598,11 +630,11 @@ class Incident:
     ) -> TimelineEvent:
         """Mark a step of the current procedure done, or skipped (with a reason)."""
         if self.procedure is None or (step := self.procedure.step(step_id)) is None:
-            raise NotFound(f"the procedure of this incident has no step {step_id!r}")
+            raise NotFound(N_("the procedure of this incident has no such step"))
         if not self.may_settle(step.role, actor):
-            raise NotAllowed(f"step {step_id} is for the {step.role.value} to do")
+            raise NotAllowed(STEP_OWNER[step.role])
         if not self.state.is_open:
-            raise IllegalTransition(f"the incident is {self.state.value}: its steps are frozen")
+            raise IllegalTransition(N_("the incident is no longer open: its steps are frozen"))
         status = next(s for s in self.steps(now) if s.step.id == step_id)
         if (
             EventKind.CONSIGNMENTS_RELODGED.value in step.done_when
@@ -615,9 +647,7 @@ class Incident:
                 )
             )
         if status.state.settled:
-            raise IllegalTransition(
-                f"step {step_id} is already {status.state.value} (by {status.by})"
-            )
+            raise IllegalTransition(N_("this step is settled already"))
         if done and status.due_at is None:
             # Its phase is not reached: the event its due time counts from has not happened (a
             # fallback filing before the authorisation, a re-lodging before recovery). Skipping
@@ -628,7 +658,7 @@ class Incident:
             raise invalid("note", N_("a reason is required to skip a step"))
         _check_note(note)
         if len(reference) > REFERENCE_MAX:
-            raise invalid("reference", f"at most {REFERENCE_MAX} characters")
+            raise invalid("reference", AT_MOST, limit=REFERENCE_MAX)
         kind = EventKind.STEP_DONE if done else EventKind.STEP_SKIPPED
         changes = {"step": step_id, "reference": reference or None}
         return self._record(kind, actor, now, self.state, note=note, changes=changes)
@@ -647,9 +677,9 @@ class Incident:
         """The desk corrects the component, the side or the scope; the caller then re-runs the
         rules with `decide`."""
         if actor.role is not Role.DESK:
-            raise NotAllowed("only the customs desk reclassifies an incident")
+            raise NotAllowed(N_("only the customs desk reclassifies an incident"))
         if not self.state.is_open:
-            raise IllegalTransition(f"the incident is {self.state.value}: it cannot change")
+            raise IllegalTransition(N_("the incident is no longer open: it cannot change"))
         component = changes.get("component") or self.facts.component
         spec = COMPONENTS[component]
         side = changes.get("side") or (
@@ -658,21 +688,16 @@ class Incident:
         scope = changes.get("scope") or self.facts.scope
         errors = ErrorList()
         if side not in spec.sides:
-            errors.add(
-                "side",
-                f"{component} can only be at fault on the side of: "
-                + ", ".join(s.value for s in spec.sides),
-            )
+            errors.add("side", SIDE_IMPOSSIBLE, component=_named(spec))
         elif scope not in possible_scopes(spec, side):
-            errors.add(
-                "scope",
-                f"{component} at fault on the {side.value} side cannot concern {scope.value}",
-            )
+            errors.add("scope", SCOPE_IMPOSSIBLE, component=_named(spec))
         if scope.concerns_everyone != self.facts.scope.concerns_everyone:
             errors.add(
                 "scope",
-                "an incident cannot move between one organisation and everyone; "
-                "declare a separate outage for everyone",
+                N_(
+                    "an incident cannot move between one organisation and everyone; "
+                    "declare a separate outage for everyone"
+                ),
             )
         errors.raise_if_any()
         before = {
@@ -682,7 +707,9 @@ class Incident:
         }
         after = {"component": component, "side": side.value, "scope": scope.value}
         if before == after:
-            raise invalid("component", "nothing to change: give another component, side or scope")
+            raise invalid(
+                "component", N_("nothing to change: give another component, side or scope")
+            )
         _check_note(note.strip())
         self.facts = replace(self.facts, component=component, side=side, scope=scope)
         return self._record(
@@ -705,13 +732,15 @@ class Incident:
         """What was done, as the people doing it tell it: a note, the reference of the e-mail
         sent, a piece of evidence."""
         if not self.may_contribute(actor):
-            raise NotAllowed("only the organisation concerned or the desk adds to this incident")
+            raise NotAllowed(
+                N_("only the organisation concerned or the desk adds to this incident")
+            )
         note, reference = note.strip(), reference.strip()
         if not note and not reference and attachment is None:
-            raise invalid("note", "write what was done, give a reference, or attach a file")
+            raise invalid("note", N_("write what was done, give a reference, or attach a file"))
         _check_note(note)
         if len(reference) > REFERENCE_MAX:
-            raise invalid("reference", f"at most {REFERENCE_MAX} characters")
+            raise invalid("reference", AT_MOST, limit=REFERENCE_MAX)
         changes: dict[str, Any] = {"reference": reference or None}
         if attachment is not None:
             changes["attachment"] = attachment
@@ -727,15 +756,16 @@ class Incident:
         """A traceable reference for one fallback filing, like GAMMA's fallback number."""
         if self.organisation is None:
             raise IllegalTransition(
-                "this outage concerns everyone: declare your organisation's own incident for "
-                "it, then ask for fallback references there"
+                N_(
+                    "this outage concerns everyone: declare your organisation's own incident "
+                    "for it, then ask for fallback references there"
+                )
             )
         if not self.may_contribute(actor):
-            raise NotAllowed("only the organisation concerned or the desk asks for a reference")
+            raise NotAllowed(N_("only the organisation concerned or the desk asks for a reference"))
         if self.state is not State.FALLBACK_ACTIVE:
             raise IllegalTransition(
-                f"fallback references are issued while the fallback is active; the incident "
-                f"is {self.state.value}"
+                N_("fallback references are issued while the fallback is active")
             )
         reference = fallback_reference(now.year, self.organisation.eori, sequence)
         return self._record(
@@ -749,19 +779,18 @@ class Incident:
     def _refusal(self, action: Action, actor: Actor) -> Exception | None:
         transition = TRANSITIONS[action]
         if actor.role not in transition.roles:
-            owners = " or ".join(r.value for r in sorted(transition.roles))
-            return NotAllowed(f"only the {owners} role may {action.value.replace('_', ' ')}")
+            return NotAllowed(
+                ONLY_ROLES.get(transition.roles, N_("this action belongs to another role"))
+            )
         if actor.role is Role.OPERATOR and not self._belongs_to(actor):
             return NotAllowed(
-                "this outage was declared by the customs desk for everyone: "
-                "only the desk changes its state"
+                N_(
+                    "this outage was declared by the customs desk for everyone: "
+                    "only the desk changes its state"
+                )
             )
         if self.state not in transition.sources:
-            allowed = ", ".join(sorted(s.value for s in transition.sources))
-            return IllegalTransition(
-                f"cannot {action.value.replace('_', ' ')} an incident that is "
-                f"{self.state.value}; possible only when it is {allowed}"
-            )
+            return IllegalTransition(NOT_IN_STATE[self.state])
         if (
             action is Action.ACTIVATE_FALLBACK
             and self.procedure is not None
@@ -780,7 +809,8 @@ class Incident:
             if waiting:
                 names = ", ".join(f"R{r.number} ({r.kind.value.upper()})" for r in waiting)
                 return IllegalTransition(
-                    f"cannot {action.value} while the carrier has not confirmed: {names}"
+                    N_("the carrier has not confirmed the receipt of %(referrals)s"),
+                    referrals=names,
                 )
         return None
 
@@ -849,7 +879,7 @@ def declare(
     declaration (desk) or the actor's own (operator). An outage the desk declares is acknowledged
     by that same act."""
     if actor.role not in (Role.OPERATOR, Role.DESK):
-        raise NotAllowed("only an operator or the customs desk may declare an outage")
+        raise NotAllowed(N_("only an operator or the customs desk may declare an outage"))
     check_declaration(declaration, now)
     spec = COMPONENTS[declaration.component]
     scope = declaration.scope or (
@@ -905,25 +935,19 @@ def _check_scope(
     spec = COMPONENTS[declaration.component]
     errors = ErrorList()
     if side not in spec.sides:
-        sides = ", ".join(s.value for s in spec.sides)
-        errors.add("side", f"{spec.code} can only be at fault on the side of: {sides}")
+        errors.add("side", SIDE_IMPOSSIBLE, component=_named(spec))
     elif scope not in possible_scopes(spec, side):
-        possible = ", ".join(s.value for s in possible_scopes(spec, side))
-        errors.add(
-            "scope",
-            f"{spec.code} at fault on the {side.value} side cannot concern {scope.value}; "
-            f"possible: {possible}",
-        )
+        errors.add("scope", SCOPE_IMPOSSIBLE, component=_named(spec))
     if scope.concerns_everyone:
         if actor.role is not Role.DESK:
-            raise NotAllowed("only the customs desk declares an outage that concerns everyone")
+            raise NotAllowed(N_("only the customs desk declares an outage that concerns everyone"))
         if organisation is not None:
-            errors.add("organisation", "an outage for everyone names no organisation")
+            errors.add("organisation", N_("an outage for everyone names no organisation"))
     else:
         if organisation is None:
-            errors.add("organisation", "required: the EORI of the organisation concerned")
+            errors.add("organisation", N_("required: the EORI of the organisation concerned"))
         elif scope is Scope.PROVIDER and organisation.kind is not OrganisationKind.PROVIDER:
-            errors.add("scope", "only an EDI service provider declares for all its clients")
+            errors.add("scope", N_("only an EDI service provider declares for all its clients"))
     errors.raise_if_any()
 
 
@@ -931,9 +955,14 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def _named(component: Component) -> Text:
+    """A component as a refusal names it, in the reader's language."""
+    return Text(fr=component.name_fr, en=component.name_en)
+
+
 def _check_note(note: str) -> None:
     if len(note) > NOTE_MAX or "\x00" in note:
-        raise invalid("note", f"at most {NOTE_MAX} characters, no NUL")
+        raise invalid("note", N_("at most %(limit)s characters, no NUL"), limit=NOTE_MAX)
 
 
 def _facts_dict(incident: Incident) -> dict[str, Any]:

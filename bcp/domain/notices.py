@@ -13,7 +13,7 @@ from typing import Any
 from bcp.domain.activation import Activation, CommissionNotification
 from bcp.domain.actors import SCHEDULER, Actor, Role
 from bcp.domain.catalogue import COMPONENTS, Owner
-from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, invalid
+from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed, invalid, said
 from bcp.domain.messages import N_
 
 TITLE_MAX = 200
@@ -192,7 +192,7 @@ class Notice:
         changes: dict[str, Any] = {}
         if expected_end is not None:
             if expected_end <= self.starts_at:
-                errors.add("expected_end", "the expected end must come after the start")
+                errors.add("expected_end", N_("the expected end must come after the start"))
             else:
                 changes["expected_end"] = expected_end.isoformat()
         if messages is not None:
@@ -220,7 +220,7 @@ class Notice:
         self._check_desk(actor)
         self._check_open()
         if self._window_running(now):
-            raise IllegalTransition("the fallback window of this notice is already open")
+            raise IllegalTransition(N_("the fallback window of this notice is already open"))
         if fallback_components is not None and not set(self.components) & fallback_components:
             raise IllegalTransition(NO_FALLBACK)
         since = max(now, self.starts_at)
@@ -252,7 +252,7 @@ class Notice:
         self._check_desk(actor)
         self._check_open()
         if not self.window_open:
-            raise IllegalTransition("the fallback window of this notice is not open")
+            raise IllegalTransition(N_("the fallback window of this notice is not open"))
         return self._record(
             UpdateKind.FALLBACK_CLOSED,
             actor,
@@ -290,7 +290,7 @@ class Notice:
 
     def _check_open(self) -> None:
         if not self.is_open:
-            raise IllegalTransition("this notice is closed; publish a new one")
+            raise IllegalTransition(N_("this notice is closed; publish a new one"))
 
     def _record(
         self,
@@ -317,7 +317,7 @@ class Notice:
 
 def check_desk(actor: Actor) -> None:
     if actor.role is not Role.DESK:
-        raise NotAllowed("only the customs desk publishes and updates outage notices")
+        raise NotAllowed(N_("only the customs desk publishes and updates outage notices"))
 
 
 @dataclass(frozen=True)
@@ -333,13 +333,19 @@ def short_notice(kind: NoticeKind, starts_at: datetime, now: datetime) -> str | 
     ahead = starts_at - now
     if ahead >= ANNOUNCE_AHEAD:
         return None
+    return said(SHORT_NOTICE, _short_notice_values(starts_at - now))
+
+
+SHORT_NOTICE = N_(
+    "scheduled maintenance announced %(lead)s before its start: less than the %(hours)s hours "
+    "of notice operators are owed"
+)
+
+
+def _short_notice_values(ahead: timedelta) -> dict[str, str]:
     seconds = max(ahead.total_seconds(), 0)
     lead = f"{seconds / 3600:.0f} h" if seconds >= 3600 else f"{seconds // 60:.0f} min"
-    return (
-        f"scheduled maintenance announced {lead} before its start: "
-        f"less than the {ANNOUNCE_AHEAD.total_seconds() / 3600:.0f} hours of notice operators "
-        "are owed"
-    )
+    return {"lead": lead, "hours": f"{ANNOUNCE_AHEAD.total_seconds() / 3600:.0f}"}
 
 
 @dataclass(frozen=True)
@@ -372,7 +378,7 @@ def publish(
     if reason is None and kind is NoticeKind.SCHEDULED:
         reason = Reason.SCHEDULED_MAINTENANCE
     elif reason is None:
-        errors.add("reason", "required; one of: " + ", ".join(r.value for r in Reason))
+        errors.add("reason", N_("required: choose the reason"))
     if kind is NoticeKind.SCHEDULED:
         for name in ("starts_at", "expected_end"):
             if getattr(draft, name) is None:
@@ -395,8 +401,7 @@ def publish(
     warnings = [w for w in [short_notice(kind, starts_at, now)] if w]
     if warnings and not draft.short_notice_confirmed:
         raise invalid(
-            "short_notice_confirmed",
-            f"{warnings[0]}; publish anyway with short_notice_confirmed",
+            "short_notice_confirmed", SHORT_NOTICE, **_short_notice_values(starts_at - now)
         )
     title = draft.title
     notice = Notice(

@@ -3,7 +3,11 @@ letter, a digit and a special character."""
 
 from __future__ import annotations
 
+from bcp.domain.messages import N_
+
 MIN_LENGTH = 8
+RULE = N_("8 characters or more, with an upper-case letter, a digit and a special character")
+"""What a refused password is told (the pages say it beside the field too)."""
 
 
 def password_problems(password: str) -> list[str]:

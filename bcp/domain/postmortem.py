@@ -14,6 +14,7 @@ from typing import Any
 from bcp.domain.actors import Actor, Role
 from bcp.domain.errors import ErrorList, IllegalTransition, NotAllowed
 from bcp.domain.lifecycle import State
+from bcp.domain.messages import N_
 from bcp.domain.timeline import TimelineEvent
 
 TEXT_MAX = 20_000
@@ -104,9 +105,9 @@ def finalise(
     if not current.summary or not current.root_cause:
         errors = ErrorList()
         if not current.summary:
-            errors.add("summary", "write the summary before finalising")
+            errors.add("summary", N_("write the summary before finalising"))
         if not current.root_cause:
-            errors.add("root_cause", "write the root cause before finalising")
+            errors.add("root_cause", N_("write the root cause before finalising"))
         errors.raise_if_any()
     return replace(
         current,
@@ -127,11 +128,8 @@ def verify(postmortem: PostMortem, events: list[TimelineEvent]) -> dict[str, boo
 
 def _check_editable(current: PostMortem, actor: Actor, state: State) -> None:
     if actor.role is not Role.MANAGER:
-        raise NotAllowed("only a manager writes the post-mortem")
+        raise NotAllowed(N_("only a manager writes the post-mortem"))
     if state is not State.CLOSED:
-        raise IllegalTransition(f"a post-mortem is written for a closed incident; it is {state}")
+        raise IllegalTransition(N_("a post-mortem is written for a closed incident"))
     if current.finalised:
-        raise IllegalTransition(
-            f"this post-mortem was finalised on {current.finalised_at:%Y-%m-%d %H:%M} UTC "
-            f"by {current.finalised_by}: it is frozen"
-        )
+        raise IllegalTransition(N_("this post-mortem is finalised: it is frozen"))

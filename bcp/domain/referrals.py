@@ -190,7 +190,7 @@ def check_outcome(outcome: Outcome, result: str, kind: ReferralKind) -> None:
     """Each kind of referral has its one outcome; a screening's result is required."""
     errors = ErrorList()
     if outcome is not OUTCOME_OF[kind]:
-        errors.add("outcome", f"the outcome of a {kind.value.upper()} is {OUTCOME_OF[kind].value}")
+        errors.add("outcome", N_("this is not the outcome of this kind of referral"))
     if outcome is Outcome.SCREENING_DONE and not result.strip():
         errors.add("result", N_("the result of the screening is required"))
     errors.raise_if_any()

@@ -15,6 +15,7 @@ from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.consignments.deadlines import TIME_KINDS
 from bcp.domain.consignments.model import DOCUMENT_KINDS, STATES
 from bcp.domain.errors import NotFound, invalid
+from bcp.domain.messages import N_
 from bcp.domain.notifications import TOPICS
 from bcp.domain.reflexes.messages import fill
 from bcp.reports.charts import Bar, bar_chart, duration_bar, minutes
@@ -30,7 +31,7 @@ LABELS = {"document_kinds": DOCUMENT_KINDS, "states": STATES, "time_kinds": TIME
 def check_lang(lang: str | None) -> str:
     lang = (lang or "fr").lower()
     if lang not in LANGUAGES:
-        raise invalid("lang", "fr or en")
+        raise invalid("lang", N_("fr or en"))
     return lang
 
 
@@ -56,7 +57,7 @@ def fallback_pdf(report: IncidentReport, step_id: str, lang: str, now: datetime)
     incident = report.incident
     status = next((s.status for s in report.steps if s.status.step.id == step_id), None)
     if status is None or (status.step.message is None and status.step.form is None):
-        raise NotFound(f"step {step_id!r} of this incident's procedure has no document")
+        raise NotFound(N_("this step of the incident's procedure has no document"))
     values = incident.message_values(lang)
     message = status.step.message
     return _pdf(

@@ -14,6 +14,8 @@ from bcp.domain.addresses import email_problem
 from bcp.domain.clock import Clock
 from bcp.domain.errors import ErrorList, NotAllowed, NotFound, invalid
 from bcp.domain.identifiers import eori_problem, siret_problem
+from bcp.domain.messages import N_
+from bcp.domain.passwords import RULE as PASSWORD_RULE
 from bcp.domain.passwords import password_problems
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import (
@@ -60,9 +62,9 @@ def add_organisation(
     errors = ErrorList()
     eori = eori.strip().upper()
     if not name.strip():
-        errors.add("name", "required")
+        errors.add("name", N_("required"))
     if kind not in {k.value for k in OrganisationKind}:
-        errors.add("kind", f"one of: {', '.join(k.value for k in OrganisationKind)}")
+        errors.add("kind", N_("not a kind of organisation bcp knows"))
     if problem := eori_problem(eori):
         errors.add("eori", problem)
     if siret and (problem := siret_problem(siret)):
@@ -70,12 +72,16 @@ def add_organisation(
     errors.raise_if_any()
     with uow:
         if organisation_by_eori(uow.session, eori) is not None:
-            raise invalid("eori", f"an organisation already has the EORI {eori}")
+            raise invalid("eori", N_("an organisation already has the EORI %(eori)s"), eori=eori)
         provider_id = None
         if provider_eori:
             provider = organisation_by_eori(uow.session, provider_eori.strip().upper())
             if provider is None or provider.kind != OrganisationKind.PROVIDER.value:
-                raise invalid("provider", f"no EDI service provider has the EORI {provider_eori}")
+                raise invalid(
+                    "provider",
+                    N_("no EDI service provider has the EORI %(eori)s"),
+                    eori=provider_eori,
+                )
             provider_id = provider.id
         row = OrganisationRow(
             name=name.strip(),
@@ -115,24 +121,24 @@ def add_user(
         _admin_only(admin)
     errors = ErrorList()
     if not _LOGIN.match(login):
-        errors.add("login", "2 to 64 characters: lower-case letters, digits, '.', '_' or '-'")
+        errors.add("login", N_("2 to 64 characters: lower-case letters, digits, '.', '_' or '-'"))
     if role not in {r.value for r in USER_ROLES}:
-        errors.add("role", f"one of: {', '.join(r.value for r in USER_ROLES)}")
+        errors.add("role", N_("not a role bcp knows"))
     if role == Role.OPERATOR.value and not org_eori:
-        errors.add("org", "an operator belongs to an organisation: give its EORI")
-    if password is not None and (problems := password_problems(password)):
-        errors.add("password", "needs " + ", ".join(problems))
+        errors.add("org", N_("an operator belongs to an organisation: give its EORI"))
+    if password is not None and password_problems(password):
+        errors.add("password", PASSWORD_RULE)
     if email and (problem := email_problem(email)):
         errors.add("email", problem)
     errors.raise_if_any()
     with uow:
         if user_by_login(uow.session, login) is not None:
-            raise invalid("login", f"the login {login} is taken")
+            raise invalid("login", N_("the login %(login)s is taken"), login=login)
         org_id = None
         if org_eori:
             org = organisation_by_eori(uow.session, org_eori.strip().upper())
             if org is None:
-                raise invalid("org", f"no organisation has the EORI {org_eori}")
+                raise invalid("org", N_("no organisation has the EORI %(eori)s"), eori=org_eori)
             org_id = org.id
         now = clock.now()
         user = UserRow(
@@ -236,7 +242,7 @@ def issue_token(
     with uow:
         user = uow.session.get(UserRow, user_id)
         if user is None:
-            raise NotFound(f"no user {user_id}")
+            raise NotFound(N_("no such user"))
         token = new_token()
         row = token_row(user.id, token, label, now, days)
         uow.session.add(row)
@@ -254,7 +260,7 @@ def revoke_token(uow: UnitOfWork, clock: Clock, actor: Actor | None, token_id: i
         if row is None or (
             actor is not None and actor.role is not Role.ADMIN and row.user_id != actor.user_id
         ):
-            raise NotFound(f"no token {token_id}")
+            raise NotFound(N_("no token %(token_id)s"), token_id=token_id)
         if row.revoked_at is None:
             row.revoked_at = now
             audit(uow.session, actor, "token_revoked", row.user.login, now, token_id=row.id)
@@ -268,7 +274,7 @@ def rotate_token(
     with uow:
         row = uow.session.get(ApiTokenRow, token_id)
         if row is None:
-            raise NotFound(f"no token {token_id}")
+            raise NotFound(N_("no token %(token_id)s"), token_id=token_id)
         user_id, label = row.user_id, row.label
     revoke_token(uow, clock, actor, token_id)
     return issue_token(uow, clock, actor, user_id, label, days)
@@ -306,21 +312,25 @@ def update_organisation(
     errors = ErrorList()
     name, siret = name.strip(), (siret or "").strip() or None
     if not name or len(name) > 200:
-        errors.add("name", "required, at most 200 characters")
+        errors.add("name", N_("required, at most 200 characters"))
     if siret and (problem := siret_problem(siret)):
         errors.add("siret", problem)
     errors.raise_if_any()
     with uow:
         row = uow.session.get(OrganisationRow, organisation_id)
         if row is None:
-            raise NotFound(f"no organisation {organisation_id}")
+            raise NotFound(N_("no such organisation"))
         provider_id = None
         if provider_eori:
             provider = organisation_by_eori(uow.session, provider_eori.strip().upper())
             if provider is None or provider.kind != OrganisationKind.PROVIDER.value:
-                raise invalid("provider", f"no EDI service provider has the EORI {provider_eori}")
+                raise invalid(
+                    "provider",
+                    N_("no EDI service provider has the EORI %(eori)s"),
+                    eori=provider_eori,
+                )
             if provider.id == row.id:
-                raise invalid("provider", "an organisation is not its own provider")
+                raise invalid("provider", N_("an organisation is not its own provider"))
             provider_id = provider.id
         stp = row.stp_access if stp_access is None else stp_access
         before = {
@@ -358,25 +368,25 @@ def update_user(
     _admin_only(admin)
     errors = ErrorList()
     if role not in {r.value for r in USER_ROLES}:
-        errors.add("role", f"one of: {', '.join(r.value for r in USER_ROLES)}")
+        errors.add("role", N_("not a role bcp knows"))
     if role == Role.OPERATOR.value and not org_eori:
-        errors.add("org", "an operator belongs to an organisation: give its EORI")
+        errors.add("org", N_("an operator belongs to an organisation: give its EORI"))
     if not display_name.strip() or len(display_name) > 200:
-        errors.add("display_name", "required, at most 200 characters")
+        errors.add("display_name", N_("required, at most 200 characters"))
     if email and (problem := email_problem(email)):
         errors.add("email", problem)
     errors.raise_if_any()
     with uow:
         user = uow.session.get(UserRow, user_id)
         if user is None:
-            raise NotFound(f"no user {user_id}")
+            raise NotFound(N_("no such user"))
         if user.id == admin.user_id and role != Role.ADMIN.value:
-            raise invalid("role", "you cannot take the admin role from yourself")
+            raise invalid("role", N_("you cannot take the admin role from yourself"))
         org_id = None
         if org_eori:
             org = organisation_by_eori(uow.session, org_eori.strip().upper())
             if org is None:
-                raise invalid("org", f"no organisation has the EORI {org_eori}")
+                raise invalid("org", N_("no organisation has the EORI %(eori)s"), eori=org_eori)
             org_id = org.id
         before = {
             "role": user.role,
@@ -407,9 +417,9 @@ def set_user_active(
     with uow:
         user = uow.session.get(UserRow, user_id)
         if user is None:
-            raise NotFound(f"no user {user_id}")
+            raise NotFound(N_("no such user"))
         if user.id == admin.user_id and not active:
-            raise invalid("active", "you cannot deactivate your own account")
+            raise invalid("active", N_("you cannot deactivate your own account"))
         user.active = active
         if not active:
             end_sessions(uow.session, user)
@@ -425,12 +435,12 @@ def set_user_active(
 
 def set_password(uow: UnitOfWork, clock: Clock, admin: Actor, user_id: int, password: str) -> None:
     _admin_only(admin)
-    if problems := password_problems(password):
-        raise invalid("password", "needs " + ", ".join(problems))
+    if password_problems(password):
+        raise invalid("password", PASSWORD_RULE)
     with uow:
         user = uow.session.get(UserRow, user_id)
         if user is None:
-            raise NotFound(f"no user {user_id}")
+            raise NotFound(N_("no such user"))
         user.password_hash = _hasher.hash(password)
         end_sessions(uow.session, user)
         audit(uow.session, admin, "password_set", user.login, clock.now())
@@ -439,7 +449,7 @@ def set_password(uow: UnitOfWork, clock: Clock, admin: Actor, user_id: int, pass
 
 def _admin_only(actor: Actor) -> None:
     if actor.role is not Role.ADMIN:
-        raise NotAllowed("only an admin manages users, organisations and contacts")
+        raise NotAllowed(N_("only an admin manages users, organisations and contacts"))
 
 
 def audit_trail(uow: UnitOfWork, limit: int = 200) -> list[AuditEventRow]:

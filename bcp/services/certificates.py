@@ -8,6 +8,7 @@ from bcp.domain.actors import Actor, Role
 from bcp.domain.certificates import Certificate, CertificateStatus, check, due_warning, expired
 from bcp.domain.clock import PARIS, Clock, in_paris
 from bcp.domain.errors import NotAllowed, invalid
+from bcp.domain.messages import N_
 from bcp.services.drafts import propose
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
@@ -33,15 +34,15 @@ def record_certificate(
         actor.role is Role.ADMIN
         or (actor.role is Role.OPERATOR and actor.organisation_id == organisation_id)
     ):
-        raise NotAllowed("an admin, or the organisation itself, records its certificate")
+        raise NotAllowed(N_("an admin, or the organisation itself, records its certificate"))
     check(valid_from, valid_until, process, label)
     try:
         CertificateStatus(status)
     except ValueError:
-        raise invalid("status", "active or revoked") from None
+        raise invalid("status", N_("active or revoked")) from None
     with uow:
         if uow.session.get(OrganisationRow, organisation_id) is None:
-            raise invalid("organisation", f"no organisation {organisation_id}")
+            raise invalid("organisation", N_("no such organisation"))
         row = CertificateRow(
             organisation_id=organisation_id,
             label=label.strip(),

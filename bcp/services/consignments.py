@@ -60,7 +60,7 @@ def get_goods_item(view: GoodsView, consignment_id: int) -> Consignment:
     found = next((c for c in view.consignments if c.id == consignment_id), None)
     if found is None:
         raise NotFound(
-            f"incident {view.incident.incident.id} lists no consignment {consignment_id}"
+            N_("this incident lists no consignment %(consignment)s"), consignment=consignment_id
         )
     return found
 

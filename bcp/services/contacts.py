@@ -9,6 +9,7 @@ from bcp.domain.actors import Actor, Role
 from bcp.domain.addresses import email_problem
 from bcp.domain.clock import Clock
 from bcp.domain.errors import ErrorList, NotAllowed, NotFound
+from bcp.domain.messages import N_
 from bcp.domain.reflexes.model import Contact, ReflexTable, Text
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
@@ -46,19 +47,19 @@ def update_contact(
     phone: str,
 ) -> None:
     if admin.role is not Role.ADMIN:
-        raise NotAllowed("only an admin edits contacts")
+        raise NotAllowed(N_("only an admin edits contacts"))
     if key not in table.contacts:
-        raise NotFound(f"no contact {key!r} in the rules table")
+        raise NotFound(N_("no contact %(key)s in the rules table"), key=key)
     errors = ErrorList()
     name_fr, name_en, email, phone = (v.strip() for v in (name_fr, name_en, email, phone))
     if not name_fr or len(name_fr) > 200:
-        errors.add("name_fr", "required, at most 200 characters")
+        errors.add("name_fr", N_("required, at most 200 characters"))
     if not name_en or len(name_en) > 200:
-        errors.add("name_en", "required, at most 200 characters")
+        errors.add("name_en", N_("required, at most 200 characters"))
     if email and (problem := email_problem(email)):
         errors.add("email", problem)
     if phone and not _PHONE.match(phone):
-        errors.add("phone", "digits, spaces and + . ( ) - only")
+        errors.add("phone", N_("digits, spaces and + . ( ) - only"))
     errors.raise_if_any()
     now = clock.now()
     with uow:

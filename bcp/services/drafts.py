@@ -7,6 +7,7 @@ from datetime import datetime
 from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import Clock
 from bcp.domain.errors import NotAllowed, NotFound
+from bcp.domain.messages import N_
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
 from bcp.store.drafts import open_draft, open_drafts, open_incident_on
@@ -70,11 +71,11 @@ def close_draft(
     with uow:
         draft = uow.session.get(DraftRow, draft_id)
         if draft is None or draft.status != "open":
-            raise NotFound(f"no open draft {draft_id}")
+            raise NotFound(N_("no open draft %(draft_id)s"), draft_id=draft_id)
         if actor.role is Role.OPERATOR and draft.organisation_id != actor.organisation_id:
-            raise NotFound(f"no open draft {draft_id}")
+            raise NotFound(N_("no open draft %(draft_id)s"), draft_id=draft_id)
         if actor.role not in (Role.OPERATOR, Role.DESK):
-            raise NotAllowed("drafts are for operators and the desk")
+            raise NotAllowed(N_("drafts are for operators and the desk"))
         draft.status = status
         audit(uow.session, actor, f"draft_{status}", str(draft_id), clock.now())
         uow.commit()

@@ -72,7 +72,7 @@ def declare_incident(ctx: Context, declaration: Declaration) -> IncidentView:
     notice (bcp.services.notices.announce_for_everyone)."""
     if declaration.scope is not None and declaration.scope.concerns_everyone:
         if ctx.actor.role is not Role.DESK:
-            raise NotAllowed("only the customs desk declares an outage that concerns everyone")
+            raise NotAllowed(N_("only the customs desk declares an outage that concerns everyone"))
         raise invalid("scope", EVERYONE_IS_A_NOTICE)
     now = ctx.clock.now()
     with ctx.uow:
@@ -120,14 +120,14 @@ def _prepare(
     eori = declaration.organisation_eori
     if actor.role is Role.OPERATOR:
         if eori is not None and (actor.organisation is None or eori != actor.organisation.eori):
-            raise NotAllowed("an operator declares outages for its own organisation only")
+            raise NotAllowed(N_("an operator declares outages for its own organisation only"))
         organisation = actor.organisation
         if organisation is None:
-            raise NotAllowed("this operator account belongs to no organisation")
+            raise NotAllowed(N_("this operator account belongs to no organisation"))
     elif eori is not None:
         row = organisation_by_eori(uow.session, eori)
         if row is None:
-            raise invalid("organisation", f"no organisation has the EORI {eori}")
+            raise invalid("organisation", N_("no organisation has the EORI %(eori)s"), eori=eori)
         organisation = organisation_ref(row)
     return declare(declaration, actor, organisation, now, library.active(uow))
 
@@ -323,7 +323,11 @@ def get_attachment(ctx: Context, incident_id: int, attachment_id: int) -> Attach
         load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
         row = ctx.uow.session.get(AttachmentRow, attachment_id)
         if row is None or row.incident_id != incident_id:
-            raise NotFound(f"no attachment {attachment_id} on incident {incident_id}")
+            raise NotFound(
+                N_("no attachment %(attachment_id)s on incident %(incident_id)s"),
+                attachment_id=attachment_id,
+                incident_id=incident_id,
+            )
         return row
 
 
@@ -369,7 +373,7 @@ def review_incident(
     with uow:
         incident = uow.incidents.get(incident_id, for_update=True)
         if incident is None:
-            raise NotFound(f"no incident {incident_id}")
+            raise NotFound(N_("no incident %(incident_id)s"), incident_id=incident_id)
         attach_procedure(incident, library)
         events = review(incident, library, clock.now())
         if events:
@@ -414,7 +418,7 @@ def incident_version(ctx: Context, incident_id: int) -> str:
     with ctx.uow.reading():
         version = ctx.uow.incidents.version_of(incident_id, ctx.actor)
     if version is None:
-        raise NotFound(f"no incident {incident_id}")
+        raise NotFound(N_("no incident %(incident_id)s"), incident_id=incident_id)
     return version
 
 
@@ -466,7 +470,7 @@ def load_visible(
 ) -> Incident:
     incident = uow.incidents.get(incident_id, for_update=for_update)
     if incident is None or not incident.visible_to(actor):
-        raise NotFound(f"no incident {incident_id}")
+        raise NotFound(N_("no incident %(incident_id)s"), incident_id=incident_id)
     attach_procedure(incident, library)
     return incident
 

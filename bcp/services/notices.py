@@ -185,7 +185,7 @@ def get_notice(ctx: Context, notice_id: int) -> tuple[Notice, list[int]]:
     with ctx.uow.reading():
         notice = ctx.uow.notices.get(notice_id)
         if notice is None:
-            raise NotFound(f"no notice {notice_id}")
+            raise NotFound(N_("no notice %(notice_id)s"), notice_id=notice_id)
         return notice, ctx.uow.incidents.linked_to(notice_id, ctx.actor)
 
 
@@ -227,7 +227,7 @@ def _change(
     with uow:
         notice = uow.notices.get(notice_id, for_update=True)
         if notice is None:
-            raise NotFound(f"no notice {notice_id}")
+            raise NotFound(N_("no notice %(notice_id)s"), notice_id=notice_id)
         now = clock.now()
         updates = act(notice, now)
         if not updates:

@@ -22,6 +22,7 @@ from bcp.domain.actors import Actor, Role
 from bcp.domain.addresses import DestinationPolicy
 from bcp.domain.clock import Clock
 from bcp.domain.errors import ErrorList, NotAllowed, NotFound, invalid
+from bcp.domain.messages import N_
 from bcp.domain.notifications import (
     ESCALATIONS,
     MAX_ATTEMPTS,
@@ -212,11 +213,11 @@ def failed_outbox_rows(uow: UnitOfWork) -> list[OutboxRow]:
 
 def retry(uow: UnitOfWork, clock: Clock, admin: Actor, delivery_id: int) -> None:
     if admin.role is not Role.ADMIN:
-        raise NotAllowed("only an admin retries failed deliveries")
+        raise NotAllowed(N_("only an admin retries failed deliveries"))
     with uow:
         row = uow.session.get(DeliveryRow, delivery_id)
         if row is None or row.status != "failed":
-            raise NotFound(f"no failed delivery {delivery_id}")
+            raise NotFound(N_("no failed delivery %(delivery_id)s"), delivery_id=delivery_id)
         row.status, row.attempts, row.next_attempt_at = "pending", 0, clock.now()
         audit(uow.session, admin, "delivery_retried", row.idempotency_key, clock.now())
         uow.commit()
@@ -226,7 +227,7 @@ def set_topics(uow: UnitOfWork, clock: Clock, actor: Actor, topics: list[str]) -
     """The notifications a person chooses to receive."""
     unknown = sorted(set(topics) - set(TOPICS))
     if unknown:
-        raise invalid("topics", f"unknown topics: {', '.join(unknown)}")
+        raise invalid("topics", N_("unknown topics: %(topics)s"), topics=", ".join(unknown))
     with uow:
         set_notify_topics(uow.session, actor.user_id, sorted(topics))
         audit(
@@ -267,12 +268,12 @@ def add_webhook(
 ) -> NewWebhook:
     """Create a webhook with a new Standard Webhooks secret, returned once."""
     if admin.role is not Role.ADMIN:
-        raise NotAllowed("only an admin adds webhooks")
+        raise NotAllowed(N_("only an admin adds webhooks"))
     errors = ErrorList()
     if problem := destinations.url_problem(url):
         errors.add("url", problem)
     if not topics or set(topics) - set(TOPICS):
-        errors.add("topics", "choose at least one known topic")
+        errors.add("topics", N_("choose at least one known topic"))
     errors.raise_if_any()
     secret = new_secret()
     with uow:
@@ -280,7 +281,7 @@ def add_webhook(
             organisation_id is not None
             and uow.session.get(OrganisationRow, organisation_id) is None
         ):
-            raise invalid("organisation_id", f"no organisation {organisation_id}")
+            raise invalid("organisation_id", N_("no such organisation"))
         row = WebhookRow(
             organisation_id=organisation_id,
             url=url,
@@ -302,12 +303,12 @@ def rotate_webhook_secret(
     """A new secret, returned once; the old one keeps signing for `grace`, so that the
     receiver can switch to the new one without refusing any delivery meanwhile."""
     if admin.role is not Role.ADMIN:
-        raise NotAllowed("only an admin rotates webhook secrets")
+        raise NotAllowed(N_("only an admin rotates webhook secrets"))
     now = clock.now()
     with uow:
         row = uow.session.get(WebhookRow, webhook_id)
         if row is None:
-            raise NotFound(f"no webhook {webhook_id}")
+            raise NotFound(N_("no webhook %(webhook_id)s"), webhook_id=webhook_id)
         secret = new_secret()
         row.previous_secret, row.previous_secret_until = row.secret, now + grace
         row.secret = secret

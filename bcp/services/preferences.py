@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bcp.domain.actors import Actor
 from bcp.domain.errors import invalid
+from bcp.domain.messages import N_
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import set_preferences
 from bcp.store.models import UserRow
@@ -30,7 +31,7 @@ def preferences_of(uow: UnitOfWork, actor: Actor) -> Preferences:
 
 def choose_language(uow: UnitOfWork, actor: Actor, language: str) -> None:
     if language not in LANGUAGES:
-        raise invalid("lang", f"one of: {', '.join(LANGUAGES)}")
+        raise invalid("lang", N_("French or English"))
     _set(uow, actor, language=language)
 
 

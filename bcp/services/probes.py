@@ -11,6 +11,7 @@ from bcp.domain.addresses import DestinationPolicy
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.clock import Clock
 from bcp.domain.errors import ErrorList, NotAllowed, invalid
+from bcp.domain.messages import N_
 from bcp.domain.probes import Health, Outcome, ProbeState, availability, step
 from bcp.services.drafts import propose
 from bcp.services.unit_of_work import UnitOfWork
@@ -40,24 +41,24 @@ def add_probe(
     destinations: DestinationPolicy,
 ) -> int:
     if admin.role is not Role.ADMIN:
-        raise NotAllowed("only an admin configures probes")
+        raise NotAllowed(N_("only an admin configures probes"))
     errors = ErrorList()
     if not name.strip() or len(name) > 200:
-        errors.add("name", "required, at most 200 characters")
+        errors.add("name", N_("required, at most 200 characters"))
     if component not in COMPONENTS:
-        errors.add("component", f"one of {', '.join(COMPONENTS)}")
+        errors.add("component", N_("not a component of ICS2 bcp knows"))
     if problem := destinations.url_problem(url):
         errors.add("url", problem)
     if method not in ("GET", "HEAD"):
-        errors.add("method", "GET or HEAD")
+        errors.add("method", N_("GET or HEAD"))
     if not 100 <= expected_status <= 599:
-        errors.add("expected_status", "an HTTP status, 100 to 599")
+        errors.add("expected_status", N_("an HTTP status, 100 to 599"))
     if not 0.1 <= timeout_seconds <= 60:
-        errors.add("timeout_seconds", "between 0.1 and 60 seconds")
+        errors.add("timeout_seconds", N_("between 0.1 and 60 seconds"))
     if not 10 <= interval_seconds <= 86_400:
-        errors.add("interval_seconds", "between 10 seconds and a day")
+        errors.add("interval_seconds", N_("between 10 seconds and a day"))
     if not 1 <= failures_to_down <= 20 or not 1 <= successes_to_up <= 20:
-        errors.add("failures_to_down", "between 1 and 20 (and so for successes_to_up)")
+        errors.add("failures_to_down", N_("between 1 and 20, for failures as for successes"))
     errors.raise_if_any()
     now = clock.now()
     with uow:
@@ -65,7 +66,7 @@ def add_probe(
             organisation_id is not None
             and uow.session.get(OrganisationRow, organisation_id) is None
         ):
-            raise invalid("organisation_id", f"no organisation {organisation_id}")
+            raise invalid("organisation_id", N_("no such organisation"))
         row = ProbeRow(
             name=name.strip(),
             component=component,

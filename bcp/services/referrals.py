@@ -64,7 +64,7 @@ def refer_on_notice(
             raise invalid("carrier", N_("required: the EORI of the carrier"))
         notice = ctx.uow.notices.get(notice_id)
         if notice is None:
-            raise NotFound(f"no notice {notice_id}")
+            raise NotFound(N_("no notice %(notice_id)s"), notice_id=notice_id)
         now = ctx.clock.now()
         if not notice.is_open or not notice.started(now):
             raise IllegalTransition(

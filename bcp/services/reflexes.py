@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bcp.domain.actors import Role
 from bcp.domain.consignments.deadlines import DeadlineTable
 from bcp.domain.errors import NotAllowed, NotFound
+from bcp.domain.messages import N_
 from bcp.domain.reflexes.model import ReflexTable
 from bcp.services.context import Context
 from bcp.services.unit_of_work import UnitOfWork
@@ -30,7 +31,7 @@ class ReflexLibrary:
         try:
             return self.tables[version]
         except KeyError:
-            raise NotFound(f"no rules table {version!r} in reflexes/") from None
+            raise NotFound(N_("no rules table %(version)s in reflexes/"), version=version) from None
 
     def active(self, uow: UnitOfWork) -> ReflexTable:
         """Call inside an open unit of work."""
@@ -45,7 +46,7 @@ def active_table(uow: UnitOfWork, library: ReflexLibrary) -> ReflexTable:
 
 def activate(ctx: Context, version: str, note: str) -> ReflexTable:
     if ctx.actor.role not in (Role.ADMIN, Role.DESK):
-        raise NotAllowed("only an admin or the desk activates a rules table")
+        raise NotAllowed(N_("only an admin or the desk activates a rules table"))
     table = ctx.library.get(version)
     with ctx.uow:
         ctx.uow.session.add(

@@ -15,6 +15,7 @@ from bcp.domain.errors import NotAllowed, invalid
 from bcp.domain.fields import EARLIEST_YEAR, LATEST_YEAR
 from bcp.domain.incident import Incident
 from bcp.domain.lifecycle import State
+from bcp.domain.messages import N_
 from bcp.domain.postmortem import PostMortem, edit, finalise, timeline_digest, verify
 from bcp.domain.referrals import KindFigures, figures
 from bcp.domain.reflexes.progress import StepStatus
@@ -92,7 +93,7 @@ def incident_report(
         postmortem = postmortems.load(ctx.uow.session, incident_id) if with_postmortem else None
         consignments = soonest_first(ctx.uow.consignments.of_incident(incident_id))
     if with_postmortem and incident.state is not State.CLOSED:
-        raise invalid("incident", "a post-mortem is made for a closed incident")
+        raise invalid("incident", N_("a post-mortem is made for a closed incident"))
     view = view_of(incident, ctx.actor, ctx.clock.now())
     return IncidentReport(
         view=view,
@@ -164,14 +165,19 @@ def period_report(
 ) -> PeriodReport:
     """Incidents declared from `start` to `end` included, days in Paris time."""
     if ctx.actor.role not in (Role.MANAGER, Role.DESK):
-        raise NotAllowed("period reports are for managers and the desk")
+        raise NotAllowed(N_("period reports are for managers and the desk"))
     for name, day in (("from", start), ("to", end)):
         if not PERIOD_EARLIEST <= day <= PERIOD_LATEST:
-            raise invalid(name, f"a date from {PERIOD_EARLIEST} to {PERIOD_LATEST}")
+            raise invalid(
+                name,
+                N_("a date from %(earliest)s to %(latest)s"),
+                earliest=PERIOD_EARLIEST.isoformat(),
+                latest=PERIOD_LATEST.isoformat(),
+            )
     if end < start:
-        raise invalid("to", "the end of the period comes before its start")
+        raise invalid("to", N_("the end of the period comes before its start"))
     if (end - start).days > PERIOD_MAX_DAYS:
-        raise invalid("to", "a period of at most five years")
+        raise invalid("to", N_("a period of at most five years"))
     flt = IncidentFilter(
         since=datetime.combine(start, time(0), tzinfo=PARIS),
         until=datetime.combine(end + timedelta(days=1), time(0), tzinfo=PARIS),
@@ -226,4 +232,4 @@ def _check_export(actor: Actor, incident: Incident) -> None:
         and incident.organisation.id == actor.organisation.id
     ):
         return
-    raise NotAllowed("reports are for managers, the desk, and the organisation concerned")
+    raise NotAllowed(N_("reports are for managers, the desk, and the organisation concerned"))

@@ -12,13 +12,14 @@ from markupsafe import Markup
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.clock import in_paris
-from bcp.domain.errors import DomainError, NotFound
+from bcp.domain.errors import NotFound
+from bcp.domain.messages import N_
 from bcp.domain.notifications import TOPICS
 from bcp.reports.charts import Bar, bar_chart
 from bcp.services import accounts, certificates, drafts, notifications, probes
 from bcp.services.context import Context
 from bcp.web import forms
-from bcp.web.forms import messages
+from bcp.web.posts import attempt
 from bcp.web.runtime import runtime
 from bcp.web.security import for_roles
 
@@ -115,16 +116,19 @@ def use(ctx: Context, draft_id: int):
 def organisation_certificates(ctx: Context):
     rt = runtime()
     if request.method == "POST":
-        try:
+
+        def record():
             body = forms.certificate(request.form, ctx.actor.organisation_id)
             certificates.record_certificate(
                 rt.unit_of_work(), rt.clock, ctx.actor, body.organisation_id, **body.details()
             )
-            flash(_("Certificate recorded."), "success")
-        except DomainError as error:
-            for message in messages(error):
-                flash(message, "error")
-        return redirect(url_for("account.organisation_certificates"), 303)
+
+        return attempt(
+            url_for("account.organisation_certificates") + "#certificate-form",
+            record,
+            _("Certificate recorded."),
+            form="certificate-form",
+        )
     rows = certificates.certificates_of(rt.unit_of_work(), ctx.actor.organisation_id)
     return render_template("account/certificates.html", certificates=rows)
 
@@ -134,7 +138,7 @@ def organisation_certificates(ctx: Context):
 def component(code: str):
     rt = runtime()
     if code not in COMPONENTS:
-        raise NotFound(f"no component {code}")
+        raise NotFound(N_("no component %(code)s"), code=code)
     items = probes.component_availability(rt.unit_of_work(), rt.clock, code)
     charts = [
         bar_chart(

@@ -9,14 +9,15 @@ from flask_babel import gettext as _
 
 from bcp.domain.actors import USER_ROLES, OrganisationKind, Role
 from bcp.domain.catalogue import COMPONENTS
-from bcp.domain.errors import DomainError
+from bcp.domain.errors import DomainError, NotFound
 from bcp.domain.notifications import TOPICS
 from bcp.services import accounts, certificates, notifications, probes
 from bcp.services.contacts import effective_contacts, update_contact
 from bcp.services.context import Context
 from bcp.services.reflexes import activate, active_table
-from bcp.web import forms
+from bcp.web import forms, refusals
 from bcp.web.forms import messages
+from bcp.web.posts import attempt
 from bcp.web.runtime import runtime
 from bcp.web.security import for_roles
 
@@ -54,7 +55,7 @@ def add_user(ctx: Context):
             password=body.password,
         )
 
-    return _do("admin.users", add, _("User added."))
+    return _do("admin.users", add, _("User added."), "user-form")
 
 
 @bp.post("/users/<int:user_id>")
@@ -75,7 +76,7 @@ def edit_user(ctx: Context, user_id: int):
             email=body.email,
         )
 
-    return _do("admin.users", save, _("User saved."))
+    return _do("admin.users", save, _("User saved."), f"user-{user_id}")
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -99,6 +100,7 @@ def set_password(ctx: Context, user_id: int):
         "admin.users",
         lambda: accounts.set_password(rt.unit_of_work(), rt.clock, ctx.actor, user_id, password),
         _("Password set."),
+        f"password-{user_id}",
     )
 
 
@@ -132,7 +134,7 @@ def add_organisation(ctx: Context):
             stp_access=body.stp_access,
         )
 
-    return _do("admin.organisations", add, _("Organisation added."))
+    return _do("admin.organisations", add, _("Organisation added."), "organisation-form")
 
 
 @bp.post("/organisations/<int:organisation_id>")
@@ -153,7 +155,9 @@ def edit_organisation(ctx: Context, organisation_id: int):
             stp_access=body.stp_access,
         )
 
-    return _do("admin.organisations", save, _("Organisation saved."))
+    return _do(
+        "admin.organisations", save, _("Organisation saved."), f"organisation-{organisation_id}"
+    )
 
 
 @bp.get("/contacts")
@@ -176,7 +180,7 @@ def edit_contact(ctx: Context, key: str):
         body = forms.contact(request.form)
         update_contact(rt.unit_of_work(), rt.clock, table, ctx.actor, key, **body.details())
 
-    return _do("admin.contacts", save, _("Contact saved."))
+    return _do("admin.contacts", save, _("Contact saved."), f"contact-{key}")
 
 
 @bp.get("/tokens")
@@ -227,7 +231,7 @@ def probe_list(ctx: Context):
                 destinations=rt.settings.destinations,
             )
 
-        return _do("admin.probe_list", add, _("Probe added."))
+        return _do("admin.probe_list", add, _("Probe added."), "probe-form")
     return render_template(
         "admin/probes.html",
         probes=probes.list_probes(rt.unit_of_work()),
@@ -257,7 +261,9 @@ def webhook_list(ctx: Context):
         except DomainError as error:
             for message in messages(error):
                 flash(message, "error")
-            return redirect(url_for("admin.webhook_list"), 303)
+            page = url_for("admin.webhook_list")
+            refusals.keep("webhook-form", page, error, request.form)
+            return redirect(f"{page}#webhook-form", 303)
         flash(_("Webhook added."), "success")
         return _webhooks_page(rt, created), 201
     return _webhooks_page(rt)
@@ -316,7 +322,7 @@ def certificate_list(ctx: Context):
                 rt.unit_of_work(), rt.clock, ctx.actor, body.organisation_id, **body.details()
             )
 
-        return _do("admin.certificate_list", record, _("Certificate recorded."))
+        return _do("admin.certificate_list", record, _("Certificate recorded."), "certificate-form")
     organisations = accounts.list_organisations(rt.unit_of_work())
     return render_template(
         "admin/certificates.html",
@@ -343,12 +349,14 @@ def reflex_versions(ctx: Context):
     )
 
 
-def _do(endpoint: str, work, success: str):
+def _do(endpoint: str, work, success: str, form: str | None = None):
+    """On the admin's page `endpoint`; a refused `form` comes back to it, errors beside its
+    fields. A row gone meanwhile (a delivery retried by another admin) is said on the page, as
+    any other refusal: the admin may see every row."""
+    page = url_for(endpoint)
     try:
-        work()
-    except DomainError as error:
+        return attempt(page + (f"#{form}" if form else ""), work, success, form=form)
+    except NotFound as error:
         for message in messages(error):
             flash(message, "error")
-    else:
-        flash(success, "success")
-    return redirect(url_for(endpoint), 303)
+        return redirect(page, 303)

@@ -21,7 +21,8 @@ from bcp.services.queue import QueueFilter, waiting_queue
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.countdown import Countdown
-from bcp.web.incidents import attempt
+from bcp.web.i18n import translated
+from bcp.web.posts import attempt
 from bcp.web.runtime import context_for, runtime
 from bcp.web.security import for_roles, require
 
@@ -120,7 +121,7 @@ def acknowledge_selected(ctx: Context):
                 _(
                     "Incident %(id)s not acknowledged: %(why)s",
                     id=incident_id,
-                    why=_(error.message),
+                    why=translated(error),
                 ),
                 "error",
             )
@@ -149,7 +150,7 @@ def new_notice(ctx: Context):
             published = notices.publish_notice(ctx, draft)
         except InvalidInput as error:
             if [e.field for e in error.errors] == ["short_notice_confirmed"]:
-                warning = _(error.errors[0].message)
+                warning = translated(error.errors[0])
             else:
                 errors, by_field, status = forms.messages(error), forms.field_errors(error), 422
         except DomainError as error:
@@ -211,6 +212,7 @@ def notice_fallback(ctx: Context, notice_id: int):
         notice_id,
         change,
         _("Fallback window opened.") if window == "open" else _("Fallback window closed."),
+        "fallback-form",
     )
 
 
@@ -221,6 +223,7 @@ def notice_close(ctx: Context, notice_id: int):
         notice_id,
         lambda: notices.close_notice(ctx, notice_id, forms.notice_close(request.form).text),
         _("Notice closed; the incidents linked to it are reported recovered."),
+        "close-form",
     )
 
 
@@ -258,5 +261,7 @@ def notice_referral(ctx: Context, notice_id: int):
     )
 
 
-def _notice_change(notice_id: int, work, success: str):
-    return attempt(url_for("status.notice", notice_id=notice_id), work, success)
+def _notice_change(notice_id: int, work, success: str, form: str):
+    """On the notice's page; a refused `form` comes back to it, errors beside its fields."""
+    page = url_for("status.notice", notice_id=notice_id)
+    return attempt(f"{page}#{form}", work, success, form=form)

@@ -13,6 +13,7 @@ from bcp.domain.errors import DomainError
 from bcp.domain.messages import N_
 from bcp.reports.render import TooBusy
 from bcp.store.db import is_unreachable
+from bcp.web.forms import messages
 from bcp.web.limits import retry_after
 from bcp.web.problems import domain_problem, problem
 from bcp.web.schemas.edge import NotJson
@@ -66,7 +67,7 @@ def register(app: Flask) -> None:
     def on_domain_error(error: DomainError):
         if _wants_problem():
             return domain_problem(error)
-        return _page(_status_of(error), error.message)
+        return _page(_status_of(error), " ".join(messages(error)))
 
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException):

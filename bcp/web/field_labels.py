@@ -4,6 +4,8 @@ never "summary: …". The API keeps the field's name (application/problem+json n
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext
 
 from bcp.domain.messages import N_
@@ -43,6 +45,15 @@ LABELS = {
     "until": N_("Until"),
     "decided_by": N_("Decided by"),
     "root_cause": N_("Root cause"),
+    "impact": N_("Impact"),
+    "went_well": N_("What went well"),
+    "to_change": N_("What to change"),
+    "ens_delayed": N_("ENS delayed"),
+    "consignments_delayed": N_("Consignments delayed"),
+    "action_items": N_("Action items"),
+    "what": N_("What"),
+    "owner": N_("Owner"),
+    "due": N_("Due date"),
     "from": N_("From"),
     "to": N_("To"),
     "login": N_("Login"),
@@ -69,6 +80,16 @@ LABELS = {
 
 def label(field: str) -> str:
     """The field's label in the page's language; a field of a nested object (bcp.modes) is
-    called by its last part."""
-    key = field.rsplit(".", 1)[-1]
-    return gettext(LABELS[key]) if key in LABELS else field
+    called by its last part, and one of a list's items by its line ("action_items[1].due":
+    "Due date (line 2)")."""
+    key = field.rsplit(".", 1)[-1].split("[", 1)[0]
+    if key not in LABELS:
+        return field
+    if line := _ITEM.search(field):
+        return gettext(
+            "%(field)s (line %(line)s)", field=gettext(LABELS[key]), line=int(line[1]) + 1
+        )
+    return gettext(LABELS[key])
+
+
+_ITEM = re.compile(r"\[(\d+)\]")

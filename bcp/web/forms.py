@@ -14,8 +14,10 @@ from werkzeug.datastructures import MultiDict
 from bcp.domain.clock import PARIS
 from bcp.domain.declaration import Declaration
 from bcp.domain.errors import DomainError, InvalidInput, invalid
+from bcp.domain.messages import N_
 from bcp.domain.notices import NoticeDraft
 from bcp.web.field_labels import label
+from bcp.web.i18n import translated
 from bcp.web.schemas.activation import NotificationBody
 from bcp.web.schemas.admin import (
     CertificateBody,
@@ -64,7 +66,9 @@ def form_int(
         return default
     value = whole_number(raw)
     if not isinstance(value, int) or not low <= value <= high:
-        raise invalid(name, f"a whole number from {low} to {high}, in digits")
+        raise invalid(
+            name, N_("a whole number from %(low)s to %(high)s, in digits"), low=low, high=high
+        )
     return value
 
 
@@ -130,15 +134,14 @@ def postmortem(form: MultiDict) -> dict[str, Any]:
 
 
 def messages(error: DomainError) -> list[str]:
-    """What a page says of a refusal, each message in the person's language where the catalogue
-    has it (the domain marks its messages with N_; bcp.domain.messages), each field called by
-    its label."""
+    """What a page says of a refusal, each message in the person's language, each field called
+    by its label."""
     if isinstance(error, InvalidInput):
         return [
-            gettext("%(field)s: %(message)s", field=label(e.field), message=gettext(e.message))
+            gettext("%(field)s: %(message)s", field=label(e.field), message=translated(e))
             for e in error.errors
         ]
-    return [gettext(error.message)]
+    return [translated(error)]
 
 
 def field_errors(error: DomainError) -> dict[str, list[str]]:
@@ -147,10 +150,24 @@ def field_errors(error: DomainError) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     if isinstance(error, InvalidInput):
         for e in error.errors:
-            found.setdefault(e.field.split(".", 1)[0], []).append(gettext(e.message))
+            found.setdefault(_form_field(e.field), []).append(translated(e))
     else:
-        found[""] = [gettext(error.message)]
+        found[""] = [translated(error)]
     return found
+
+
+FLAT_OBJECTS = ("bcp",)
+"""The objects of a body whose fields a form shows flat among its own: the BCP's activation
+(bcp.until is the form's "until")."""
+
+
+def _form_field(path: str) -> str:
+    """The form field a model's error path is about: "ens_operations.0" is "ens_operations",
+    "action_items[0].due" is "action_items", "bcp.modes.1" is "modes"."""
+    parts = [part.split("[", 1)[0] for part in path.split(".")]
+    if len(parts) > 1 and parts[0] in FLAT_OBJECTS:
+        return parts[1]
+    return parts[0]
 
 
 def notice(form: MultiDict) -> NoticeDraft:

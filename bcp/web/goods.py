@@ -34,6 +34,7 @@ from bcp.web.api.consignments import csv_response
 from bcp.web.api.reports import carrier_sheet_document, pdf_response
 from bcp.web.countdown import Countdown
 from bcp.web.forms import local_time
+from bcp.web.i18n import translated
 from bcp.web.runtime import runtime
 from bcp.web.schemas.consignments import ConsignmentBody, LodgedAt, ReasonBody, SentBody
 from bcp.web.schemas.edge import from_mapping
@@ -73,7 +74,7 @@ def beside_fields(error: InvalidInput) -> dict[str, list[str]]:
     for e in error.errors:
         field = e.field.rpartition(".")[2]
         if not field.startswith("line ") and not field.isdigit():
-            found.setdefault(field, []).append(_(e.message))
+            found.setdefault(field, []).append(translated(e))
     return found
 
 
@@ -94,7 +95,7 @@ def describe(error: InvalidInput, documents: dict[int, str]) -> list[str]:
             place = _("Consignment %(number)s", number=int(where[13:-1]) + 1)
         else:
             place = ""
-        text = _(e.message)
+        text = translated(e)
         if place and label:
             lines.append(
                 _("%(place)s — %(field)s: %(message)s", place=place, field=label, message=text)
@@ -164,13 +165,13 @@ def _attempt(ctx: Context, incident_id: int, work, success: str):
         )
     except (IllegalTransition, Conflict) as error:
         flash(
-            _("Not applied: %(why)s. The page shows it as it is now.", why=_(error.message)),
+            _("Not applied: %(why)s. The page shows it as it is now.", why=translated(error)),
             "error",
         )
     except (NotFound, NotAllowed):
         raise
     except DomainError as error:
-        flash(_(error.message), "error")
+        flash(translated(error), "error")
     else:
         if success:
             flash(success, "success")

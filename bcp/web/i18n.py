@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, g, request, session
-from flask_babel import Babel, get_translations
+from flask_babel import Babel, get_locale, get_translations, gettext
 
+from bcp.domain.errors import DomainError, FieldError
+from bcp.domain.reflexes.model import Text
 from bcp.texts import LANGUAGES
 
 babel = Babel()
@@ -21,6 +23,14 @@ def select_locale() -> str:
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or "fr"
+
+
+def translated(said: DomainError | FieldError) -> str:
+    """A refusal's message in the person's language (the domain marks its messages with N_;
+    bcp.domain.messages), with its values put in once it is translated."""
+    lang = str(get_locale())
+    values = {k: v(lang) if isinstance(v, Text) else v for k, v in said.values.items()}
+    return gettext(said.message, **values)
 
 
 def init(app: Flask) -> None:

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS, Mode, Scope, Side
 from bcp.domain.consignments.model import STATES
-from bcp.domain.errors import Conflict, DomainError, IllegalTransition, NotAllowed, NotFound
+from bcp.domain.errors import DomainError, NotAllowed, NotFound
 from bcp.domain.evidence import AttachmentLimits
 from bcp.domain.referrals import OUTCOME_OF, ReferralKind, Route
 from bcp.domain.reflexes.messages import fill
@@ -32,10 +32,11 @@ from bcp.services import incidents as service
 from bcp.services.contacts import effective_contacts
 from bcp.services.context import Context
 from bcp.services.queue import awaited_acknowledgement
-from bcp.web import forms, refusals
+from bcp.web import forms
 from bcp.web.api.reports import incident_document, pdf_response
 from bcp.web.countdown import Countdown
 from bcp.web.forms import messages
+from bcp.web.posts import attempt
 from bcp.web.runtime import runtime
 from bcp.web.security import for_roles
 
@@ -176,7 +177,9 @@ def reclassify(ctx: Context, incident_id: int):
         body = forms.reclassification(request.form)
         return service.reclassify(ctx, incident_id, body.changes(), body.note)
 
-    return _attempt(incident_id, correct, _("Reclassified; the rules ran again."))
+    return _attempt(
+        incident_id, correct, _("Reclassified; the rules ran again."), "reclassify-form"
+    )
 
 
 @bp.post("/<int:incident_id>/fallback-reference")
@@ -288,30 +291,3 @@ def _attempt(incident_id: int, work, success: str, form: str | None = None):
     """On the incident's page; a refused `form` comes back to it, errors beside its fields."""
     page = url_for("incidents.page", incident_id=incident_id)
     return attempt(page + (f"#{form}" if form else ""), work, success, form=form)
-
-
-def attempt(page: str, work, success: str, then=None, form: str | None = None):
-    """Run a change, then go back to `page` (or, once it is done, to `then(result)`); a refusal
-    is told on the page, never as a stack trace. When someone else acted first, the page shows
-    what the thing has become. What the person's role may not do is refused with a 403 page, as
-    a URL they may not open. `form`: the id of the form sent, which the page shows again with
-    each error beside its field and what was typed (bcp.web.refusals)."""
-    try:
-        result = work()
-    except (NotFound, NotAllowed):
-        raise
-    except (IllegalTransition, Conflict) as error:
-        flash(
-            _("Not applied: %(why)s. The page shows it as it is now.", why=_(error.message)),
-            "error",
-        )
-    except DomainError as error:
-        for message in messages(error):
-            flash(message, "error")
-        if form is not None:
-            refusals.keep(form, page, error, request.form)
-    else:
-        flash(success, "success")
-        if then is not None:
-            return redirect(then(result), 303)
-    return redirect(page, 303)

@@ -14,8 +14,9 @@ from markupsafe import Markup
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.clock import PARIS, in_paris
-from bcp.domain.errors import DomainError, NotFound, invalid
+from bcp.domain.errors import DomainError, NotAllowed, NotFound, invalid
 from bcp.domain.lifecycle import State
+from bcp.domain.messages import N_
 from bcp.reports.charts import Bar, bar_chart, duration_bar, minutes
 from bcp.reports.documents import check_lang, period_pdf
 from bcp.services import incidents as service
@@ -156,7 +157,7 @@ def period_report(ctx: Context):
     start = _day(request.args.get("from"), "from")
     end = _day(request.args.get("to"), "to")
     if start is None or end is None:
-        raise invalid("from", "give the first and the last day of the period")
+        raise invalid("from", N_("give the first and the last day of the period"))
     report = reports.period_report(ctx, rt.settings, start.date(), end.date())
     return pdf_response(
         period_pdf(report, lang, rt.clock.now()), f"period-{start.date()}-{end.date()}.pdf"
@@ -166,19 +167,33 @@ def period_report(ctx: Context):
 @bp.route("/incidents/<int:incident_id>/postmortem", methods=["GET", "POST"])
 @for_roles(Role.MANAGER)
 def postmortem(ctx: Context, incident_id: int):
+    """The post-mortem's form. "Finalise" saves what is on the screen first, then freezes it:
+    what is signed is what the manager read. A refusal shows the page again, as typed (long
+    texts do not fit in the session that carries a refusal across a redirect), each error
+    beside its field."""
     if request.method == "POST":
+        saved = False
         try:
+            reports.edit_postmortem(ctx, incident_id, forms.postmortem(request.form))
+            saved = True
             if request.form.get("finalise") == "yes":
                 reports.finalise_postmortem(ctx, incident_id)
                 flash(_("Post-mortem finalised: it is now frozen."), "success")
             else:
-                reports.edit_postmortem(ctx, incident_id, forms.postmortem(request.form))
                 flash(_("Post-mortem saved."), "success")
-        except NotFound:
+        except (NotFound, NotAllowed):
             raise
         except DomainError as error:
-            for message in forms.messages(error):
-                flash(message, "error")
+            current = reports.get_postmortem(ctx, incident_id)
+            return render_template(
+                "manager/postmortem.html",
+                pm=current,
+                incident_id=incident_id,
+                errors=forms.messages(error),
+                by_field=forms.field_errors(error),
+                typed=request.form,
+                saved=saved,
+            ), 422
         return redirect(url_for("manager.postmortem", incident_id=incident_id), 303)
     current = reports.get_postmortem(ctx, incident_id)
     return render_template("manager/postmortem.html", pm=current, incident_id=incident_id)
@@ -189,7 +204,7 @@ def _filter() -> tuple[IncidentFilter, str | None]:
     states = tuple(State(s) for s in args.getlist("state") if s in {x.value for x in State})
     component = args.get("component") or None
     if component and component not in COMPONENTS:
-        raise invalid("component", "unknown component")
+        raise invalid("component", N_("unknown component"))
     return (
         IncidentFilter(
             states=states,
@@ -209,7 +224,7 @@ def _day(value: str | None, name: str, next_day: bool = False) -> datetime | Non
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise invalid(name, "expected a date, e.g. 2026-11-22") from None
+        raise invalid(name, N_("expected a date, e.g. 2026-11-22")) from None
     if next_day:
         day += timedelta(days=1)
     return datetime.combine(day, time(0), tzinfo=PARIS)

@@ -16,6 +16,7 @@ from bcp.domain.errors import (
     NotFound,
 )
 from bcp.domain.messages import N_
+from bcp.web.i18n import translated
 
 PROBLEM_TYPE = "/problems/"
 
@@ -44,14 +45,14 @@ def problem(status: int, slug: str, title: str, detail: str, **extra: Any) -> Re
 
 def domain_problem(error: DomainError) -> Response:
     """The refusal in the request's language, where the catalogue has its messages (the domain
-    and the models mark theirs; a message with values in it stays as written)."""
+    and the models mark theirs)."""
     for kind, status, slug, title in _DOMAIN:
         if isinstance(error, kind):
             extra: dict[str, Any] = {}
-            detail = gettext(error.message)
+            detail = translated(error)
             if isinstance(error, InvalidInput):
-                faults = [{"field": e.field, "message": gettext(e.message)} for e in error.errors]
+                faults = [{"field": e.field, "message": translated(e)} for e in error.errors]
                 extra["errors"] = faults
                 detail = "; ".join(f"{f['field']}: {f['message']}" for f in faults)
             return problem(status, slug, gettext(title), detail, **extra)
-    return problem(400, "bad-request", gettext("Bad request"), gettext(error.message))
+    return problem(400, "bad-request", gettext("Bad request"), translated(error))

@@ -16,18 +16,29 @@ from bcp.domain.errors import DomainError
 from bcp.web.forms import field_errors
 
 _KEY = "refused_form"
-_MAX_VALUE = 5000  # what is kept of a typed text: a session cookie is small
+_BUDGET = 2500
+"""Characters of typed text the refusal keeps: the session is a cookie, which a browser drops
+past 4 KB (and the person with it). A text too long for it is not kept (a form with long texts,
+the post-mortem's, is shown again at once instead: bcp.web.manager)."""
+_NOT_KEPT = frozenset({"csrf_token", "password"})
+"""Never written back into a page, nor into the session's cookie (signed, not encrypted)."""
 
 
 @dataclass(frozen=True)
 class Refused:
-    """The errors by field name ("" for the form as a whole) and the values typed."""
+    """The errors by field name ("" for the form as a whole) and the values typed (a list for
+    each field: boxes ticked under one name send several)."""
 
     by_field: dict[str, list[str]] = field(default_factory=dict)
-    values: dict[str, str] = field(default_factory=dict)
+    values: dict[str, list[str]] = field(default_factory=dict)
 
     def value(self, name: str, default: str = "") -> str:
-        return self.values.get(name, default)
+        return self.values[name][0] if self.values.get(name) else default
+
+    def chosen(self, name: str, default=()) -> list[str]:
+        """The values sent under `name` (boxes ticked), or `default` when the form was not
+        refused."""
+        return self.values.get(name, []) if self.values else list(default)
 
 
 NOTHING = Refused()
@@ -39,10 +50,19 @@ def keep(form_id: str, page: str, error: DomainError, form: MultiDict) -> None:
         "form": form_id,
         "path": urlsplit(page).path,
         "by_field": field_errors(error),
-        "values": {
-            name: value[:_MAX_VALUE] for name, value in form.items() if name != "csrf_token"
-        },
+        "values": _within_budget(form),
     }
+
+
+def _within_budget(form: MultiDict) -> dict[str, list[str]]:
+    kept: dict[str, list[str]] = {}
+    left = _BUDGET
+    for name in form:
+        values = form.getlist(name)
+        size = sum(len(v) for v in values)
+        if name not in _NOT_KEPT and size <= left:
+            kept[name], left = values, left - size
+    return kept
 
 
 def refused(form_id: str) -> Refused:

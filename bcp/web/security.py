@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bcp.domain.actors import Actor, Role
 from bcp.domain.errors import invalid
+from bcp.domain.messages import N_
 from bcp.services.accounts import actor_for_session
 from bcp.web.runtime import context_for, runtime
 
@@ -99,7 +100,7 @@ def _refuse_nul():
     if field is None:
         return
     if request.path.startswith("/api/"):
-        raise invalid(field, "the NUL character (\\u0000) is not accepted")
+        raise invalid(field, N_("the NUL character (\\u0000) is not accepted"))
     abort(400, _("The request holds a NUL character (\\0), which is never accepted."))
 
 

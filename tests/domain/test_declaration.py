@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bcp.domain.catalogue import Scope, Side
+from bcp.domain.catalogue import COMPONENTS, Scope, Side
 from bcp.domain.declaration import check_declaration
-from bcp.domain.errors import InvalidInput, NotAllowed
+from bcp.domain.errors import InvalidInput, NotAllowed, said
 from bcp.domain.incident import declare
 from bcp.domain.lifecycle import State
 from bcp.domain.timeline import EventKind
@@ -28,6 +28,11 @@ from tests.domain.conftest import (
 
 def _fields(excinfo) -> dict[str, str]:
     return {e.field: e.message for e in excinfo.value.errors}
+
+
+def _said(excinfo) -> dict[str, str]:
+    """Each field's refusal as said in English, its values in it."""
+    return {e.field: said(e.message, e.values) for e in excinfo.value.errors}
 
 
 def test_an_operator_declares_an_sti_outage_for_its_organisation():
@@ -60,7 +65,10 @@ def test_the_desk_declares_an_outage_for_everyone_and_acknowledges_it_by_that_ac
 def test_the_national_system_is_down_for_france_only():
     with pytest.raises(InvalidInput) as excinfo:
         declare(declaration(component="NES", scope="eu"), DESK, None, T0, TABLE)
-    assert "national" in _fields(excinfo)["scope"]
+    assert (
+        _said(excinfo)["scope"]
+        == f"this choice is not possible for {COMPONENTS['NES'].name_en} at fault on this side"
+    )
     incident = declare(declaration(component="NES"), DESK, None, T0, TABLE)
     assert incident.facts.scope is Scope.NATIONAL
 
@@ -79,7 +87,9 @@ def test_an_operator_system_is_never_an_outage_for_everyone():
             T0,
             TABLE,
         )
-    assert "cannot concern national" in _fields(excinfo)["scope"]
+    assert _said(excinfo)["scope"] == (
+        f"this choice is not possible for {COMPONENTS['EO_SYSTEM'].name_en} at fault on this side"
+    )
 
 
 def test_the_desk_names_the_organisation_of_a_local_outage():
@@ -96,7 +106,7 @@ def test_an_expired_certificate_is_uumds_on_the_operator_side():
 def test_sti_cannot_be_at_fault_on_the_operator_side():
     with pytest.raises(InvalidInput) as excinfo:
         declared(side="operator")
-    assert "administration" in _fields(excinfo)["side"]
+    assert _said(excinfo)["side"] == f"{COMPONENTS['STI'].name_en} cannot be at fault on this side"
 
 
 def test_a_provider_declares_for_all_its_clients():

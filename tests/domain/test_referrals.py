@@ -159,7 +159,7 @@ def test_an_outcome_is_also_the_confirmation(in_fallback):
 
 
 def test_the_outcome_must_answer_the_kind_of_referral():
-    with pytest.raises(InvalidInput, match="the outcome of a DNL is cargo_not_loaded"):
+    with pytest.raises(InvalidInput, match="not the outcome of this kind of referral"):
         parse_outcome({"outcome": "information_given"}, ReferralKind.DNL)
     with pytest.raises(InvalidInput, match="result of the screening"):
         parse_outcome({"outcome": "screening_done"}, ReferralKind.RFS)

@@ -115,3 +115,33 @@ def test_a_notice_in_french_names_its_kind_its_times_and_its_activation_in_words
     english = write(notice, "en", "https://bcp.example")
     assert english.subject == "[bcp] Notice 2 — TAPAS — fallback allowed"
     assert "Start: 22/11/2026 08:30 CET" in english.body
+
+
+def test_a_referral_and_a_list_of_goods_are_said_in_the_readers_words():
+    referral = {
+        "incident_id": 4,
+        "component": "STI",
+        "event": "referral_outcome",
+        "at": "2026-11-22T08:00:00+00:00",
+        "changes": {
+            "referral": 2,
+            "kind": "dnl",
+            "air_waybill": "02012345675",
+            "route": "telephone",
+            "sent_to": "Permanence fret",
+            "outcome": "cargo_not_loaded",
+        },
+    }
+    french = write(referral, "fr", "https://bcp.example").body
+    assert "R2 DNL · AWB 02012345675 · téléphone → Permanence fret" in french
+    assert "cargo_not_loaded" not in french and "telephone" not in french
+    english = write(referral, "en", "https://bcp.example").body
+    assert "R2 DNL · AWB 02012345675 · telephone → Permanence fret" in english
+    goods = {
+        "incident_id": 4,
+        "component": "STI",
+        "event": "consignments_added",
+        "changes": {"count": 2, "documents": ["H0001", "H0002"]},
+    }
+    assert "2 envois: H0001, H0002" in write(goods, "fr", "").body.replace(" :", ":")
+    assert "2 consignments: H0001, H0002" in write(goods, "en", "").body

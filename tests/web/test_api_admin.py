@@ -82,7 +82,7 @@ def test_bad_values_are_named_by_the_model_or_by_the_rules(client, people):
     assert set(refused) == {"login", "org"}  # the rules of the use case, once the forms are right
     assert fields(
         client.post("/api/v1/admin/users/1/password", json={"password": "short"}, headers=admin)
-    )["password"].startswith("needs")
+    )["password"].startswith("8 characters or more")
 
 
 def test_contacts_probes_and_certificates(client, people):

@@ -106,7 +106,7 @@ def test_oversized_body(client, app, people):
         ({}, 422, "required"),
         ({"action": "acknowledge", "note": 5}, 422, "string"),
         ({"action": "acknowledge", "colour": "red"}, 422, "unknown field"),
-        ({"action": "close"}, 409, "cannot close an incident that is declared"),
+        ({"action": "close"}, 409, "the incident is declared and not acknowledged"),
         ({"action": "acknowledge", "note": "n" * 6000}, 422, "at most"),
     ],
 )
@@ -124,7 +124,7 @@ def test_the_second_acknowledgement_is_told_what_happened(api, people):
     incident_id = api.declare(people.carrier).get_json()["id"]
     assert api.act(people.desk, incident_id, "acknowledge").status_code == 200
     body = problem(api.act(people.desk, incident_id, "acknowledge"), 409)
-    assert "acknowledged" in body["detail"]
+    assert body["detail"] == "not possible now: the incident is acknowledged"
 
 
 def test_unknown_incident_route_and_method(api, client, people):

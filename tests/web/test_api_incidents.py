@@ -45,7 +45,10 @@ def test_the_whole_lifecycle_through_the_api(api, people, clock):
     clock.advance(minutes=50)
     response = api.act(people.desk, incident_id, "close")
     assert response.status_code == 409
-    assert "operator-relodge" in response.get_json()["detail"]
+    assert response.get_json()["detail"] == (
+        "first settle this step of the procedure (done, or skipped with a reason): "
+        "Check ICS2's responses and re-lodge"
+    )
     response = api.client.post(
         f"/api/v1/incidents/{incident_id}/steps/operator-relodge",
         json={"status": "done", "note": "12 ENS re-déposées", "reference": "PS-2026-1"},
@@ -137,5 +140,5 @@ def test_a_manager_reads_but_does_not_act(api, people):
     assert api.get(people.manager, f"/incidents/{incident_id}").status_code == 200
     response = api.act(people.manager, incident_id, "acknowledge")
     assert response.status_code == 403
-    assert "desk" in response.get_json()["detail"]
+    assert response.get_json()["detail"] == "only the customs desk does this"
     assert api.declare(people.manager).status_code == 403

@@ -50,7 +50,7 @@ def test_twenty_agents_acknowledging_at_once_make_one_acknowledgement(live, peop
         assert refused.headers["Content-Type"] == "application/problem+json"
         body = refused.json()
         assert body["status"] == 409
-        assert "cannot acknowledge an incident that is acknowledged" in body["detail"]
+        assert body["detail"] == "not possible now: the incident is acknowledged"
     events = httpx.get(
         f"{live}/api/v1/incidents/{incident_id}/timeline", headers=people.desk.auth
     ).json()["items"]

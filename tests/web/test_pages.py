@@ -216,7 +216,7 @@ def test_the_desk_queue_acknowledge_and_a_second_agent(as_person, people, clock)
     assert desk.post(f"/incidents/{incident_id}/transition", form).status_code == 303
     other_desk.post(f"/incidents/{incident_id}/transition", form)
     page = other_desk.page(f"/incidents/{incident_id}")
-    assert "Not applied: cannot acknowledge an incident that is acknowledged" in page
+    assert "Not applied: not possible now: the incident is acknowledged." in page
     assert f'data-incident="{incident_id}"' not in desk.page("/desk/queue/rows")
 
 
@@ -271,7 +271,10 @@ def test_the_manager_dashboard_search_and_csv(as_person, people, clock):
 def test_admin_users_organisations_contacts_and_audit(as_person, people, browser_app):
     admin = as_person(people.admin)
     admin.post("/admin/users", {"login": "agent2", "role": "desk", "password": "weak"})
-    assert "needs at least 8 characters" in admin.page("/admin/")
+    page = admin.page("/admin/")
+    assert "Password: 8 characters or more, with an upper-case letter" in page
+    assert 'aria-describedby="password-rule password-error" aria-invalid="true"' in page
+    assert 'value="agent2"' in page and "weak" not in page  # typed again, never the password
     admin.post("/admin/users", {"login": "agent2", "role": "desk", "password": "Agent2!2026x"})
     assert "agent2" in admin.page("/admin/")
     assert Browser(browser_app).sign_in("agent2", "Agent2!2026x").status_code == 302
@@ -360,11 +363,18 @@ def test_reports_and_the_post_mortem_in_the_browser(as_person, people, clock):
     )
     page = manager.page(path)
     assert "Surveiller | IT | 2026-12-31" in page
-    manager.post(path, {"summary": "x", "action_items": "bad line", "finalise": "no"})
-    assert "action_items[0]" in manager.page(path)
-    manager.post(path, {"finalise": "yes"})
+    refused = manager.post(path, {"summary": "x", "action_items": "bad line", "finalise": "no"})
+    assert refused.status_code == 422 and "Due date (line 1)" in refused.get_data(as_text=True)
+    assert "Panne STI" in manager.page(path)  # nothing was saved
+    finalised = {
+        "summary": "Panne STI de 2 h",  # what is on the screen is what is signed
+        "root_cause": "Certificat",
+        "action_items": "Surveiller | IT | 2026-12-31\n",
+        "finalise": "yes",
+    }
+    manager.post(path, finalised)
     page = manager.page(path)
-    assert "SHA-256" in page and "readonly" in page
+    assert "SHA-256" in page and "readonly" in page and ">Panne STI de 2 h</textarea>" in page
     pdf = manager.get(f"/incidents/{incident_id}/report.pdf?postmortem=1")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     assert operator.get(path).status_code == 403
@@ -415,7 +425,7 @@ def test_timers_pages(as_person, people, uow, clock, browser_app):
             "process": "1",
         },
     )
-    assert "must come after valid_from" in operator.page("/certificates")
+    assert "must come after the date it is valid from" in operator.page("/certificates")
     assert "cachet 2026" in operator.page("/certificates")
     operator.post("/account/notifications", {"topics": ["incident.closed"]})
     page = operator.page("/account/notifications")
@@ -460,6 +470,6 @@ def test_an_admin_activates_a_rules_table(as_person, people):
     page = admin.page("/admin/reflexes")
     assert "fr-2025-10" in page and "active" in page
     admin.post("/admin/reflexes", {"version": "fr-1999-01", "note": "x"})
-    assert "no rules table" in admin.page("/admin/reflexes")
+    assert "no rules table fr-1999-01" in admin.page("/admin/reflexes")
     admin.post("/admin/reflexes", {"version": "fr-2025-10", "note": "note du 13 octobre"})
     assert "rules table activated" in admin.page("/admin/audit")

@@ -9,7 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
+from flask_babel import force_locale, gettext
+
+from bcp.domain.errors import IllegalTransition, InvalidInput, invalid, said
+from bcp.domain.messages import N_
+from bcp.web.i18n import translated
 
 ROOT = Path(__file__).parent.parent.parent
 CATALOGUE = ROOT / "bcp" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
@@ -57,3 +63,22 @@ def test_french_translations_keep_the_placeholders_of_their_message():
 def test_the_catalogue_is_not_fuzzy():
     """pybabel compile skips fuzzy messages: a fuzzy one would show in English."""
     assert [m.id for m in _french() if m.id and m.fuzzy] == []
+
+
+@pytest.mark.parametrize(
+    ("error", "french"),
+    [
+        (
+            IllegalTransition(N_("referral R%(number)s was confirmed already"), number=3),
+            "R3",
+        ),
+        (invalid("note", N_("at most %(limit)s characters, no NUL"), limit=5000), "5000"),
+    ],
+)
+def test_a_refusal_is_translated_then_given_its_values(app, error, french):
+    said_of = error.errors[0] if isinstance(error, InvalidInput) else error
+    with app.test_request_context(), force_locale("fr"):
+        text = translated(said_of)
+        assert text == gettext(said_of.message, **said_of.values)
+        assert text != said(said_of.message, said_of.values)  # French, not the English
+        assert french in text

@@ -114,7 +114,10 @@ class Goods:
     def get(self, consignment_id: int) -> Consignment:
         found = next((c for c in self.consignments if c.id == consignment_id), None)
         if found is None:
-            raise NotFound(f"incident {self.incident.id} lists no consignment {consignment_id}")
+            raise NotFound(
+                N_("this incident lists no consignment %(consignment)s"),
+                consignment=consignment_id,
+            )
         return found
 
     def named(self, air_waybill: str | None, house: str | None) -> Consignment | None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bcp.domain.actors import Role
 from bcp.domain.errors import NotFound
+from bcp.domain.messages import N_
 from bcp.services import accounts, certificates, notifications, probes
 from bcp.services.contacts import effective_contacts, update_contact
 from bcp.services.context import Context
@@ -80,14 +81,14 @@ def _user(user_id: int) -> UserOut:
     for row in accounts.list_users(runtime().unit_of_work()):
         if row.id == user_id:
             return user_shape(row)
-    raise NotFound(f"no user {user_id}")
+    raise NotFound(N_("no such user"))
 
 
 def _organisation(organisation_id: int) -> OrganisationOut:
     for row in accounts.list_organisations(runtime().unit_of_work()):
         if row.id == organisation_id:
             return organisation_shape(row)
-    raise NotFound(f"no organisation {organisation_id}")
+    raise NotFound(N_("no such organisation"))
 
 
 @api.get("/admin/users")
