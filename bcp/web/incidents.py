@@ -246,7 +246,7 @@ def referral_outcome(ctx: Context, incident_id: int, number: int):
             ctx, incident_id, number, body.outcome, body.result, body.note
         )
 
-    return _attempt(incident_id, answer, _("Outcome recorded."))
+    return _attempt(incident_id, answer, _("Outcome recorded."), f"outcome-{number}")
 
 
 @bp.get("/<int:incident_id>/attachments/<int:attachment_id>")

@@ -254,7 +254,9 @@ def test_a_user_row_and_a_contact_keep_their_refusal_beside_their_own_fields(as_
 
 
 def test_a_refused_post_mortem_is_shown_again_as_typed_with_the_fault_beside_its_field(
-    as_person, people, closed  # noqa: F811
+    as_person,
+    people,
+    closed,  # noqa: F811
 ):
     incident_id = closed
     manager = as_person(people.manager, "fr")
@@ -284,3 +286,23 @@ def test_a_refused_post_mortem_is_shown_again_as_typed_with_the_fault_beside_its
     assert "Enregistré, mais pas finalisé" in page
     assert 'aria-describedby="root_cause-error"' in page
     assert ">Panne STI</textarea>" in manager.page(f"/manager/incidents/{incident_id}/postmortem")
+
+
+def test_a_screening_answered_without_its_result_says_so_beside_the_result(
+    as_person, people, uow, clock, library
+):
+    incident_id = in_fallback(uow, clock, library, people)
+    desk = as_person(people.desk, "fr")
+    desk.post(
+        f"/incidents/{incident_id}/referrals",
+        {"kind": "rfs", "air_waybill": "02012345675", "route": "telephone", "sent_to": "Duty"},
+    )
+    carrier = as_person(people.carrier, "fr")
+    response = carrier.post(
+        f"/incidents/{incident_id}/referrals/1/outcome",
+        {"outcome": "screening_done", "result": " ", "note": "appelé la permanence"},
+    )
+    assert response.headers["Location"].endswith("#outcome-1")
+    form = form_on(carrier.page(f"/incidents/{incident_id}"), "outcome-1")
+    assert 'aria-describedby="result-error"' in form
+    assert 'value="appelé la permanence"' in form
