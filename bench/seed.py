@@ -196,7 +196,8 @@ def _life(table, component, organisation, per_incident, rng, now) -> Incident:
             incident.apply(action, who, later(2, 20), note)
         except IllegalTransition:
             for status in incident.steps(clock[0]):
-                if not status.state.settled:
+                # the steps whose phase has come (a later phase's cannot be done yet)
+                if not status.state.settled and status.due_at is not None:
                     incident.settle_step(status.step.id, True, desk, later(1, 5), "fait")
             incident.apply(action, who, later(1, 5), note)
 

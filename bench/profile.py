@@ -1,0 +1,136 @@
+"""Where a page's time goes: the bench's pages served in-process (Flask's test client, no
+gunicorn, no network) on a seeded SQLite database, each request profiled with cProfile and its
+SQL statements counted.
+
+    python -m bench.profile --incidents 5000 --requests 50 [--page "incident page"]
+
+For each page it prints the median time per request, the statements per request, and the
+functions that take the most time (cumulative and own). The figures are for comparing one
+version with the next on the same machine; `make bench` is the measure (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import random
+import re
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import event
+
+from bcp import migrate
+from bcp.settings import load_settings
+from bcp.store.db import make_engine
+from bcp.store.reflex_files import REFLEXES_DIR, load_table
+from bench.seed import PASSWORD, seed, utc_now
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    as_login: str  # "desk" or "manager"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--incidents", type=int, default=5_000)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--page", action="append", help="only these pages (by name)")
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        url = f"sqlite:///{Path(work) / 'profile.sqlite3'}"
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        seeded = seed(
+            engine, load_table(REFLEXES_DIR / "fr-2026-12.yaml"), utc_now(), args.incidents, 19
+        )
+        engine.dispose()
+        print(f"seeded {seeded.incidents} incidents, {seeded.events} events")
+        profile(url, seeded, args)
+
+
+def profile(url: str, seeded, args) -> None:
+    from bcp.web.app import create_app
+
+    settings = load_settings(environ={"BCP_DATABASE_URL": url, "BCP_ENV": "development"})
+    app = create_app(settings)
+    statements = {"count": 0}
+
+    @event.listens_for(app.extensions["bcp"].engine, "before_cursor_execute")
+    def count(*_args, **_kwargs):
+        statements["count"] += 1
+
+    clients = {
+        "desk": _signed_in(app, seeded.desk_logins[0]),
+        "manager": _signed_in(app, seeded.manager_login),
+    }
+    rng = random.Random(7)
+    pages = [
+        Page("incident page", "/incidents/{random}", "desk"),
+        Page("desk queue", "/desk/", "desk"),
+        Page("manager dashboard", "/manager/", "manager"),
+        Page("status board", "/status/", "desk"),
+    ]
+    for page in pages:
+        if args.page and page.name not in args.page:
+            continue
+        client = clients[page.as_login]
+        timings, counts = [], []
+        profiler = cProfile.Profile()
+        for _ in range(args.requests):
+            path = page.path.format(
+                random=rng.randint(seeded.first_incident_id, seeded.last_incident_id)
+            )
+            statements["count"] = 0
+            started = time.perf_counter()
+            profiler.enable()
+            response = client.get(path)
+            profiler.disable()
+            timings.append(time.perf_counter() - started)
+            counts.append(statements["count"])
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: {response.status_code}")
+        print(
+            f"\n## {page.name}: median {statistics.median(timings) * 1000:.1f} ms, "
+            f"{statistics.median(counts):.0f} statements (max {max(counts)}) per request"
+        )
+        for order in ("cumulative", "tottime"):
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
+            print(_trimmed(out.getvalue()))
+
+
+def _signed_in(app, login: str):
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/sign-in", data={"login": login, "password": PASSWORD, "csrf_token": token}
+    )
+    if response.status_code not in (302, 303):
+        raise RuntimeError(f"sign-in of {login}: {response.status_code}")
+    return client
+
+
+def _trimmed(report: str) -> str:
+    """pstats' table without its preamble, paths shortened to the package."""
+    lines = report.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("ncalls"))
+    return "\n".join(
+        re.sub(r"\S*/(site-packages|lib/python3\.\d+|main|ci)/", "", line)
+        for line in lines[start:]
+        if line.strip()
+    )
+
+
+if __name__ == "__main__":
+    main()
