@@ -16,7 +16,7 @@ from typing import Any
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, UndefinedError
 
-from bcp import texts
+from bcp import texts, vocabulary
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.notices import NoticeKind, Reason, UpdateKind
 from bcp.settings import ROOT
@@ -123,4 +123,5 @@ def _environment(language: str) -> Environment:
     environment.filters["paris"] = texts.paris_time
     environment.filters["notice_text"] = lambda text: texts.notice_text(text, gettext)
     environment.filters["actor"] = lambda label: texts.actor_label(label, gettext)
+    environment.globals["vocabulary"] = vocabulary
     return environment

@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     from flask_babel import gettext
 
-    from bcp import texts
+    from bcp import texts, vocabulary
     from bcp.cli import bcp_commands
     from bcp.web import (
         account,
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.add_template_filter(texts.paris_time, "paris")
     app.add_template_filter(lambda text: texts.notice_text(text, gettext), "notice_text")
     app.add_template_filter(lambda label: texts.actor_label(label, gettext), "actor")
+    app.add_template_global(vocabulary, "vocabulary")
     for blueprint in (
         home.bp,
         auth.bp,
