@@ -19,9 +19,11 @@ from bcp.domain.passwords import RULE as PASSWORD_RULE
 from bcp.domain.passwords import password_problems
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import (
+    OrganisationName,
     end_sessions,
     mark_token_used,
     organisation_by_eori,
+    organisation_names,
     organisations_with_providers,
     token_digest,
     token_in_force,
@@ -288,6 +290,12 @@ def list_tokens(uow: UnitOfWork, user_id: int | None = None) -> list[ApiTokenRow
 def list_users(uow: UnitOfWork) -> list[UserRow]:
     with uow:
         return users_with_organisations(uow.session)
+
+
+def organisation_choices(uow: UnitOfWork) -> list[OrganisationName]:
+    """The organisations a list offers to choose from: `.eori` and `.name` of each."""
+    with uow:
+        return organisation_names(uow.session)
 
 
 def list_organisations(uow: UnitOfWork) -> list[OrganisationRow]:

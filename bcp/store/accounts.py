@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bcp.store.models import ApiTokenRow, OrganisationRow, UserRow
@@ -77,6 +77,17 @@ def organisations_with_providers(session: Session) -> list[OrganisationRow]:
         .order_by(OrganisationRow.name)
     )
     return list(session.scalars(query))
+
+
+OrganisationName = Row[tuple[str, str]]
+"""An organisation's `.eori` and `.name`."""
+
+
+def organisation_names(session: Session) -> list[OrganisationName]:
+    """Each organisation's EORI and name, by name: what a filter's list offers, without loading
+    the rows (500 of them on a national outage's day)."""
+    query = select(OrganisationRow.eori, OrganisationRow.name).order_by(OrganisationRow.name)
+    return list(session.execute(query))
 
 
 def organisation_count(session: Session) -> int:

@@ -13,7 +13,7 @@ from bcp.domain.lifecycle import State
 from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
 from bcp.services import consignments, notices, referrals
 from bcp.services import incidents as service
-from bcp.services.accounts import list_organisations
+from bcp.services.accounts import organisation_choices
 from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
 from bcp.services.preferences import choose_queue_sound, preferences_of
@@ -37,7 +37,7 @@ def queue():
         "desk/queue.html",
         board=notices.status_board(rt.unit_of_work(), rt.clock),
         components=COMPONENTS,
-        organisations=list_organisations(rt.unit_of_work()),
+        organisations=organisation_choices(rt.unit_of_work()),
         queue_sound=preferences_of(rt.unit_of_work(), require(Role.DESK)).queue_sound,
         **_queue(),
     )

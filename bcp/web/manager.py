@@ -21,7 +21,7 @@ from bcp.reports.charts import Bar, bar_chart, duration_bar, minutes
 from bcp.reports.documents import check_lang, period_pdf
 from bcp.services import incidents as service
 from bcp.services import reports
-from bcp.services.accounts import list_organisations
+from bcp.services.accounts import organisation_choices
 from bcp.services.context import Context
 from bcp.services.dashboard import dashboard as compute
 from bcp.store.incidents import IncidentFilter
@@ -83,7 +83,7 @@ def search(ctx: Context):
         form=request.args,
         components=COMPONENTS,
         states=[s.value for s in State],
-        organisations=list_organisations(rt.unit_of_work()),
+        organisations=organisation_choices(rt.unit_of_work()),
         limit=SEARCH_LIMIT,
         minutes=minutes,
     )

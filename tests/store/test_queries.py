@@ -10,6 +10,7 @@ import pytest
 from bcp.store import certificates, contacts, drafts, idempotency, outbox, probes
 from bcp.store.accounts import (
     organisation_count,
+    organisation_names,
     set_notify_topics,
     token_digest,
     token_in_force,
@@ -318,6 +319,8 @@ def test_accounts_organisations_and_tokens_in_force(session):
     camille = user(session, "camille", org)
     assert organisation_count(session) == 1
     assert users_with_organisations(session)[0].organisation.name == "Aérofret"
+    (named,) = organisation_names(session)
+    assert (named.eori, named.name) == (org.eori, "Aérofret")
     rows = {}
     for token, revoked, expires in [
         ("good", None, T0 + timedelta(days=1)),
