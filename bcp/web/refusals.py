@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from bcp.domain.errors import DomainError
 from bcp.web.forms import field_errors
 
-_KEY = "refused_form"
+SESSION_KEY = "refused_form"
 _BUDGET = 2500
 """Characters of typed text the refusal keeps: the session is a cookie, which a browser drops
 past 4 KB (and the person with it). A text too long for it is not kept (a form with long texts,
@@ -46,7 +46,7 @@ NOTHING = Refused()
 
 def keep(form_id: str, page: str, error: DomainError, form: MultiDict) -> None:
     """For the next visit of `page` (a URL of this site; its path is compared)."""
-    session[_KEY] = {
+    session[SESSION_KEY] = {
         "form": form_id,
         "path": urlsplit(page).path,
         "by_field": field_errors(error),
@@ -68,7 +68,7 @@ def _within_budget(form: MultiDict) -> dict[str, list[str]]:
 def refused(form_id: str) -> Refused:
     """The refusal of this form, if the last post was it; taken from the session once."""
     if "refused_form" not in g:
-        g.refused_form = session.pop(_KEY, None)
+        g.refused_form = session.pop(SESSION_KEY, None)
     kept = g.refused_form
     if not kept or kept.get("form") != form_id or kept.get("path") != request.path:
         return NOTHING

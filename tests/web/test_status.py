@@ -383,3 +383,56 @@ def test_the_desk_s_declaration_for_everyone_publishes_its_notice(as_person, peo
     assert response.status_code == 303 and "/status/notices/" in response.headers["Location"]
     page = desk.page(response.headers["Location"])
     assert "STI indisponible" in page and "cause not yet known" in page
+
+
+def test_a_poller_of_the_board_holding_its_etag_is_answered_304_without_a_render(
+    app, as_person, people, clock
+):
+    from flask import template_rendered
+
+    operator = as_person(people.carrier)
+    first = operator.get("/status/")
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag
+    assert first.headers["Cache-Control"] == "private, max-age=10, stale-while-revalidate=30"
+    assert {"Cookie", "Accept-Language"} <= set(first.vary)
+    rendered = []
+    template_rendered.connect(lambda _app, template, context: rendered.append(template.name), app)
+    again = operator.get("/status/", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and rendered == []
+    assert again.headers["ETag"] == etag
+    assert operator.get("/status/", headers={"If-None-Match": '"stale"'}).status_code == 200
+    # what changes the answer: the language, the minute shown, and the board itself
+    french = as_person(people.carrier, "fr").get("/status/", headers={"If-None-Match": etag})
+    assert french.status_code == 200
+    clock.advance(minutes=1)
+    later = operator.get("/status/", headers={"If-None-Match": etag})
+    assert later.status_code == 200
+    etag = later.headers["ETag"]
+    publish(as_person(people.desk), fallback_allowed="on")
+    changed = operator.get("/status/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "STI indisponible" in changed.get_data(as_text=True)
+
+
+def test_a_page_with_a_message_to_show_is_never_answered_304(as_person, people):
+    desk = as_person(people.desk)
+    notice_page = publish(desk).headers["Location"]  # "Notice published." waits to be shown
+    shown = desk.get(notice_page)
+    assert shown.status_code == 200 and "flash success" in shown.get_data(as_text=True)
+    assert shown.headers["Cache-Control"] == "private, no-cache"  # the desk's browser asks
+    etag = shown.headers["ETag"]
+    assert desk.get(notice_page, headers={"If-None-Match": etag}).status_code == 304
+    desk.post(f"{notice_page.replace('/status/notices/', '/desk/notices/')}/close", {"text": ""})
+    after = desk.get(notice_page, headers={"If-None-Match": etag})
+    assert after.status_code == 200  # closed, and its message shown
+
+
+def test_the_status_api_answers_304_to_a_client_holding_the_board(client, people, document):  # noqa: F811
+    first = client.get("/api/v1/status", headers=people.carrier.auth)
+    assert first.status_code == 200 and first.headers["ETag"]
+    held = {**people.carrier.auth, "If-None-Match": first.headers["ETag"]}
+    again = client.get("/api/v1/status", headers=held)
+    assert again.status_code == 304 and again.data == b""
+    conforms(document, "/status", "get", again)  # documented, with If-None-Match
+    names = [p["name"] for p in document["paths"]["/status"]["get"]["parameters"]]
+    assert "If-None-Match" in names

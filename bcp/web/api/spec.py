@@ -95,6 +95,20 @@ class Operation:
     public: bool = False
     headers: dict[str, str] = field(default_factory=dict)
     links: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    conditional: bool = False
+
+
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of the answer held: 304 while it is still the answer",
+    "schema": {"type": "string", "maxLength": 200},
+}
+CONDITIONAL_HEADERS = {
+    "ETag": "What the answer is made of; send it back in If-None-Match",
+    "Cache-Control": "private, a short max-age, stale-while-revalidate",
+}
 
 
 def operation(
@@ -112,6 +126,7 @@ def operation(
     public: bool = False,
     headers: dict[str, str] | None = None,
     links: dict[str, tuple[str, dict[str, str]]] | None = None,
+    conditional: bool = False,
 ) -> Callable:
     """Declare a route's operation. `roles`, when given, are the only ones let through (403
     for the others, before the body is read); the domain keeps its own finer checks. The
@@ -120,7 +135,8 @@ def operation(
     returns a model, an Answer,
     or a Response of its own (a PDF). `links` are OpenAPI links from the answer to the next
     operations (name: (endpoint, {parameter: runtime expression})), which clients and
-    Schemathesis follow."""
+    Schemathesis follow. A `conditional` operation answers 304 to an If-None-Match that holds
+    its ETag (bcp.web.conditional)."""
     spec = Operation(
         summary=summary,
         tag=tag,
@@ -133,8 +149,9 @@ def operation(
         roles=roles,
         errors=errors,
         public=public,
-        headers=headers or {},
+        headers={**(headers or {}), **(CONDITIONAL_HEADERS if conditional else {})},
         links=links or {},
+        conditional=conditional,
     )
 
     def decorate(handler: Callable) -> Callable:
@@ -250,6 +267,8 @@ def _operation(
         parameters += _query_parameters(keys[(spec.query, "validation")], spec.query)
     if method == "post" and not spec.public:
         parameters.append(IDEMPOTENCY_KEY)
+    if spec.conditional:
+        parameters.append(IF_NONE_MATCH)
     result: dict[str, Any] = {
         "operationId": endpoint.removeprefix("api."),
         "summary": spec.summary,
@@ -271,6 +290,10 @@ def _operation(
     if spec.public:
         result["security"] = []
     result["responses"] = {str(spec.status): _success(spec, keys), **_errors(path, method, spec)}
+    if spec.conditional:
+        result["responses"]["304"] = {
+            "description": "Not Modified: the answer held (its ETag in If-None-Match) is current"
+        }
     return result
 
 

@@ -13,7 +13,8 @@ from bcp.services import notices
 from bcp.services.context import Context
 from bcp.web.api import api
 from bcp.web.api.serialize import notice_json, status_json
-from bcp.web.api.spec import Answer, Media, operation
+from bcp.web.api.spec import Answer, Media, operation, respond
+from bcp.web.conditional import cacheable, fingerprint, unchanged
 from bcp.web.runtime import runtime
 from bcp.web.schemas.activation import NotificationBody
 from bcp.web.schemas.notices import (
@@ -36,12 +37,17 @@ DESK = (Role.DESK,)
     "The status board: each component's state, since when, and open notices",
     tag=TAG,
     answer=StatusBoard,
+    conditional=True,
 )
-def get_status():
+def get_status(ctx: Context):
+    """Answered 304 to a poller that holds the board already (bcp.web.conditional)."""
     rt = runtime()
-    return StatusBoard.model_validate(
-        status_json(notices.status_board(rt.unit_of_work(), rt.clock))
-    )
+    board = notices.status_board(rt.unit_of_work(), rt.clock)
+    etag = fingerprint(board.now, ctx.actor.role, board.components, board.notices)
+    if (same := unchanged(etag, ctx.actor)) is not None:
+        return same
+    answer = respond(StatusBoard.model_validate(status_json(board)), 200)
+    return cacheable(answer, etag, ctx.actor)
 
 
 @api.get("/status/maintenance.ics")
