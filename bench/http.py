@@ -103,6 +103,15 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
             ("desk queue", {"kind": "get", "path": "/desk/", "as": "desk"}),
             ("manager dashboard", {"kind": "get", "path": "/manager/", "as": "manager"}),
             ("status board", {"kind": "get", "path": "/status/", "as": "desk"}),
+            (
+                "status board, conditional",
+                {"kind": "get", "path": "/status/", "as": "desk", "conditional": True},
+            ),
+            ("status API", {"kind": "api", "path": "/api/v1/status"}),
+            (
+                "status API, conditional",
+                {"kind": "api", "path": "/api/v1/status", "conditional": True},
+            ),
         ]
         for name, scenario in pages:
             spec["scenarios"].append(
@@ -118,6 +127,14 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
                 }
             )
         spec["scenarios"] += [
+            {
+                "kind": "pollers",
+                "name": "1,000 pollers of the status API | pollers",
+                "path": "/api/v1/status",
+                "pollers": 1000,
+                "every": 10,
+                "seconds": max(30, seconds * 2),
+            },
             {"kind": "burst", "operators": 500, "seconds": 60, "agents": 20, "poll_seconds": 2},
             {
                 "kind": "declare",

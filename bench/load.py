@@ -76,19 +76,24 @@ async def closed_loop(base: str, scenario: dict, cookies: dict, tokens: list[str
     think = scenario.get("think", 0.0)
     limits = httpx.Limits(max_connections=scenario["users"], max_keepalive_connections=0)
 
+    conditional = scenario.get("conditional", False)
+
     async def user(number: int) -> None:
         async with httpx.AsyncClient(
             base_url=base, timeout=60, cookies=cookies.get(scenario.get("as")), limits=limits
         ) as client:
             sent = 0
+            held: dict[str, str] = {}  # the ETag of the last answer, sent back when conditional
             if think:  # people do not all click at the same instant
                 await asyncio.sleep(random.uniform(0, think))
             while time.perf_counter() < deadline and budget[0] > 0:
                 budget[0] -= 1
                 start = time.perf_counter()
                 try:
-                    response = await _send(client, scenario, tokens, number, sent)
+                    response = await _send(client, scenario, tokens, number, sent, held)
                     statuses.append(response.status_code)
+                    if conditional and response.headers.get("ETag"):
+                        held["If-None-Match"] = response.headers["ETag"]
                 except httpx.HTTPError:
                     statuses.append(0)
                 latencies.append(time.perf_counter() - start)
@@ -99,10 +104,12 @@ async def closed_loop(base: str, scenario: dict, cookies: dict, tokens: list[str
     started = time.perf_counter()
     await asyncio.gather(*(user(n) for n in range(scenario["users"])))
     elapsed = time.perf_counter() - started
-    return summary(latencies, statuses, elapsed, lambda s: 200 <= s < 300)
+    result = summary(latencies, statuses, elapsed, lambda s: 200 <= s < 300 or s == 304)
+    result["not_modified"] = statuses.count(304)
+    return result
 
 
-async def _send(client, scenario, tokens, number, sent):
+async def _send(client, scenario, tokens, number, sent, held):
     kind = scenario["kind"]
     if kind == "declare":
         token = tokens[(number * 7919 + sent) % len(tokens)]
@@ -114,7 +121,47 @@ async def _send(client, scenario, tokens, number, sent):
     if kind == "incident":
         incident_id = random.randint(1, scenario["max_id"])
         return await client.get(f"/incidents/{incident_id}")
-    return await client.get(scenario["path"])
+    if kind == "api":
+        token = tokens[(number * 7919 + sent) % len(tokens)]
+        headers = {"Authorization": f"Bearer {token}", **held}
+        return await client.get(scenario["path"], headers=headers)
+    return await client.get(scenario["path"], headers=held)
+
+
+async def pollers(base: str, scenario: dict, tokens: list[str]) -> dict:
+    """`pollers` programs of operators, each asking `path` every `every` seconds with the ETag
+    of its last answer, for `seconds`: what every operator of the country does while ICS2 is
+    down."""
+    latencies: list[float] = []
+    statuses: list[int] = []
+    deadline = time.perf_counter() + scenario["seconds"]
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+
+    async def poller(client, number: int) -> None:
+        held: dict[str, str] = {}
+        token = tokens[number % len(tokens)]
+        await asyncio.sleep(random.uniform(0, scenario["every"]))
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            try:
+                response = await client.get(
+                    scenario["path"], headers={"Authorization": f"Bearer {token}", **held}
+                )
+                statuses.append(response.status_code)
+                if response.headers.get("ETag"):
+                    held["If-None-Match"] = response.headers["ETag"]
+            except httpx.HTTPError:
+                statuses.append(0)
+            latencies.append(time.perf_counter() - start)
+            await asyncio.sleep(scenario["every"])
+
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        await asyncio.gather(*(poller(client, n) for n in range(scenario["pollers"])))
+    elapsed = time.perf_counter() - started
+    result = summary(latencies, statuses, elapsed, lambda s: s in (200, 304))
+    result["not_modified"] = statuses.count(304)
+    return result
 
 
 async def burst(base: str, scenario: dict, desk_cookies: list, tokens: list[str]) -> dict:
@@ -181,7 +228,9 @@ async def main(spec: dict) -> dict:
     }
     results = {}
     for scenario in spec["scenarios"]:
-        if scenario["kind"] == "burst":
+        if scenario["kind"] == "pollers":
+            results[scenario["name"]] = await pollers(base, scenario, spec["tokens"])
+        elif scenario["kind"] == "burst":
             desk = [await sign_in(base, login, spec["password"]) for login in spec["desk_logins"]]
             results["burst"] = await burst(base, scenario, desk, spec["tokens"])
         else:
