@@ -1,0 +1,101 @@
+"""A page asks the database the same number of questions however long the incident's timeline,
+however many consignments or incidents it shows: no query per row (N+1), which is what makes a
+page slow on the day of a national outage (issue 18; docs/performance.md)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from bcp.services.consignments import add_consignments
+from bcp.services.context import Context
+from bcp.services.incidents import apply_action, declare_incident, record_work
+from bcp.services.referrals import record_referral
+from tests.domain.conftest import facts
+from tests.typed import as_consignment, as_declaration, as_referral
+from tests.web.test_access import CONSIGNMENT, DNL
+
+
+@contextmanager
+def statements(app):
+    """The SQL statements sent while the block runs."""
+    sent: list[str] = []
+    engine = app.extensions["bcp"].engine
+
+    def count(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def questions(app, browser, path: str) -> int:
+    browser.page(path)  # the first visit compiles templates and warms the caches
+    with statements(app) as sent:
+        browser.page(path)
+    return len(sent)
+
+
+def in_fallback(uow, clock, library, people) -> int:
+    incident_id = declare_incident(
+        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
+    ).incident.id
+    for action in ("acknowledge", "activate_fallback"):
+        apply_action(Context(uow, clock, library, people.desk.actor), incident_id, action)
+    return incident_id
+
+
+def grow(uow, clock, library, people, incident_id: int, start: int, count: int) -> None:
+    """`count` more notes, referrals and consignments on the incident."""
+    carrier = Context(uow, clock, library, people.carrier.actor)
+    for n in range(start, start + count):
+        record_work(carrier, incident_id, note=f"point {n}", reference=f"mail {n}")
+        record_referral(
+            Context(uow, clock, library, people.desk.actor),
+            incident_id,
+            as_referral({**DNL, "air_waybill": f"020{n:08d}"}),
+        )
+    add_consignments(
+        carrier,
+        incident_id,
+        [
+            ("", as_consignment({**CONSIGNMENT, "document_number": f"H-{n:05d}"}))
+            for n in range(start, start + count)
+        ],
+    )
+
+
+def test_the_incident_page_asks_as_much_for_a_long_incident_as_for_a_short_one(
+    app, as_person, people, uow, clock, library
+):
+    incident_id = in_fallback(uow, clock, library, people)
+    grow(uow, clock, library, people, incident_id, 0, 2)
+    desk = as_person(people.desk)
+    pages = [f"/incidents/{incident_id}", f"/incidents/{incident_id}/goods", "/desk/"]
+    short = {path: questions(app, desk, path) for path in pages}
+    grow(uow, clock, library, people, incident_id, 2, 30)
+    long = {path: questions(app, desk, path) for path in pages}
+    assert long == short
+
+
+def test_the_desk_queue_asks_as_much_for_many_incidents_as_for_one(
+    app, as_person, people, uow, clock, library
+):
+    in_fallback(uow, clock, library, people)
+    declare_incident(
+        Context(uow, clock, library, people.other_carrier.actor), as_declaration(facts())
+    )
+    desk, manager = as_person(people.desk), as_person(people.manager)
+    few = (questions(app, desk, "/desk/"), questions(app, manager, "/manager/"))
+    for _ in range(12):
+        incident_id = in_fallback(uow, clock, library, people)
+        record_referral(
+            Context(uow, clock, library, people.desk.actor), incident_id, as_referral(DNL)
+        )
+        apply_action(Context(uow, clock, library, people.carrier.actor), incident_id, "recover")
+    many = (questions(app, desk, "/desk/"), questions(app, manager, "/manager/"))
+    assert many == few
