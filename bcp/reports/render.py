@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 
 from bcp.domain.errors import DomainError
+from bcp.domain.messages import N_
 
 WAIT_SECONDS = 10.0
 
@@ -51,7 +52,7 @@ class Renderer:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         if not self._slots.acquire(timeout=WAIT_SECONDS):
-            raise TooBusy("every PDF rendering slot is taken: try again in a few seconds")
+            raise TooBusy(N_("every PDF rendering slot is taken: try again in a few seconds"))
         try:
             data = build()
         finally:

@@ -14,6 +14,7 @@ from bcp.domain.messages import N_
 from bcp.reports.render import TooBusy
 from bcp.store.db import is_unreachable
 from bcp.web.forms import messages
+from bcp.web.i18n import translated
 from bcp.web.limits import retry_after
 from bcp.web.problems import domain_problem, problem
 from bcp.web.schemas.edge import NotJson
@@ -49,7 +50,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(TooBusy)
     def on_too_busy(error: TooBusy):
         if _wants_problem():
-            response = problem(503, "too-busy", N_("Service busy"), error.message)
+            response = problem(503, "too-busy", N_("Service busy"), translated(error))
         else:
             response = app.make_response(
                 _page(503, gettext("Too many documents are being prepared: try again shortly."))

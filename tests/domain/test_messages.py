@@ -12,7 +12,7 @@ from bcp.domain.errors import NotFound, invalid, said
 from bcp.domain.messages import N_
 
 ROOT = Path(__file__).resolve().parents[2]
-REFUSALS = {"IllegalTransition", "Conflict", "NotAllowed", "NotFound", "DomainError"}
+REFUSALS = {"IllegalTransition", "Conflict", "NotAllowed", "NotFound", "DomainError", "TooBusy"}
 MARKING_HELPERS = {"translate", "_roles_only"}
 """Functions that return a marked message (bcp.web.schemas.refusals, bcp.web.api.spec)."""
 FOLDERS = ("bcp/domain", "bcp/services", "bcp/web", "bcp/jobs", "bcp/reports")
