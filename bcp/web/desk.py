@@ -37,7 +37,7 @@ def queue():
         "desk/queue.html",
         board=notices.status_board(rt.unit_of_work(), rt.clock),
         components=COMPONENTS,
-        organisations=organisation_choices(rt.unit_of_work()),
+        organisations=organisation_choices(rt.unit_of_work(), open_only=True),
         queue_sound=preferences_of(rt.unit_of_work(), require(Role.DESK)).queue_sound,
         **_queue(),
     )

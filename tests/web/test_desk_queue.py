@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import OTHER_EORI
+from tests.conftest import CARRIER_EORI, OTHER_EORI
 from tests.web.test_pages import declare
 
 
@@ -22,6 +22,10 @@ def test_the_queue_filters_by_component_organisation_and_lateness(as_person, peo
     page = desk.page("/desk/")
     assert waiting_ids(page) == [sti, eo]
     assert "<title>(2) Queue" in page  # the number waiting, in the tab's title
+    offered = re.findall(
+        r'<option value="(FR\w+)"', page.split('name="org"', 1)[1].split("</select>")[0]
+    )
+    assert sorted(offered) == sorted([CARRIER_EORI, OTHER_EORI])  # those with an open incident
     assert waiting_ids(desk.page("/desk/?component=EO_SYSTEM")) == [eo]
     assert waiting_ids(desk.page(f"/desk/?org={OTHER_EORI}")) == [eo]
     assert waiting_ids(desk.page("/desk/?late=1")) == [sti]  # 20 min past a 15 min target
