@@ -288,19 +288,19 @@ def list_tokens(uow: UnitOfWork, user_id: int | None = None) -> list[ApiTokenRow
 
 
 def list_users(uow: UnitOfWork) -> list[UserRow]:
-    with uow:
+    with uow.reading():
         return users_with_organisations(uow.session)
 
 
 def organisation_choices(uow: UnitOfWork, *, open_only: bool = False) -> list[OrganisationName]:
     """The organisations a list offers to choose from: `.eori` and `.name` of each; those with
     an open incident when `open_only`."""
-    with uow:
+    with uow.reading():
         return organisation_names(uow.session, open_only=open_only)
 
 
 def list_organisations(uow: UnitOfWork) -> list[OrganisationRow]:
-    with uow:
+    with uow.reading():
         return organisations_with_providers(uow.session)
 
 
@@ -462,5 +462,5 @@ def _admin_only(actor: Actor) -> None:
 
 
 def audit_trail(uow: UnitOfWork, limit: int = 200) -> list[AuditEventRow]:
-    with uow:
+    with uow.reading():
         return recent(uow.session, limit)

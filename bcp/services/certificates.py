@@ -70,7 +70,7 @@ def record_certificate(
 
 
 def certificates_of(uow: UnitOfWork, organisation_id: int | None = None) -> list[CertificateRow]:
-    with uow:
+    with uow.reading():
         return certificates(uow.session, organisation_id)
 
 

@@ -106,7 +106,7 @@ def preview_declaration(
     """The procedure a declaration would get, and why, without saving anything; with the desk's
     notices in force, unless the question is about the rules table alone (`with_notices`)."""
     now = ctx.clock.now()
-    with ctx.uow:
+    with ctx.uow.reading():
         incident = _prepare(ctx.uow, ctx.library, ctx.actor, declaration, now)
         if with_notices:
             _follow_covering_notice(ctx.uow, ctx.library, incident, now, once=False)
@@ -319,7 +319,7 @@ def record_work(
 
 
 def get_attachment(ctx: Context, incident_id: int, attachment_id: int) -> AttachmentRow:
-    with ctx.uow:
+    with ctx.uow.reading():
         load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
         row = ctx.uow.session.get(AttachmentRow, attachment_id)
         if row is None or row.incident_id != incident_id:
@@ -447,7 +447,7 @@ def list_incidents(
 
 
 def open_incident_ids(uow: UnitOfWork) -> list[int]:
-    with uow:
+    with uow.reading():
         return uow.incidents.open_ids()
 
 

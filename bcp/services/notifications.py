@@ -202,12 +202,12 @@ def settle(
 def failed_deliveries(uow: UnitOfWork) -> list[DeliveryRow]:
     """Deliveries that failed for good (dead letters), and those failing and to be tried again,
     with their last error: what an admin looks at when notifications do not arrive."""
-    with uow:
+    with uow.reading():
         return outbox.troubled_deliveries(uow.session)
 
 
 def failed_outbox_rows(uow: UnitOfWork) -> list[OutboxRow]:
-    with uow:
+    with uow.reading():
         return outbox.failed_outbox(uow.session)
 
 
@@ -242,7 +242,7 @@ def set_topics(uow: UnitOfWork, clock: Clock, actor: Actor, topics: list[str]) -
 
 
 def topics_of(uow: UnitOfWork, actor: Actor) -> list[str]:
-    with uow:
+    with uow.reading():
         user = uow.session.get(UserRow, actor.user_id)
         return list(TOPICS) if user is None or user.notify_topics is None else user.notify_topics
 
@@ -325,7 +325,7 @@ def rotate_webhook_secret(
 
 
 def list_webhooks(uow: UnitOfWork) -> list[WebhookRow]:
-    with uow:
+    with uow.reading():
         return outbox.webhooks(uow.session)
 
 

@@ -22,7 +22,7 @@ class Preferences:
 
 
 def preferences_of(uow: UnitOfWork, actor: Actor) -> Preferences:
-    with uow:
+    with uow.reading():
         user = uow.session.get(UserRow, actor.user_id) if actor.user_id else None
         if user is None:
             return Preferences(None, False)

@@ -95,7 +95,7 @@ def add_probe(
 
 
 def list_probes(uow: UnitOfWork) -> list[ProbeRow]:
-    with uow:
+    with uow.reading():
         return all_probes(uow.session)
 
 
@@ -178,7 +178,7 @@ def component_availability(uow: UnitOfWork, clock: Clock, component: str) -> lis
     """Per probe of the component: the share of good checks over 24 hours, over 30 days, and
     hour by hour for the last 24 hours."""
     now = clock.now()
-    with uow:
+    with uow.reading():
         probes = probes_of(uow.session, component)
         result = []
         for probe in probes:

@@ -83,7 +83,7 @@ def incident_report(
     *,
     with_postmortem: bool = False,
 ) -> IncidentReport:
-    with ctx.uow:
+    with ctx.uow.reading():
         incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
         _check_export(ctx.actor, incident)
         rows = outbox_of(ctx.uow.session, incident_id)

@@ -13,6 +13,7 @@ from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident, record_work
 from bcp.services.referrals import record_referral
 from tests.domain.conftest import facts
+from tests.jobs.test_referrals_and_notices import in_fallback
 from tests.typed import as_consignment, as_declaration, as_referral
 from tests.web.test_access import CONSIGNMENT, DNL
 
@@ -38,15 +39,6 @@ def questions(app, browser, path: str) -> int:
     with statements(app) as sent:
         browser.page(path)
     return len(sent)
-
-
-def in_fallback(uow, clock, library, people) -> int:
-    incident_id = declare_incident(
-        Context(uow, clock, library, people.carrier.actor), as_declaration(facts())
-    ).incident.id
-    for action in ("acknowledge", "activate_fallback"):
-        apply_action(Context(uow, clock, library, people.desk.actor), incident_id, action)
-    return incident_id
 
 
 def grow(uow, clock, library, people, incident_id: int, start: int, count: int) -> None:
