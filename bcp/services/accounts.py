@@ -292,11 +292,10 @@ def list_users(uow: UnitOfWork) -> list[UserRow]:
         return users_with_organisations(uow.session)
 
 
-def organisation_choices(uow: UnitOfWork, *, open_only: bool = False) -> list[OrganisationName]:
-    """The organisations a list offers to choose from: `.eori` and `.name` of each; those with
-    an open incident when `open_only`."""
+def organisation_choices(uow: UnitOfWork) -> list[OrganisationName]:
+    """The organisations a list offers to choose from: `.eori` and `.name` of each."""
     with uow.reading():
-        return organisation_names(uow.session, open_only=open_only)
+        return organisation_names(uow.session)
 
 
 def list_organisations(uow: UnitOfWork) -> list[OrganisationRow]:

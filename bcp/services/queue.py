@@ -6,7 +6,7 @@ the queue every few seconds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bcp.domain.clock import Clock
@@ -44,6 +44,14 @@ class Waiting(AgainstTarget):
 class Queue:
     items: list[Waiting]
     total: int
+    organisations: list[OrganisationChoice] = field(default_factory=list)
+    """The organisations of the incidents waiting, by name: what the filter can narrow to."""
+
+
+@dataclass(frozen=True)
+class OrganisationChoice:
+    eori: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -82,10 +90,18 @@ def waiting_queue(
         )
         for row in rows
     ]
+    organisations = sorted(
+        {
+            OrganisationChoice(row.organisation_eori, row.organisation or row.organisation_eori)
+            for row in rows
+            if row.organisation_eori
+        },
+        key=lambda o: (o.name, o.eori),
+    )
     if flt is not None and flt.narrows:
         items = [i for i in items if flt.keeps(i)]
         total = len(items)
-    return Queue(items=items, total=total)
+    return Queue(items=items, total=total, organisations=organisations)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from bcp.domain.lifecycle import OPEN_STATES
-from bcp.store.models import ApiTokenRow, IncidentRow, OrganisationRow, UserRow
+from bcp.store.models import ApiTokenRow, OrganisationRow, UserRow
 
 
 def token_digest(token: str) -> str:
@@ -84,16 +83,10 @@ OrganisationName = Row[tuple[str, str]]
 """An organisation's `.eori` and `.name`."""
 
 
-def organisation_names(session: Session, *, open_only: bool = False) -> list[OrganisationName]:
+def organisation_names(session: Session) -> list[OrganisationName]:
     """Each organisation's EORI and name, by name: what a filter's list offers, without loading
-    the rows (500 of them on a national outage's day). `open_only`: those with an open
-    incident, the only ones a queue of open incidents can be narrowed to."""
+    the rows (500 of them on a national outage's day)."""
     query = select(OrganisationRow.eori, OrganisationRow.name).order_by(OrganisationRow.name)
-    if open_only:
-        with_open = select(IncidentRow.organisation_id).where(
-            IncidentRow.state.in_([s.value for s in OPEN_STATES])
-        )
-        query = query.where(OrganisationRow.id.in_(with_open))
     return list(session.execute(query))
 
 

@@ -18,6 +18,7 @@ from bcp.domain.durations import Milestones
 from bcp.domain.errors import Conflict
 from bcp.domain.incident import Incident, OutageFacts, ReflexChoice
 from bcp.domain.lifecycle import OPEN_STATES, State
+from bcp.domain.messages import N_
 from bcp.domain.status import OpenOutage
 from bcp.domain.timeline import EventKind, TimelineEvent
 from bcp.store.consignments import ConsignmentRepository
@@ -65,7 +66,7 @@ class WaitingRow:
     organisation_eori: str | None = None
 
 
-CONCURRENT_CHANGE = (
+CONCURRENT_CHANGE = N_(
     "someone else changed this incident at the same moment; "
     "reload it to see what happened, then try again"
 )

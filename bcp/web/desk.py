@@ -13,7 +13,6 @@ from bcp.domain.lifecycle import State
 from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
 from bcp.services import consignments, notices, referrals
 from bcp.services import incidents as service
-from bcp.services.accounts import organisation_choices
 from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
 from bcp.services.preferences import choose_queue_sound, preferences_of
@@ -33,13 +32,14 @@ bp = Blueprint("desk", __name__, url_prefix="/desk")
 @for_roles(Role.DESK)
 def queue():
     rt = runtime()
+    queue = _queue()
     return render_template(
         "desk/queue.html",
         board=notices.status_board(rt.unit_of_work(), rt.clock),
         components=COMPONENTS,
-        organisations=organisation_choices(rt.unit_of_work(), open_only=True),
+        organisations=queue["waiting"].organisations,
         queue_sound=preferences_of(rt.unit_of_work(), require(Role.DESK)).queue_sound,
-        **_queue(),
+        **queue,
     )
 
 

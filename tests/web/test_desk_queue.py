@@ -25,7 +25,7 @@ def test_the_queue_filters_by_component_organisation_and_lateness(as_person, peo
     offered = re.findall(
         r'<option value="(FR\w+)"', page.split('name="org"', 1)[1].split("</select>")[0]
     )
-    assert sorted(offered) == sorted([CARRIER_EORI, OTHER_EORI])  # those with an open incident
+    assert sorted(offered) == sorted([CARRIER_EORI, OTHER_EORI])  # those of the incidents waiting
     assert waiting_ids(desk.page("/desk/?component=EO_SYSTEM")) == [eo]
     assert waiting_ids(desk.page(f"/desk/?org={OTHER_EORI}")) == [eo]
     assert waiting_ids(desk.page("/desk/?late=1")) == [sti]  # 20 min past a 15 min target
