@@ -38,9 +38,16 @@ def _sqlite_begin_immediate(connection) -> None:
     A deferred transaction that has read and then writes cannot wait for the lock: if another
     writer committed meanwhile, SQLite refuses at once ("database is locked"), and a declaration
     would fail during a burst. Taken at BEGIN, the lock is waited for (busy_timeout) and writers
-    queue up; readers are never blocked in WAL mode.
+    queue up.
+
+    A transaction opened for reading (READ_ONLY, see UnitOfWork.reading) begins deferred: in WAL
+    mode it reads its snapshot without waiting for the writers, nor they for it. Before this,
+    every page waited in the writers' queue behind the declarations of a burst.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
