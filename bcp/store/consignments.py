@@ -15,8 +15,8 @@ from bcp.domain.consignments.model import (
     ConsignmentState,
     DocumentKind,
 )
-from bcp.domain.lifecycle import OPEN_STATES
 from bcp.store.models import ConsignmentRow, IncidentRow, OrganisationRow
+from bcp.store.planner import incident_open
 
 _OUTSTANDING = (ConsignmentState.AT_RISK.value, ConsignmentState.SENT_BY_FALLBACK.value)
 
@@ -74,7 +74,7 @@ class ConsignmentRepository:
                     ConsignmentRow.reminded_at.is_(None),
                     ConsignmentRow.deadline_at.is_not(None),
                     ConsignmentRow.deadline_at <= moment,
-                    IncidentRow.state.in_([s.value for s in OPEN_STATES]),
+                    incident_open(),
                 )
                 .distinct()
                 .order_by(ConsignmentRow.incident_id)
@@ -87,7 +87,7 @@ class ConsignmentRepository:
         condition = (
             ConsignmentRow.state == ConsignmentState.AT_RISK.value,
             ConsignmentRow.deadline_at.is_not(None),
-            IncidentRow.state.in_([s.value for s in OPEN_STATES]),
+            incident_open(),
         )
         rows = self.session.execute(
             select(ConsignmentRow, OrganisationRow.name)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bcp.store.models import DraftRow, IncidentRow
+from bcp.store.planner import incident_open
 
 
 def open_incident_on(session: Session, component: str, organisation_id: int | None):
@@ -15,7 +16,7 @@ def open_incident_on(session: Session, component: str, organisation_id: int | No
         IncidentRow.organisation_id.is_(None)
         if organisation_id is None
         else IncidentRow.organisation_id == organisation_id,
-        IncidentRow.state.not_in(["closed", "cancelled"]),
+        incident_open(),
     )
     return session.scalars(query.order_by(IncidentRow.id)).first()
 

@@ -29,6 +29,7 @@ from bcp.store.models import (
     OrganisationRow,
     TimelineEventRow,
 )
+from bcp.store.planner import incident_open
 
 
 def organisation_ref(row: OrganisationRow) -> OrganisationRef:
@@ -168,17 +169,12 @@ class IncidentRepository:
         self.session.flush()
 
     def open_ids(self) -> list[int]:
-        closed = [State.CLOSED.value, State.CANCELLED.value]
-        query = (
-            select(IncidentRow.id).where(IncidentRow.state.not_in(closed)).order_by(IncidentRow.id)
-        )
+        query = select(IncidentRow.id).where(incident_open()).order_by(IncidentRow.id)
         return list(self.session.scalars(query))
 
     def following(self, notice_id: int) -> list[int]:
         """The open incidents linked to a notice."""
-        query = select(IncidentRow.id).where(
-            IncidentRow.notice_id == notice_id, IncidentRow.state.in_(_OPEN)
-        )
+        query = select(IncidentRow.id).where(IncidentRow.notice_id == notice_id, incident_open())
         return list(self.session.scalars(query.order_by(IncidentRow.id)))
 
     def following_for(
@@ -189,7 +185,7 @@ class IncidentRepository:
         query = select(IncidentRow.id).where(
             IncidentRow.notice_id == notice_id,
             IncidentRow.organisation_id == organisation_id,
-            IncidentRow.state.in_(_OPEN),
+            incident_open(),
         )
         if component is not None:
             query = query.where(IncidentRow.component == component)
@@ -205,7 +201,7 @@ class IncidentRepository:
         notice: those a new notice takes in."""
         query = select(IncidentRow.id).where(
             IncidentRow.notice_id.is_(None),
-            IncidentRow.state.in_(_OPEN),
+            incident_open(),
             IncidentRow.side == Side.ADMINISTRATION.value,
             IncidentRow.component.in_(list(components)),
         )
@@ -217,12 +213,10 @@ class IncidentRepository:
         query = (
             select(IncidentRow.id, IncidentRow.component, IncidentRow.scope, IncidentRow.started_at)
             .where(
-                IncidentRow.state.in_([s.value for s in OPEN_STATES if s is not State.RECOVERED]),
+                incident_open(s for s in OPEN_STATES if s is not State.RECOVERED),
                 IncidentRow.notice_id.is_(None),
                 IncidentRow.side == Side.ADMINISTRATION.value,
             )
-            # In the order of the state index: with statistics taken when nearly every incident
-            # is closed, SQLite's planner would otherwise scan the table (`make bench`).
             .order_by(IncidentRow.state, IncidentRow.declared_at)
         )
         return [
@@ -250,7 +244,7 @@ class IncidentRepository:
     def waiting(self, limit: int) -> tuple[list[WaitingRow], int]:
         """Incidents declared and not yet acknowledged, oldest first, without their timelines;
         and how many there are in all."""
-        condition = IncidentRow.state == State.DECLARED.value
+        condition = incident_open([State.DECLARED])
         query = (
             select(
                 IncidentRow.id,
@@ -273,10 +267,9 @@ class IncidentRepository:
 
     def open_counts(self) -> list[tuple[str, State, int]]:
         """Open incidents by component and state."""
-        closed = [State.CLOSED.value, State.CANCELLED.value]
         query = (
             select(IncidentRow.component, IncidentRow.state, func.count())
-            .where(IncidentRow.state.not_in(closed))
+            .where(incident_open())
             .group_by(IncidentRow.component, IncidentRow.state)
         )
         return [(c, State(s), n) for c, s, n in self.session.execute(query)]
@@ -303,7 +296,9 @@ class IncidentRepository:
 
     def list(self, actor: Actor, flt: IncidentFilter) -> list[Incident]:
         query = _visible(select(IncidentRow), actor)
-        if flt.states:
+        if flt.states and all(s.is_open for s in flt.states):
+            query = query.where(incident_open(flt.states))
+        elif flt.states:
             query = query.where(IncidentRow.state.in_([s.value for s in flt.states]))
         if flt.scopes:
             query = query.where(IncidentRow.scope.in_([s.value for s in flt.scopes]))
@@ -342,9 +337,6 @@ class IncidentRepository:
         )
         for incident in incidents:
             incident.outstanding_consignments = counts.get(incident.id, 0)
-
-
-_OPEN = [s.value for s in OPEN_STATES]
 
 
 def _visible(query: Select, actor: Actor) -> Select:
