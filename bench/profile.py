@@ -64,10 +64,16 @@ def profile(url: str, seeded, args) -> None:
     settings = load_settings(environ={"BCP_DATABASE_URL": url, "BCP_ENV": "development"})
     app = create_app(settings)
     statements = {"count": 0}
+    spent: dict[str, list[float]] = {}  # statement -> seconds of each execution
 
     @event.listens_for(app.extensions["bcp"].engine, "before_cursor_execute")
-    def count(*_args, **_kwargs):
+    def count(_conn, _cursor, _statement, _parameters, context, _many):
         statements["count"] += 1
+        context._bench_started = time.perf_counter()
+
+    @event.listens_for(app.extensions["bcp"].engine, "after_cursor_execute")
+    def timed(_conn, _cursor, statement, _parameters, context, _many):
+        spent.setdefault(statement, []).append(time.perf_counter() - context._bench_started)
 
     clients = {
         "desk": _signed_in(app, seeded.desk_logins[0]),
@@ -79,30 +85,47 @@ def profile(url: str, seeded, args) -> None:
         Page("desk queue", "/desk/", "desk"),
         Page("manager dashboard", "/manager/", "manager"),
         Page("status board", "/status/", "desk"),
+        Page("ping", "/ping", "desk"),
     ]
     for page in pages:
         if args.page and page.name not in args.page:
             continue
         client = clients[page.as_login]
-        timings, counts = [], []
-        profiler = cProfile.Profile()
-        for _ in range(args.requests):
+
+        def one_request(profiler=None):
             path = page.path.format(
                 random=rng.randint(seeded.first_incident_id, seeded.last_incident_id)
             )
             statements["count"] = 0
             started = time.perf_counter()
-            profiler.enable()
+            if profiler:
+                profiler.enable()
             response = client.get(path)
-            profiler.disable()
-            timings.append(time.perf_counter() - started)
-            counts.append(statements["count"])
+            if profiler:
+                profiler.disable()
             if response.status_code != 200:
                 raise RuntimeError(f"{path}: {response.status_code}")
+            return time.perf_counter() - started, statements["count"]
+
+        # The first requests compile the templates and warm SQLAlchemy's caches: once per
+        # process, not per request. The times are measured without the profiler, whose
+        # overhead is about as large as what it measures.
+        for _ in range(5):
+            one_request()
+        spent.clear()
+        timings, counts = zip(*(one_request() for _ in range(args.requests)))
+        slowest = sorted(spent.items(), key=lambda item: -sum(item[1]))[:5]
+        profiler = cProfile.Profile()
+        for _ in range(args.requests):
+            one_request(profiler)
         print(
             f"\n## {page.name}: median {statistics.median(timings) * 1000:.1f} ms, "
             f"{statistics.median(counts):.0f} statements (max {max(counts)}) per request"
         )
+        print("slowest statements (total ms over the requests, executions):")
+        for statement, seconds in slowest:
+            text = " ".join(statement.split())
+            print(f"  {sum(seconds) * 1000:8.1f} ms {len(seconds):5d}×  {text[:160]}")
         for order in ("cumulative", "tottime"):
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
