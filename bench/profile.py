@@ -92,7 +92,7 @@ def profile(url: str, seeded, args) -> None:
             continue
         client = clients[page.as_login]
 
-        def one_request(profiler=None):
+        def one_request(profiler=None, page=page, client=client):
             path = page.path.format(
                 random=rng.randint(seeded.first_incident_id, seeded.last_incident_id)
             )
@@ -113,7 +113,7 @@ def profile(url: str, seeded, args) -> None:
         for _ in range(5):
             one_request()
         spent.clear()
-        timings, counts = zip(*(one_request() for _ in range(args.requests)))
+        timings, counts = zip(*(one_request() for _ in range(args.requests)), strict=True)
         slowest = sorted(spent.items(), key=lambda item: -sum(item[1]))[:5]
         profiler = cProfile.Profile()
         for _ in range(args.requests):
