@@ -15,6 +15,7 @@ from datetime import datetime
 from bcp.domain import notices
 from bcp.domain.actors import SCHEDULER
 from bcp.domain.clock import in_paris
+from bcp.domain.messages import N_
 
 Gettext = Callable[[str], str]
 
@@ -33,19 +34,23 @@ def paris_time(moment: datetime | str | None) -> str:
     return "" if moment is None else in_paris(moment).strftime("%d/%m/%Y %H:%M %Z")
 
 
+_NOTICE_DEFAULTS = {
+    notices.FALLBACK_ALLOWED: N_("The use of the fallback procedure is allowed."),
+    notices.FALLBACK_ENDED: N_(
+        "The fallback window has closed: the fallback procedure is no longer allowed."
+    ),
+    notices.RESTORED: N_("Service restored."),
+    notices.OVERRAN: N_(
+        "The maintenance has overrun its planned end: the outage is no longer planned."
+    ),
+}
+
+
 def notice_text(text: str, gettext: Gettext) -> str:
-    """The default texts of bcp.domain.notices in the reader's language; any other as typed."""
-    defaults = {
-        notices.FALLBACK_ALLOWED: gettext("The use of the fallback procedure is allowed."),
-        notices.FALLBACK_ENDED: gettext(
-            "The fallback window has closed: the fallback procedure is no longer allowed."
-        ),
-        notices.RESTORED: gettext("Service restored."),
-        notices.OVERRAN: gettext(
-            "The maintenance has overrun its planned end: the outage is no longer planned."
-        ),
-    }
-    return defaults.get(text, text)
+    """The default texts of bcp.domain.notices in the reader's language; any other as typed
+    (every note of a timeline passes here: it is looked up, not translated)."""
+    default = _NOTICE_DEFAULTS.get(text)
+    return text if default is None else gettext(default)
 
 
 def actor_label(label: str, gettext: Gettext) -> str:
