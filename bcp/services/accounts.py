@@ -29,6 +29,7 @@ from bcp.store.accounts import (
     token_in_force,
     tokens_of,
     user_by_login,
+    user_with_organisation,
     users_with_organisations,
 )
 from bcp.store.audit import audit, recent
@@ -209,7 +210,7 @@ def actor_for_session(uow: UnitOfWork, user_id: int, epoch: int) -> Actor | None
     """The signed-in user of a browser session, if still active and if the session was opened
     since the user's sessions were last ended."""
     with uow.reading():
-        user = uow.session.get(UserRow, user_id)
+        user = user_with_organisation(uow.session, user_id)
         if user is None or not user.active or user.session_epoch != epoch:
             return None
         return actor_of(user)

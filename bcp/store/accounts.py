@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import Row, func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Row, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from bcp.store.models import ApiTokenRow, OrganisationRow, UserRow
 
@@ -15,20 +15,35 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def token_in_force(session: Session, token: str, now: datetime) -> ApiTokenRow | None:
-    """The token row, with its active user, unless revoked or expired."""
-    query = (
-        select(ApiTokenRow)
-        .join(UserRow, ApiTokenRow.user_id == UserRow.id)
-        .where(
-            ApiTokenRow.token_sha256 == token_digest(token),
-            ApiTokenRow.revoked_at.is_(None),
-            or_(ApiTokenRow.expires_at.is_(None), ApiTokenRow.expires_at > now),
-            UserRow.active.is_(True),
-        )
-        .options(selectinload(ApiTokenRow.user).selectinload(UserRow.organisation))
+# Every API request asks the first, every page the second: each is one statement, built once.
+_TOKEN_IN_FORCE = (
+    select(ApiTokenRow)
+    .join(ApiTokenRow.user)
+    .outerjoin(UserRow.organisation)
+    .where(
+        ApiTokenRow.token_sha256 == bindparam("digest"),
+        ApiTokenRow.revoked_at.is_(None),
+        or_(ApiTokenRow.expires_at.is_(None), ApiTokenRow.expires_at > bindparam("now")),
+        UserRow.active.is_(True),
     )
-    return session.scalars(query).one_or_none()
+    .options(contains_eager(ApiTokenRow.user).contains_eager(UserRow.organisation))
+)
+_USER_WITH_ORGANISATION = (
+    select(UserRow)
+    .where(UserRow.id == bindparam("user_id"))
+    .options(joinedload(UserRow.organisation))
+)
+
+
+def token_in_force(session: Session, token: str, now: datetime) -> ApiTokenRow | None:
+    """The token row, with its active user and their organisation, unless revoked or expired."""
+    found = session.scalars(_TOKEN_IN_FORCE, {"digest": token_digest(token), "now": now})
+    return found.one_or_none()
+
+
+def user_with_organisation(session: Session, user_id: int) -> UserRow | None:
+    """A user and their organisation."""
+    return session.scalars(_USER_WITH_ORGANISATION, {"user_id": user_id}).one_or_none()
 
 
 def tokens_of(session: Session, user_id: int | None = None) -> list[ApiTokenRow]:
