@@ -30,6 +30,7 @@ from bcp.domain.reflexes.engine import fallback_components
 from bcp.domain.status import ComponentStatus, FailingProbe, board
 from bcp.services.context import Context
 from bcp.services.incidents import attach_procedure, issue_reference, review, save
+from bcp.services.recent import Recent
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.outbox import enqueue
@@ -196,17 +197,28 @@ def may_activate(ctx: Context, notice: Notice) -> bool:
         return bool(fallback_components(ctx.library.active(ctx.uow), notice.components))
 
 
-def status_board(uow: UnitOfWork, clock: Clock) -> Board:
-    now = clock.now()
-    with uow.reading():
-        notices = uow.notices.current(now, now - HISTORY)
-        outages = uow.incidents.open_outages()
-        probes = _failing_probes(uow)
-    return Board(board(notices, outages, probes, now), notices, now)
+def status_board(uow: UnitOfWork, clock: Clock, recent: Recent[Board] | None = None) -> Board:
+    """The board now, or the one `recent` read less than a second ago (bcp.services.recent)."""
+
+    def read() -> Board:
+        now = clock.now()
+        with uow.reading():
+            notices = uow.notices.current(now, now - HISTORY)
+            outages = uow.incidents.open_outages()
+            probes = _failing_probes(uow)
+        return Board(board(notices, outages, probes, now), notices, now)
+
+    return read() if recent is None else recent.get(read)
 
 
-def notices_in_force(uow: UnitOfWork, clock: Clock) -> list[Notice]:
-    """Open notices whose outage has begun: the banner of every page."""
+def notices_in_force(
+    uow: UnitOfWork, clock: Clock, recent: Recent[Board] | None = None
+) -> list[Notice]:
+    """Open notices whose outage has begun: the banner of every page. With `recent`, those of
+    the board read less than a second ago (the board holds every notice still open)."""
+    if recent is not None:
+        found = status_board(uow, clock, recent)
+        return [n for n in found.notices if n.is_open and n.started(found.now)]
     now = clock.now()
     with uow.reading():
         return [n for n in uow.notices.current(now, now) if n.is_open and n.started(now)]

@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from bcp.domain.clock import Clock, SystemClock
 from bcp.reports.render import Renderer
+from bcp.services.recent import Recent
 from bcp.services.reflexes import ReflexLibrary
 from bcp.settings import ROOT, ConfigError, Settings, load_settings
 from bcp.store.db import make_engine, make_session_factory
@@ -55,13 +56,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             f"holds only: {', '.join(library.tables) or 'no table'}"
         )
     engine = make_engine(settings.database_url)
+    clock = clock or SystemClock()
     app.extensions["bcp"] = Runtime(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
-        clock=clock or SystemClock(),
+        clock=clock,
         library=library,
         renderer=Renderer(settings.pdf_concurrent_renders, settings.pdf_cache_entries),
+        board_cache=Recent(settings.board_reuse_seconds, lambda: clock.now().timestamp()),
     )
 
     from flask_babel import gettext
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         desk,
         developers,
         errors,
+        freshness,
         goods,
         guard,
         home,
@@ -93,6 +97,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     i18n.init(app)
     refusals.init(app)
+    freshness.init(app)
     security.init(app)
     security.csrf.exempt(api)
     app.add_template_filter(texts.paris_time, "paris")

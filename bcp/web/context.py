@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from bcp.domain.actors import Role
 from bcp.services.notices import notices_in_force
+from bcp.web.freshness import board_reuse
 from bcp.web.runtime import runtime
 
 
@@ -29,6 +30,6 @@ def _banners() -> dict:
     """The administration's outages under way (their notices), on every page."""
     rt = runtime()
     return {
-        "notice_banner": notices_in_force(rt.unit_of_work(), rt.clock),
+        "notice_banner": notices_in_force(rt.unit_of_work(), rt.clock, board_reuse()),
         "banner_now": rt.clock.now(),
     }

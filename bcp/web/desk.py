@@ -20,6 +20,7 @@ from bcp.services.queue import QueueFilter, waiting_queue
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.countdown import Countdown
+from bcp.web.freshness import board_reuse
 from bcp.web.i18n import translated
 from bcp.web.posts import attempt
 from bcp.web.runtime import context_for, runtime
@@ -35,7 +36,7 @@ def queue():
     queue = _queue()
     return render_template(
         "desk/queue.html",
-        board=notices.status_board(rt.unit_of_work(), rt.clock),
+        board=notices.status_board(rt.unit_of_work(), rt.clock, board_reuse()),
         components=COMPONENTS,
         organisations=queue["waiting"].organisations,
         queue_sound=preferences_of(rt.unit_of_work(), require(Role.DESK)).queue_sound,

@@ -16,6 +16,7 @@ from bcp.services.notices import announce_for_everyone, status_board
 from bcp.services.queue import awaited_acknowledgement
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
+from bcp.web.freshness import board_reuse
 from bcp.web.runtime import runtime
 from bcp.web.security import for_roles
 
@@ -30,7 +31,7 @@ def home(ctx: Context):
     own = [v for v in views if not v.incident.concerns_everyone]
     return render_template(
         "operator/home.html",
-        board=status_board(rt.unit_of_work(), rt.clock),
+        board=status_board(rt.unit_of_work(), rt.clock, board_reuse()),
         components=COMPONENTS,
         drafts=drafts_for(rt.unit_of_work(), ctx.actor),
         open=[v for v in own if v.incident.state.is_open],

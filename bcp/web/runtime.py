@@ -13,6 +13,8 @@ from bcp.domain.clock import Clock
 from bcp.reports.render import Renderer
 from bcp.services.context import Context
 from bcp.services.dashboard import DashboardCache
+from bcp.services.notices import Board
+from bcp.services.recent import Recent
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
@@ -26,6 +28,7 @@ class Runtime:
     clock: Clock
     library: ReflexLibrary
     dashboard_cache: DashboardCache = field(default_factory=DashboardCache)
+    board_cache: Recent[Board] = field(default_factory=lambda: Recent(0.0))
     renderer: Renderer = field(default_factory=lambda: Renderer(1, 64))
 
     def unit_of_work(self) -> UnitOfWork:

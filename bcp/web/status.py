@@ -11,6 +11,7 @@ from bcp.domain.referrals import ReferralKind, Route
 from bcp.services import notices as service
 from bcp.services.context import Context
 from bcp.web.conditional import cacheable, fingerprint, unchanged
+from bcp.web.freshness import board_reuse
 from bcp.web.runtime import runtime
 from bcp.web.security import for_roles
 
@@ -21,7 +22,7 @@ bp = Blueprint("status", __name__, url_prefix="/status")
 @for_roles()
 def board(ctx: Context):
     rt = runtime()
-    board = service.status_board(rt.unit_of_work(), rt.clock)
+    board = service.status_board(rt.unit_of_work(), rt.clock, board_reuse())
     etag = fingerprint(board.now, ctx.actor, board.components, board.notices)
     if (same := unchanged(etag, ctx.actor)) is not None:
         return same
@@ -36,7 +37,7 @@ def notice(ctx: Context, notice_id: int):
     found, linked = service.get_notice(ctx, notice_id)
     now = rt.clock.now()
     can_activate = ctx.actor.role is Role.DESK and service.may_activate(ctx, found)
-    banner = service.notices_in_force(rt.unit_of_work(), rt.clock)
+    banner = service.notices_in_force(rt.unit_of_work(), rt.clock, board_reuse())
     etag = fingerprint(now, ctx.actor, found, linked, can_activate, banner)
     if (same := unchanged(etag, ctx.actor)) is not None:
         return same

@@ -15,6 +15,7 @@ from bcp.web.api import api
 from bcp.web.api.serialize import notice_json, status_json
 from bcp.web.api.spec import Answer, Media, operation, respond
 from bcp.web.conditional import cacheable, fingerprint, unchanged
+from bcp.web.freshness import board_reuse
 from bcp.web.runtime import runtime
 from bcp.web.schemas.activation import NotificationBody
 from bcp.web.schemas.notices import (
@@ -42,7 +43,7 @@ DESK = (Role.DESK,)
 def get_status(ctx: Context):
     """Answered 304 to a poller that holds the board already (bcp.web.conditional)."""
     rt = runtime()
-    board = notices.status_board(rt.unit_of_work(), rt.clock)
+    board = notices.status_board(rt.unit_of_work(), rt.clock, board_reuse())
     etag = fingerprint(board.now, ctx.actor.role, board.components, board.notices)
     if (same := unchanged(etag, ctx.actor)) is not None:
         return same

@@ -1,0 +1,63 @@
+"""Who must read the status board fresh rather than as this process read it a moment ago
+(bcp.services.recent): whoever has just changed something, so that nobody misses their own
+change whichever worker answers them next.
+
+- A page's session that has just sent a change (a form that did not fail) carries the time of
+  it for WINDOW_SECONDS; the process that took the change forgets its board at once.
+- The API has no session: the desk's programs, which publish notices and read the board back,
+  always read it fresh; an operator's program reads it at most a second old, which its
+  `Cache-Control` (max-age 10 s) allows already.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, request, session
+
+from bcp.domain.actors import Role
+from bcp.services.notices import Board
+from bcp.services.recent import Recent
+from bcp.web.runtime import runtime
+
+SESSION_KEY = "_changed_at"
+CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+UNSHARED = frozenset({"auth"})
+"""Blueprints whose forms change nothing another person sees (signing in, the language)."""
+
+
+def board_reuse() -> Recent[Board] | None:
+    """The process's recent board for this request, or None when it must read a fresh one."""
+    recent = runtime().board_cache
+    if recent.seconds <= 0:
+        return None
+    if request.path.startswith("/api/"):
+        actor = g.get("actor")
+        return None if actor is None or actor.role is Role.DESK else recent
+    changed_at = session.get(SESSION_KEY)
+    if isinstance(changed_at, int | float) and 0 <= _now() - changed_at < _window(recent):
+        return None
+    return recent
+
+
+def _now() -> float:
+    return runtime().clock.now().timestamp()
+
+
+def _window(recent: Recent) -> float:
+    """Long enough for every other process's board to have been read after the change."""
+    return recent.seconds + 1.0
+
+
+def _after_change(response: Response) -> Response:
+    if (
+        request.method in CHANGES
+        and response.status_code < 400
+        and request.blueprint not in UNSHARED
+    ):
+        runtime().board_cache.forget()
+        if not request.path.startswith("/api/") and runtime().board_cache.seconds > 0:
+            session[SESSION_KEY] = round(_now(), 1)
+    return response
+
+
+def init(app: Flask) -> None:
+    app.after_request(_after_change)
