@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from bcp.reports import documents
+from bcp.reports.render import Renderer
 from bcp.services.context import Context
 from bcp.services.incidents import (
     apply_action,
@@ -19,6 +21,7 @@ from bcp.services.incidents import (
     settle_step,
 )
 from bcp.services.referrals import record_outcome, record_referral
+from bcp.texts import paris_time as paris
 from tests.domain.conftest import facts
 from tests.typed import as_declaration, as_outcome, as_referral, as_step
 from tests.vocabulary import untranslated_text
@@ -162,6 +165,32 @@ def test_the_incident_report_says_everything(client, people, closed, lang, words
     for step in view["steps"]:
         assert step["id"] not in text, step["id"]
     assert "incident." not in text and "cargo_not_loaded" not in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_long_timeline_is_a_line_per_event_with_everything_the_table_says(
+    app, client, people, closed, lang, monkeypatch
+):
+    """Past TIMELINE_TABLE_ROWS events (150; 3 here), a line per event: the table would take
+    WeasyPrint seconds to lay out."""
+    monkeypatch.setattr(app.extensions["bcp"], "renderer", Renderer(1, 0))  # no cache
+    url = f"/api/v1/incidents/{closed}/report.pdf?lang={lang}"
+    as_table = flat(text_of(client.get(url, headers=people.manager.auth).data))
+    monkeypatch.setattr(documents, "TIMELINE_TABLE_ROWS", 3)
+    response = client.get(url, headers=people.manager.auth)
+    as_lines = flat(text_of(response.data))
+    view = client.get(f"/api/v1/incidents/{closed}", headers=people.manager.auth).get_json()
+    events = view["timeline"]
+    assert len(events) > 3
+    said = "events, one a line" if lang == "en" else "événements, un par ligne"
+    assert f"{len(events)} {said}" in as_lines and said not in as_table
+    for event in events:
+        assert f"{event['seq']} · {paris(event['at'])} · " in as_lines, event["seq"]
+    for field in ["Pris en compte", "Secours autorisé", "R1 DNL", "PS-2026-FR81234567800013-0001"]:
+        assert field in as_lines and field in as_table, field
+    if lang == "fr":
+        names = {f"internal code: {p.login!r}" for p in vars(people).values()}
+        assert [f for f in untranslated_text(as_lines) if f not in names] == []
 
 
 def test_the_pdf_is_tagged_pdf_a(client, people, closed):
