@@ -4,7 +4,10 @@
   requests each), against `/ping` of the same app in the same run;
 - the CSV import of 1,000 rows (parse, check, deadlines, one transaction), against reading the
   same file's bytes with the csv module alone;
-- its incident report PDF (every consignment listed), against a one-page PDF.
+- its incident report PDF (every consignment listed), against a one-page PDF; the same once its
+  timeline holds 1,000 events; and the repeated download of that report (`GET
+  /incidents/<id>/report.pdf`, unchanged: served from the renderer's cache, keyed by the
+  document's digest), against `/ping`.
 
     python -m bench.goods
 """
@@ -138,6 +141,15 @@ def run() -> dict:
         with app.test_request_context():
             report = reports.incident_report(ctx, settings, incident_id)
             report_pdf = milliseconds(lambda: incident_pdf(report, "fr", NOW), 3)
+        events = _grow_timeline(uow, incident_id, actor, 1_000)
+        with app.test_request_context():
+            report = reports.incident_report(ctx, settings, incident_id)
+            long_report_pdf = milliseconds(lambda: incident_pdf(report, "fr", NOW), 3)
+        path = f"/incidents/{incident_id}/report.pdf?lang=fr"
+        first = client.get(path)
+        if first.status_code != 200 or first.mimetype != "application/pdf":
+            raise RuntimeError(f"{path} answered {first.status_code}")
+        repeated = milliseconds(lambda: client.get(path), REQUESTS)
         engine.dispose()
         app.extensions["bcp"].engine.dispose()
     return {
@@ -149,7 +161,24 @@ def run() -> dict:
         "csv_import": imported,
         "one_page_pdf": pdf_baseline,
         "report_pdf": report_pdf,
+        "events": events,
+        "long_report_pdf": long_report_pdf,
+        "report_download_repeated": repeated,
     }
+
+
+def _grow_timeline(uow: UnitOfWork, incident_id: int, actor: Actor, events: int) -> int:
+    """Notes until the timeline holds `events` events, written in one transaction (a thousand
+    notes through the incident page would reload the growing timeline each time)."""
+    with uow:
+        incident = uow.incidents.get(incident_id, for_update=True)
+        at = NOW
+        while len(incident.events) < events:
+            at += timedelta(seconds=30)
+            incident.record_note(actor, at, f"Point {len(incident.events)} : dépôts de secours.")
+        uow.incidents.save(incident)
+        uow.commit()
+        return len(incident.events)
 
 
 if __name__ == "__main__":
