@@ -2,9 +2,12 @@
 from memory. A loop of report downloads then costs one rendering, and cannot take every worker
 thread from the desk's queue.
 
-The key of a document is everything it is made of: its kind and language, the digest of the
-incident's timeline, its post-mortem and notifications, and, while the incident is open (its
-durations still run), the minute."""
+The key of a document is everything it is made of: its kind and language, and the incident's
+stamp (reports.document_stamp: its row version and last timeline event, its notifications'
+states, its post-mortem's last save, and the minute while it is open, its durations still
+running), read in a few narrow rows, so that serving a document again loads neither its timeline
+nor its consignments (1.3 ms for 1,000 of each, bench/goods.py). The carrier sheet is keyed by
+`document_key`, from the loaded report."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from bcp.domain.actors import Actor, Role
 from bcp.domain.clock import PARIS
 from bcp.domain.consignments.goods import GoodsSummary, soonest_first, summarise
 from bcp.domain.consignments.model import Consignment
-from bcp.domain.errors import NotAllowed, invalid
+from bcp.domain.errors import NotAllowed, NotFound, invalid
 from bcp.domain.fields import EARLIEST_YEAR, LATEST_YEAR
 from bcp.domain.incident import Incident
 from bcp.domain.lifecycle import State
@@ -26,7 +26,7 @@ from bcp.services.incidents import IncidentView, list_incidents, load_visible, v
 from bcp.settings import Settings
 from bcp.store import postmortems
 from bcp.store.incidents import IncidentFilter
-from bcp.store.outbox import outbox_of
+from bcp.store.outbox import outbox_of, outbox_stamps
 
 PERIOD_MAX_DAYS = 5 * 366
 PERIOD_MAX_INCIDENTS = 100_000
@@ -76,6 +76,22 @@ class IncidentReport:
         return None if took is None else took <= self.acknowledgement_target
 
 
+def document_stamp(ctx: Context, incident_id: int, *, with_postmortem: bool = False) -> tuple:
+    """What an incident's documents are made of, read in a few narrow rows instead of its
+    timeline and consignments: a PDF rendered before is served again while its stamp is the
+    same (bcp.reports.render). Refused as `incident_report` would refuse."""
+    with ctx.uow.reading():
+        stamp = ctx.uow.incidents.document_stamp(incident_id, ctx.actor)
+        if stamp is None:
+            raise NotFound(N_("no incident %(incident_id)s"), incident_id=incident_id)
+        _check_export(ctx.actor, stamp.organisation_id)
+        notifications = outbox_stamps(ctx.uow.session, incident_id)
+        postmortem = postmortems.stamp(ctx.uow.session, incident_id) if with_postmortem else None
+    # durations run while the incident is open: its documents change by the minute
+    running = ctx.clock.now().replace(second=0, microsecond=0) if stamp.open else None
+    return (incident_id, stamp.version, stamp.last_seq, tuple(notifications), postmortem, running)
+
+
 def incident_report(
     ctx: Context,
     settings: Settings,
@@ -85,7 +101,7 @@ def incident_report(
 ) -> IncidentReport:
     with ctx.uow.reading():
         incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
-        _check_export(ctx.actor, incident)
+        _check_export(ctx.actor, incident.organisation.id if incident.organisation else None)
         rows = outbox_of(ctx.uow.session, incident_id)
         notifications = [
             Notification(r.topic, r.status, r.created_at, r.sent_at, r.attempts) for r in rows
@@ -113,7 +129,7 @@ def incident_report(
 def get_postmortem(ctx: Context, incident_id: int) -> PostMortem:
     with ctx.uow.reading():
         incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
-        _check_export(ctx.actor, incident)
+        _check_export(ctx.actor, incident.organisation.id if incident.organisation else None)
         return postmortems.load(ctx.uow.session, incident_id)
 
 
@@ -221,15 +237,15 @@ def summarise_period(
     )
 
 
-def _check_export(actor: Actor, incident: Incident) -> None:
+def _check_export(actor: Actor, organisation_id: int | None) -> None:
     """Managers and the desk export any incident; an operator its own organisation's only."""
     if actor.role in (Role.MANAGER, Role.DESK):
         return
     if (
         actor.role is Role.OPERATOR
-        and incident.organisation is not None
+        and organisation_id is not None
         and actor.organisation is not None
-        and incident.organisation.id == actor.organisation.id
+        and organisation_id == actor.organisation.id
     ):
         return
     raise NotAllowed(N_("reports are for managers, the desk, and the organisation concerned"))

@@ -45,6 +45,17 @@ def organisation_ref(row: OrganisationRow) -> OrganisationRef:
 
 
 @dataclass(frozen=True)
+class DocumentStamp:
+    """An incident's row version and its timeline's last event: every change to the incident,
+    its steps or its consignments (each is an event of the timeline) changes one of them."""
+
+    version: int
+    last_seq: int
+    organisation_id: int | None
+    open: bool
+
+
+@dataclass(frozen=True)
 class IncidentFilter:
     states: tuple[State, ...] = ()
     scopes: tuple[Scope, ...] = ()
@@ -288,6 +299,26 @@ class IncidentRepository:
         )
         row = self.session.execute(query).first()
         return None if row is None else f"{row[0]}-{row[1] or 0}"
+
+    def document_stamp(self, incident_id: int, actor: Actor) -> DocumentStamp | None:
+        """The few columns that change with every change to what an incident's documents say
+        (None: not there, or not the actor's to see)."""
+        last = (
+            select(func.max(TimelineEventRow.seq))
+            .where(TimelineEventRow.incident_id == incident_id)
+            .scalar_subquery()
+        )
+        query = _visible(
+            select(IncidentRow.version, last, IncidentRow.organisation_id, IncidentRow.state).where(
+                IncidentRow.id == incident_id
+            ),
+            actor,
+        )
+        row = self.session.execute(query).first()
+        if row is None:
+            return None
+        version, last_seq, organisation_id, state = row
+        return DocumentStamp(version, last_seq or 0, organisation_id, State(state).is_open)
 
     def last_event_id(self) -> int:
         """Grows with every change to any incident (each one appends to its timeline): a cheap

@@ -52,6 +52,16 @@ def failed_outbox(session: Session, limit: int = 100) -> list[OutboxRow]:
     return list(session.scalars(query.limit(limit)))
 
 
+def outbox_stamps(session: Session, incident_id: int) -> list[tuple]:
+    """What the reports say of an incident's notifications, in narrow rows."""
+    query = (
+        select(OutboxRow.id, OutboxRow.status, OutboxRow.sent_at, OutboxRow.attempts)
+        .where(OutboxRow.incident_id == incident_id)
+        .order_by(OutboxRow.id)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
 def outbox_of(session: Session, incident_id: int) -> list[OutboxRow]:
     query = select(OutboxRow).where(OutboxRow.incident_id == incident_id).order_by(OutboxRow.id)
     return list(session.scalars(query))

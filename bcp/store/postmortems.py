@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bcp.domain.postmortem import ActionItem, PostMortem
 from bcp.store.models import PostMortemRow
+
+
+def stamp(session: Session, incident_id: int) -> tuple | None:
+    """When the post-mortem was last saved and finalised (None: none written yet)."""
+    row = session.execute(
+        select(PostMortemRow.updated_at, PostMortemRow.finalised_at).where(
+            PostMortemRow.incident_id == incident_id
+        )
+    ).first()
+    return None if row is None else tuple(row)
 
 
 def load(session: Session, incident_id: int) -> PostMortem:

@@ -27,7 +27,7 @@ from bcp.domain.referrals import OUTCOME_OF, ReferralKind, Route
 from bcp.domain.reflexes.messages import fill
 from bcp.reports.charts import minutes
 from bcp.reports.documents import check_lang
-from bcp.services import consignments, referrals, reports
+from bcp.services import consignments, referrals
 from bcp.services import incidents as service
 from bcp.services.contacts import effective_contacts
 from bcp.services.context import Context
@@ -264,27 +264,19 @@ def attachment(ctx: Context, incident_id: int, attachment_id: int):
 @bp.get("/<int:incident_id>/report.pdf")
 @for_roles()
 def report_pdf(ctx: Context, incident_id: int):
-    rt = runtime()
     lang = check_lang(request.args.get("lang") or str(get_locale()))
-    report = reports.incident_report(
-        ctx,
-        rt.settings,
-        incident_id,
-        with_postmortem=request.args.get("postmortem") == "1",
-    )
-    name = "postmortem" if report.postmortem else "incident"
-    return pdf_response(incident_document(report, lang), f"{name}-{incident_id}.pdf")
+    with_postmortem = request.args.get("postmortem") == "1"
+    pdf = incident_document(ctx, incident_id, lang, with_postmortem=with_postmortem)
+    name = "postmortem" if with_postmortem else "incident"
+    return pdf_response(pdf, f"{name}-{incident_id}.pdf")
 
 
 @bp.get("/<int:incident_id>/fallback/<step_id>.pdf")
 @for_roles()
 def fallback_document(ctx: Context, incident_id: int, step_id: str):
-    rt = runtime()
     lang = check_lang(request.args.get("lang") or str(get_locale()))
-    report = reports.incident_report(ctx, rt.settings, incident_id)
-    return pdf_response(
-        incident_document(report, lang, step_id), f"incident-{incident_id}-{step_id}.pdf"
-    )
+    pdf = incident_document(ctx, incident_id, lang, step_id=step_id)
+    return pdf_response(pdf, f"incident-{incident_id}-{step_id}.pdf")
 
 
 def _attempt(incident_id: int, work, success: str, form: str | None = None):

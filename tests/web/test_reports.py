@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import event as sql_events
+from sqlalchemy import update
 
 from bcp.reports import documents
 from bcp.reports.render import Renderer
@@ -18,9 +20,11 @@ from bcp.services.context import Context
 from bcp.services.incidents import (
     apply_action,
     declare_incident,
+    record_work,
     settle_step,
 )
 from bcp.services.referrals import record_outcome, record_referral
+from bcp.store.models import OutboxRow
 from bcp.texts import paris_time as paris
 from tests.domain.conftest import facts
 from tests.typed import as_declaration, as_outcome, as_referral, as_step
@@ -376,3 +380,58 @@ def test_every_document_as_a_picture(client, people, closed, pictures):
         )
         pdf.unlink()
         assert (pictures / f"{name}-1.png").stat().st_size > 5_000, name
+
+
+def statements_of(app, work):
+    """What `work()` answers, and the SQL statements it ran."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    engine = app.extensions["bcp"].engine
+    sql_events.listen(engine, "before_cursor_execute", record)
+    try:
+        return work(), seen
+    finally:
+        sql_events.remove(engine, "before_cursor_execute", record)
+
+
+def test_an_unchanged_report_is_served_again_without_loading_its_timeline_or_goods(
+    app, client, people, closed
+):
+    path = f"/api/v1/incidents/{closed}/report.pdf?lang=fr"
+    first = client.get(path, headers=people.manager.auth)
+    again, statements = statements_of(app, lambda: client.get(path, headers=people.manager.auth))
+    assert again.status_code == 200 and again.data == first.data
+    loaded = [s for s in statements if "timeline_events.kind" in s or "FROM consignments" in s]
+    assert loaded == [] and len(statements) <= 6, statements
+
+
+def test_what_changes_a_report_renders_it_again(app, client, people, uow, clock, library):
+    carrier = people.carrier.actor
+    incident_id = declare_incident(
+        Context(uow, clock, library, carrier), as_declaration(facts())
+    ).incident.id
+    path = f"/api/v1/incidents/{incident_id}/report.pdf?lang=fr"
+    before = flat(text_of(client.get(path, headers=people.manager.auth).data))
+    assert "Relance du transporteur" not in before and "en attente d'envoi" in before
+    record_work(Context(uow, clock, library, carrier), incident_id, note="Relance du transporteur")
+    noted = flat(text_of(client.get(path, headers=people.manager.auth).data))
+    assert "Relance du transporteur" in noted
+    with uow:  # the sender delivered the notifications: no event, but the annex says so
+        uow.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.incident_id == incident_id)
+            .values(status="sent", sent_at=clock.now())
+        )
+        uow.commit()
+    sent = flat(text_of(client.get(path, headers=people.manager.auth).data))
+    assert "en attente d'envoi" not in sent and "Relance du transporteur" in sent
+
+
+def test_a_report_in_memory_is_never_served_to_whoever_may_not_export_it(client, people, closed):
+    path = f"/api/v1/incidents/{closed}/report.pdf"
+    assert client.get(path, headers=people.manager.auth).status_code == 200
+    assert client.get(path, headers=people.other_carrier.auth).status_code == 404
+    assert client.get(path, headers=people.admin.auth).status_code == 403

@@ -25,16 +25,35 @@ PDF = Media(
 MANAGER = (Role.MANAGER,)
 
 
-def incident_document(report, lang: str, step_id: str | None = None) -> bytes:
+def incident_document(
+    ctx: Context,
+    incident_id: int,
+    lang: str,
+    *,
+    step_id: str | None = None,
+    with_postmortem: bool = False,
+) -> bytes:
     """The incident report, post-mortem or a fallback document, rendered within the process's
-    bounds and served from its cache while unchanged (bcp.reports.render)."""
+    bounds and served from its cache while unchanged (bcp.reports.render).
+
+    The cache is keyed by the incident's stamp (a few narrow rows: reports.document_stamp), so
+    that a repeated download loads neither the timeline nor the consignments. Should a change
+    land between the stamp and the loading, the newer document is kept under the older stamp,
+    which nobody asks for once the change is committed."""
     rt = runtime()
     now = rt.clock.now()
-    if step_id is not None:
-        key = document_key(f"fallback:{step_id}", lang, report, now)
-        return rt.renderer.render(key, lambda: fallback_pdf(report, step_id, lang, now))
-    key = document_key("incident", lang, report, now)
-    return rt.renderer.render(key, lambda: incident_pdf(report, lang, now))
+    kind = f"fallback:{step_id}" if step_id else "postmortem" if with_postmortem else "incident"
+    stamp = reports.document_stamp(ctx, incident_id, with_postmortem=with_postmortem)
+
+    def build() -> bytes:
+        report = reports.incident_report(
+            ctx, rt.settings, incident_id, with_postmortem=with_postmortem
+        )
+        if step_id is not None:
+            return fallback_pdf(report, step_id, lang, now)
+        return incident_pdf(report, lang, now)
+
+    return rt.renderer.render((kind, lang, stamp), build)
 
 
 def carrier_sheet_document(report, lang: str) -> bytes:
@@ -55,9 +74,8 @@ def pdf_response(data: bytes, filename: str) -> Response:
 @api.get("/incidents/<int:incident_id>/report.pdf")
 @operation("The incident report", tag=TAG, query=DocumentQuery, answer=PDF)
 def get_report(ctx: Context, incident_id: int, query: DocumentQuery):
-    rt = runtime()
-    report = reports.incident_report(ctx, rt.settings, incident_id)
-    return pdf_response(incident_document(report, query.lang), f"incident-{incident_id}.pdf")
+    pdf = incident_document(ctx, incident_id, query.lang)
+    return pdf_response(pdf, f"incident-{incident_id}.pdf")
 
 
 @api.get("/incidents/<int:incident_id>/postmortem.pdf")
@@ -69,9 +87,8 @@ def get_report(ctx: Context, incident_id: int, query: DocumentQuery):
     errors=(403, 409),
 )
 def get_postmortem_pdf(ctx: Context, incident_id: int, query: DocumentQuery):
-    rt = runtime()
-    report = reports.incident_report(ctx, rt.settings, incident_id, with_postmortem=True)
-    return pdf_response(incident_document(report, query.lang), f"postmortem-{incident_id}.pdf")
+    pdf = incident_document(ctx, incident_id, query.lang, with_postmortem=True)
+    return pdf_response(pdf, f"postmortem-{incident_id}.pdf")
 
 
 @api.get("/incidents/<int:incident_id>/fallback-documents/<step_id>.pdf")
@@ -82,11 +99,8 @@ def get_postmortem_pdf(ctx: Context, incident_id: int, query: DocumentQuery):
     answer=PDF,
 )
 def get_fallback_document(ctx: Context, incident_id: int, step_id: str, query: DocumentQuery):
-    rt = runtime()
-    report = reports.incident_report(ctx, rt.settings, incident_id)
-    return pdf_response(
-        incident_document(report, query.lang, step_id), f"incident-{incident_id}-{step_id}.pdf"
-    )
+    pdf = incident_document(ctx, incident_id, query.lang, step_id=step_id)
+    return pdf_response(pdf, f"incident-{incident_id}-{step_id}.pdf")
 
 
 @api.get("/reports/period.pdf")
