@@ -42,6 +42,11 @@ from bcp.web.security import for_roles
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
+TIMELINE_SHOWN = 100
+"""The incident page shows the last events of its timeline, and all of them on request: an
+outage followed for days gathers a thousand, which made a page of 1 MB to render at each refresh
+(the PDF report lists them all)."""
+
 
 @bp.get("/<int:incident_id>")
 @for_roles()
@@ -65,8 +70,12 @@ def page(ctx: Context, incident_id: int):
         if s.step.message
     }
     attachments = [e.changes["attachment"] for e in incident.events if e.changes.get("attachment")]
+    newest_first = incident.events[::-1]
+    shown = newest_first if request.args.get("timeline") == "all" else newest_first[:TIMELINE_SHOWN]
     return render_template(
         "incidents/page.html",
+        timeline=shown,
+        timeline_hidden=len(shown) < len(newest_first),
         view=view,
         incident=incident,
         actor=ctx.actor,
