@@ -1,7 +1,8 @@
 """The goods of a large outage: an incident with 1,000 consignments, measured in one process.
 
 - its goods page and its incident page, signed in as the operator (median and p99 over 50
-  requests each), against `/ping` of the same app in the same run;
+  requests each), against `/ping` of the same app in the same run; its incident page again
+  once its timeline holds 1,000 events;
 - the CSV import of 1,000 rows (parse, check, deadlines, one transaction), against reading the
   same file's bytes with the csv module alone;
 - its incident report PDF (every consignment listed), against a one-page PDF; the same once its
@@ -145,6 +146,7 @@ def run() -> dict:
         with app.test_request_context():
             report = reports.incident_report(ctx, settings, incident_id)
             long_report_pdf = milliseconds(lambda: incident_pdf(report, "fr", NOW), 3)
+        long_incident_page = milliseconds(lambda: client.get(f"/incidents/{incident_id}"), REQUESTS)
         path = f"/incidents/{incident_id}/report.pdf?lang=fr"
         first = client.get(path)
         if first.status_code != 200 or first.mimetype != "application/pdf":
@@ -163,6 +165,7 @@ def run() -> dict:
         "report_pdf": report_pdf,
         "events": events,
         "long_report_pdf": long_report_pdf,
+        "long_incident_page": long_incident_page,
         "report_download_repeated": repeated,
     }
 

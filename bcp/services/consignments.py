@@ -48,7 +48,7 @@ class GoodsView:
 def get_goods(ctx: Context, incident_id: int) -> GoodsView:
     with ctx.uow.reading():
         incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
-        goods = Goods(incident, ctx.uow.consignments.of_incident(incident_id))
+        goods = Goods(incident, ctx.uow.consignments.shown_of_incident(incident_id))
     return _view(ctx, goods, ctx.clock.now())
 
 

@@ -107,7 +107,7 @@ def incident_report(
             Notification(r.topic, r.status, r.created_at, r.sent_at, r.attempts) for r in rows
         ]
         postmortem = postmortems.load(ctx.uow.session, incident_id) if with_postmortem else None
-        consignments = soonest_first(ctx.uow.consignments.of_incident(incident_id))
+        consignments = soonest_first(ctx.uow.consignments.shown_of_incident(incident_id))
     if with_postmortem and incident.state is not State.CLOSED:
         raise invalid("incident", N_("a post-mortem is made for a closed incident"))
     view = view_of(incident, ctx.actor, ctx.clock.now())
