@@ -145,6 +145,9 @@ class IncidentRepository:
             state=incident.state.value,
             updated_at=incident.events[-1].at,
             notice_id=incident.notice_id,
+            # given with the row, the events are inserted in the same flush, and the new row's
+            # (empty) timeline is never read back
+            events=[TimelineEventRow(**event_columns(e)) for e in incident.events],
         )
         _write_choice(row, incident)
         _write_milestones(row, incident)
@@ -152,7 +155,6 @@ class IncidentRepository:
         self.session.flush()
         incident.id = row.id
         self._rows[row.id] = row
-        self._append_events(row, incident.events)
         return incident
 
     def save(self, incident: Incident) -> None:
