@@ -19,15 +19,28 @@ class UnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
         self._reading = False
+        self._asked_reading = False
+        self._depth = 0
 
     def reading(self) -> UnitOfWork:
         """For a use case that only reads: `with uow.reading():`. On SQLite its transaction
         begins without the write lock (readers then never wait for writers, nor writers for
-        them); it may not commit."""
-        self._reading = True
+        them); it may not commit.
+
+        A reading opened while this one reads joins it: a page made of several reading use
+        cases (the desk's queue) reads them all in one transaction, one snapshot, instead of
+        opening one each."""
+        self._asked_reading = True
         return self
 
     def __enter__(self) -> UnitOfWork:
+        reading, self._asked_reading = self._asked_reading, False
+        if self._depth:
+            if not (reading and self._reading):
+                raise RuntimeError("this unit of work is open: only a reading joins a reading")
+            self._depth += 1
+            return self
+        self._depth, self._reading = 1, reading
         self.session = self._factory()
         if self._reading:
             self.session.connection(execution_options={READ_ONLY: True})
@@ -42,6 +55,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth:
+            return  # a reading that joined another: the outer one ends the transaction
         try:
             # Rows read here stay readable after the unit of work, as they were loaded; what was
             # not committed is discarded.
