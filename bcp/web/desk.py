@@ -9,15 +9,12 @@ from flask_babel import ngettext
 from bcp.domain.actors import Role
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.errors import DomainError, InvalidInput
-from bcp.domain.lifecycle import State
 from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
-from bcp.services import consignments, notices, referrals
 from bcp.services import incidents as service
+from bcp.services import notices, referrals
 from bcp.services.context import Context
-from bcp.services.drafts import drafts_for
-from bcp.services.preferences import choose_queue_sound, preferences_of
-from bcp.services.queue import QueueFilter, waiting_queue
-from bcp.store.incidents import IncidentFilter
+from bcp.services.preferences import choose_queue_sound
+from bcp.services.queue import DeskQueue, QueueFilter, desk_queue
 from bcp.web import forms
 from bcp.web.countdown import Countdown
 from bcp.web.freshness import board_reuse
@@ -33,13 +30,13 @@ bp = Blueprint("desk", __name__, url_prefix="/desk")
 @for_roles(Role.DESK)
 def queue():
     rt = runtime()
-    queue = _queue()
+    queue, page = _queue()
     return render_template(
         "desk/queue.html",
         board=notices.status_board(rt.unit_of_work(), rt.clock, board_reuse()),
         components=COMPONENTS,
-        organisations=queue["waiting"].organisations,
-        queue_sound=preferences_of(rt.unit_of_work(), require(Role.DESK)).queue_sound,
+        organisations=page.waiting.organisations,
+        queue_sound=page.preferences.queue_sound,
         **queue,
     )
 
@@ -57,34 +54,28 @@ def queue_sound():
 @for_roles(Role.DESK)
 def queue_rows():
     """The part of the page that refreshes by itself; nothing the agent types is in it."""
-    return render_template("desk/_queue_rows.html", **_queue())
+    return render_template("desk/_queue_rows.html", **_queue()[0])
 
 
-def _queue() -> dict:
+def _queue() -> tuple[dict, DeskQueue]:
     rt = runtime()
     actor = require(Role.DESK)
     flt = _queue_filter()
-    waiting = waiting_queue(rt.unit_of_work(), rt.clock, rt.settings, flt)
-    in_progress = service.list_incidents(
-        context_for(actor),
-        IncidentFilter(
-            states=(State.ACKNOWLEDGED, State.FALLBACK_ACTIVE, State.RECOVERED), limit=500
-        ),
-    )
+    page = desk_queue(context_for(actor), rt.settings, flt)
     return {
-        "drafts": drafts_for(rt.unit_of_work(), actor),
-        "waiting": waiting,
-        "in_progress": in_progress,
+        "drafts": page.drafts,
+        "waiting": page.waiting,
+        "in_progress": page.in_progress,
         "unconfirmed": [
-            (v, r) for v in in_progress for r in v.incident.referrals if not r.confirmed
+            (v, r) for v in page.in_progress for r in v.incident.referrals if not r.confirmed
         ],
-        "goods_at_risk": consignments.at_risk_soonest(context_for(actor)),
+        "goods_at_risk": page.goods_at_risk,
         "countdown": Countdown(),
         "now": rt.clock.now(),
         "refresh_seconds": rt.settings.queue_refresh_seconds,
         "filter": flt,
         "rows_url": url_for("desk.queue_rows", **request.args),
-    }
+    }, page
 
 
 def _queue_filter() -> QueueFilter:
