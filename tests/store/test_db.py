@@ -1,8 +1,9 @@
-"""SQLite's transactions: writers queue at BEGIN for the write lock, readers never wait for it."""
+"""Transactions: a writer waits for the one writing before it, a reader never waits for a
+writer (SQLite takes its write lock at BEGIN, except for a reading; PostgreSQL's readers take no
+lock a writer holds)."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 
 import pytest
@@ -13,45 +14,52 @@ from bcp.store.db import make_engine, make_session_factory
 
 
 @pytest.fixture
-def sqlite_url(backend, database_url):
-    if backend != "sqlite":
-        pytest.skip("SQLite's locking; PostgreSQL readers never take a lock")
-    return database_url
+def writer_holding_the_lock(backend, database_url):
+    """Another process's writer, in the middle of its transaction, with a row not committed."""
+    engine = make_engine(database_url)
+    connection = engine.connect()
+    if backend == "sqlite":
+        connection.exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE: SQLite's write lock
+    else:  # what another writer would wait for; readers never do
+        connection.execute(text("LOCK TABLE job_marks IN EXCLUSIVE MODE"))
+    connection.execute(
+        text("INSERT INTO job_marks (job, key, done_at) VALUES ('held', 'x', '2026-11-22')")
+    )
+    yield
+    connection.rollback()
+    connection.close()
+    engine.dispose()
 
 
 @pytest.fixture
-def writer_holding_the_lock(sqlite_url):
-    """Another process's writer, in the middle of its transaction."""
-    path = sqlite_url.removeprefix("sqlite:///")
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    other.execute("INSERT INTO job_marks (job, key, done_at) VALUES ('held', 'x', '2026-11-22')")
-    yield
-    other.rollback()
-    other.close()
+def engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
-def test_a_reading_unit_of_work_does_not_wait_for_a_writer(sqlite_url, writer_holding_the_lock):
-    engine = make_engine(sqlite_url)
-    try:
-        started = time.monotonic()
-        with UnitOfWork(make_session_factory(engine)).reading() as uow:
-            count = uow.session.execute(text("SELECT count(*) FROM job_marks")).scalar_one()
-        assert time.monotonic() - started < 1.0
-        assert count == 0  # its snapshot: the other writer has not committed
-    finally:
-        engine.dispose()
+def test_a_reading_unit_of_work_does_not_wait_for_a_writer(engine, writer_holding_the_lock):
+    started = time.monotonic()
+    with UnitOfWork(make_session_factory(engine)).reading() as uow:
+        count = uow.session.execute(text("SELECT count(*) FROM job_marks")).scalar_one()
+    assert time.monotonic() - started < 1.0
+    assert count == 0  # its snapshot: the other writer has not committed
 
 
-def test_a_writing_unit_of_work_waits_for_the_lock_at_begin(sqlite_url, writer_holding_the_lock):
-    engine = make_engine(sqlite_url)
-    try:
-        # The pool's one connection, told to wait 0.2 s instead of 15 (no BEGIN of its own).
-        raw = engine.raw_connection()
+def test_a_writing_unit_of_work_waits_for_the_writer_before_it(
+    backend, engine, writer_holding_the_lock
+):
+    """Told to wait 0.2 s instead of 15 s, it gives up: it was waiting, not failing at once."""
+    if backend == "sqlite":
+        raw = engine.raw_connection()  # the pool's one connection, without a BEGIN of its own
         raw.driver_connection.execute("PRAGMA busy_timeout=200")
         raw.close()
-        uow = UnitOfWork(make_session_factory(engine))
-        with pytest.raises(Exception, match="database is locked"), uow:
-            uow.session.execute(text("SELECT 1"))
-    finally:
-        engine.dispose()
+    uow = UnitOfWork(make_session_factory(engine))
+    started = time.monotonic()
+    with pytest.raises(Exception, match=r"locked|lock timeout"), uow:
+        if backend != "sqlite":
+            uow.session.execute(text("SET LOCAL lock_timeout = '200ms'"))
+        uow.session.execute(
+            text("INSERT INTO job_marks (job, key, done_at) VALUES ('mine', 'y', '2026-11-22')")
+        )
+    assert time.monotonic() - started >= 0.15
