@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
@@ -112,7 +112,8 @@ class IncidentRepository:
         query = (
             select(IncidentRow)
             .where(IncidentRow.id == incident_id)
-            .options(selectinload(IncidentRow.events), selectinload(IncidentRow.organisation))
+            # the organisation in the same statement (one row), the timeline in a second
+            .options(selectinload(IncidentRow.events), joinedload(IncidentRow.organisation))
         )
         if for_update and self.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(of=IncidentRow)
