@@ -27,10 +27,10 @@ from bcp.domain.referrals import OUTCOME_OF, ReferralKind, Route
 from bcp.domain.reflexes.messages import fill
 from bcp.reports.charts import minutes
 from bcp.reports.documents import check_lang
-from bcp.services import consignments, referrals
 from bcp.services import incidents as service
-from bcp.services.contacts import effective_contacts
+from bcp.services import referrals
 from bcp.services.context import Context
+from bcp.services.incident_page import incident_page
 from bcp.services.queue import awaited_acknowledgement
 from bcp.web import forms
 from bcp.web.api.reports import incident_document, pdf_response
@@ -52,13 +52,12 @@ outage followed for days gathers a thousand, which made a page of 1 MB to render
 @for_roles()
 def page(ctx: Context, incident_id: int):
     rt = runtime()
-    goods = consignments.get_goods(ctx, incident_id)
+    read = incident_page(ctx, incident_id)
+    goods, table, contacts = read.goods, read.table, read.contacts
     view = goods.incident
     incident = view.incident
     lang = str(get_locale())
     soonest = next((c for c in goods.consignments if not c.state.settled and c.deadline.at), None)
-    table = rt.library.get(incident.reflex.table_version) if incident.reflex else None
-    contacts = effective_contacts(rt.unit_of_work(), table) if table else {}
     references = incident.fallback_references
     values = incident.message_values(lang)
     filled = {
