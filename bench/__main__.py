@@ -73,6 +73,15 @@ def table(results: dict) -> str:
 
     row("measure", "figure", "against the baseline of the same run")
     row("---", "---", "---")
+    load = results["machine"].get("load_average")
+    if load:
+        row(
+            "the machine's load average (1, 5, 15 min) at the start and at the end",
+            " / ".join(f"{x:.2f}" for x in load["start"])
+            + " → "
+            + " / ".join(f"{x:.2f}" for x in load["end"]),
+            f"{results['machine']['cores']} cores, shared",
+        )
     for r in results["reflexes"]:
         row(
             f"reflex evaluation, {r['rules']:,} rules",
@@ -183,6 +192,7 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
     started = datetime.now(UTC)
+    started_load = list(os.getloadavg())
     print("reflex engine...", file=sys.stderr)
     results: dict = {"machine": machine(), "started": started.isoformat(), "http": {}}
     results["reflexes"] = reflexes.run()
@@ -195,6 +205,8 @@ def main() -> None:
     results["goods"] = goods.run()
     print("PDF reports...", file=sys.stderr)
     results["reports"] = reports.run()
+    # What else ran on this shared machine: the load averages (1, 5, 15 min) before and after
+    results["machine"]["load_average"] = {"start": started_load, "end": list(os.getloadavg())}
     text = table(results)
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
