@@ -49,6 +49,7 @@ class Settings:
     acknowledgement_minutes_by_component: tuple[tuple[str, int], ...] = ()
     queue_refresh_seconds: int = 10
     board_reuse_seconds: float = 1.0
+    actor_reuse_seconds: float = 1.0
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
     escalation_email: str = ""
     webhook_timeout_seconds: float = 10.0
@@ -136,6 +137,7 @@ def load_settings(
         ),
         queue_refresh_seconds=int(desk.get("queue_refresh_seconds", 10)),
         board_reuse_seconds=float(data.get("status", {}).get("board_reuse_seconds", 1.0)),
+        actor_reuse_seconds=float(data.get("accounts", {}).get("actor_reuse_seconds", 1.0)),
         smtp=SmtpSettings(
             host=str(environ.get("BCP_SMTP_HOST") or smtp.get("host", "127.0.0.1")),
             port=int(environ.get("BCP_SMTP_PORT") or smtp.get("port", 1025)),

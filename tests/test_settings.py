@@ -35,6 +35,15 @@ def test_a_settings_file_overrides_the_defaults(tmp_path):
     assert settings.page_size == 50
 
 
+def test_what_a_process_reuses_for_a_second_can_be_read_every_time(tmp_path):
+    defaults = load_settings({})
+    assert (defaults.board_reuse_seconds, defaults.actor_reuse_seconds) == (1.0, 1.0)
+    extra = tmp_path / "site.toml"
+    extra.write_text("[status]\nboard_reuse_seconds = 0\n[accounts]\nactor_reuse_seconds = 0\n")
+    settings = load_settings({"BCP_CONFIG": str(extra)})
+    assert (settings.board_reuse_seconds, settings.actor_reuse_seconds) == (0.0, 0.0)
+
+
 def test_a_broken_settings_file_is_named(tmp_path):
     extra = tmp_path / "broken.toml"
     extra.write_text("api = [")

@@ -17,6 +17,7 @@ from bcp.domain.identifiers import eori_problem, siret_problem
 from bcp.domain.messages import N_
 from bcp.domain.passwords import RULE as PASSWORD_RULE
 from bcp.domain.passwords import password_problems
+from bcp.services.recent import RecentByKey
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import (
     OrganisationName,
@@ -191,29 +192,57 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=10)
 """A token's "last used" is written at most this often: not one write per API request."""
 
 
-def actor_for_token(uow: UnitOfWork, token: str, clock: Clock | None = None) -> Actor | None:
+ActorReuse = RecentByKey[tuple, tuple[Actor, datetime | None]]
+"""Who a session or a token stood for a moment ago, in this process (bcp.services.recent): given
+by the web layer for reading requests only; a change always reads the account again."""
+
+
+def actor_for_token(
+    uow: UnitOfWork, token: str, clock: Clock | None = None, reuse: ActorReuse | None = None
+) -> Actor | None:
     """The person a token stands for, unless it is unknown, revoked or expired."""
     now = clock.now() if clock else datetime.now(UTC)
+    if reuse is None:
+        found = _token_actor(uow, token, now)
+    else:
+        found = reuse.get(("token", token_digest(token)), lambda: _token_actor(uow, token, now))
+    if found is None:
+        return None
+    actor, expires_at = found
+    return actor if expires_at is None or now < expires_at else None
+
+
+def _token_actor(
+    uow: UnitOfWork, token: str, now: datetime
+) -> tuple[Actor, datetime | None] | None:
     with uow.reading():
         row = token_in_force(uow.session, token, now)
         if row is None:
             return None
         actor, token_id, used = actor_of(row.user), row.id, row.last_used_at
+        expires_at = row.expires_at
     if used is None or now - used >= TOKEN_USE_RESOLUTION:
         with uow:
             mark_token_used(uow.session, token_id, now)
             uow.commit()
-    return actor
+    return actor, expires_at
 
 
-def actor_for_session(uow: UnitOfWork, user_id: int, epoch: int) -> Actor | None:
+def actor_for_session(
+    uow: UnitOfWork, user_id: int, epoch: int, reuse: ActorReuse | None = None
+) -> Actor | None:
     """The signed-in user of a browser session, if still active and if the session was opened
     since the user's sessions were last ended."""
-    with uow.reading():
-        user = user_with_organisation(uow.session, user_id)
-        if user is None or not user.active or user.session_epoch != epoch:
-            return None
-        return actor_of(user)
+
+    def read() -> tuple[Actor, None] | None:
+        with uow.reading():
+            user = user_with_organisation(uow.session, user_id)
+            if user is None or not user.active or user.session_epoch != epoch:
+                return None
+            return actor_of(user), None
+
+    found = read() if reuse is None else reuse.get(("session", user_id, epoch), read)
+    return found[0] if found else None
 
 
 def sign_out_everywhere(uow: UnitOfWork, clock: Clock, actor: Actor) -> None:

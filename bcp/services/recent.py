@@ -1,4 +1,4 @@
-"""A value one process reads at most once a second, for everyone who asks meanwhile.
+"""Values one process reads at most once a second, for everyone who asks meanwhile.
 
 The status board and the banner of every page are read by every operator of the country while
 ICS2 is down: a thousand programs polling `GET /api/v1/status` and people refreshing their pages.
@@ -7,6 +7,13 @@ cost none. Whoever has just changed something is served a fresh read instead (th
 decides who: bcp.web.freshness), so nobody misses their own change; others see a change at most
 `seconds` later, well within the ten seconds their browser may keep the board anyway
 (bcp.web.conditional).
+
+Who a session or an API token stands for is kept the same way, one entry per session or token
+(`RecentByKey`), for reading requests only (bcp.services.accounts): on PostgreSQL that read was
+the one statement left in a poller's 304.
+
+A read that started before `forget()` never stores its value after it: what it read may predate
+the change that was forgotten.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+K = TypeVar("K")
 T = TypeVar("T")
 
 
@@ -29,17 +37,19 @@ class Recent(Generic[T]):
         self._clock = clock
         self._lock = threading.Lock()
         self._entry: tuple[float, T] | None = None
+        self._generation = 0
 
     def get(self, read: Callable[[], T]) -> T:
         now = self._clock()
         with self._lock:
-            entry = self._entry
+            entry, generation = self._entry, self._generation
         if entry is not None and 0 <= now - entry[0] < self.seconds:  # a clock set back: read
             return entry[1]
         value = read()  # outside the lock: a slow read never holds up the others' reuse
         if self.seconds > 0:
             with self._lock:
-                if self._entry is None or self._entry[0] <= now:
+                fresher = self._entry is None or self._entry[0] <= now
+                if fresher and self._generation == generation:
                     self._entry = (now, value)
         return value
 
@@ -47,3 +57,54 @@ class Recent(Generic[T]):
         """What this process has just written makes the last value out of date."""
         with self._lock:
             self._entry = None
+            self._generation += 1
+
+
+class RecentByKey(Generic[K, T]):
+    """`Recent` for many values, one per key, each reused while younger than `seconds`. A read
+    that finds nothing (None) is not kept. At most `size` values are kept: when full, the
+    expired ones go, and if none has expired, all of them (a burst of new keys, read again at
+    once)."""
+
+    def __init__(
+        self, seconds: float, clock: Callable[[], float] = time.time, size: int = 10_000
+    ) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._entries: dict[K, tuple[float, T]] = {}
+        self._generation = 0
+
+    def get(self, key: K, read: Callable[[], T | None]) -> T | None:
+        now = self._clock()
+        with self._lock:
+            entry, generation = self._entries.get(key), self._generation
+        if entry is not None and 0 <= now - entry[0] < self.seconds:
+            return entry[1]
+        value = read()
+        if self.seconds > 0 and value is not None:
+            with self._lock:
+                if self._generation == generation:
+                    if key not in self._entries and len(self._entries) >= self.size:
+                        self._prune(now)
+                    current = self._entries.get(key)
+                    if current is None or current[0] <= now:
+                        self._entries[key] = (now, value)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def forget(self) -> None:
+        """Something this process has just written may change any of the values."""
+        with self._lock:
+            self._entries.clear()
+            self._generation += 1
+
+    def _prune(self, now: float) -> None:
+        self._entries = {
+            key: entry for key, entry in self._entries.items() if 0 <= now - entry[0] < self.seconds
+        }
+        if len(self._entries) >= self.size:
+            self._entries.clear()

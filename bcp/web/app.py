@@ -10,7 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from bcp.domain.clock import Clock, SystemClock
 from bcp.reports.render import Renderer
-from bcp.services.recent import Recent
+from bcp.services.recent import Recent, RecentByKey
 from bcp.services.reflexes import ReflexLibrary
 from bcp.settings import ROOT, ConfigError, Settings, load_settings
 from bcp.store.db import make_engine, make_session_factory
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         library=library,
         renderer=Renderer(settings.pdf_concurrent_renders, settings.pdf_cache_entries),
         board_cache=Recent(settings.board_reuse_seconds, lambda: clock.now().timestamp()),
+        actor_cache=RecentByKey(settings.actor_reuse_seconds, lambda: clock.now().timestamp()),
     )
 
     from flask_babel import gettext

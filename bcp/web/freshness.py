@@ -7,6 +7,10 @@ change whichever worker answers them next.
 - The API has no session: the desk's programs, which publish notices and read the board back,
   always read it fresh; an operator's program reads it at most a second old, which its
   `Cache-Control` (max-age 10 s) allows already.
+- Who the session or the token stands for is reused the same way for reading requests (GET,
+  HEAD) only: a change always reads the account fresh, and any change this process takes
+  forgets every account it holds (a sign-out, a revoked token, a deactivated user may be among
+  them). The other processes notice within `[accounts] actor_reuse_seconds`.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ from __future__ import annotations
 from flask import Flask, Response, g, request, session
 
 from bcp.domain.actors import Role
+from bcp.services.accounts import ActorReuse
 from bcp.services.notices import Board
 from bcp.services.recent import Recent
 from bcp.web.runtime import runtime
 
 SESSION_KEY = "_changed_at"
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+READINGS = frozenset({"GET", "HEAD"})
 UNSHARED = frozenset({"auth"})
 """Blueprints whose forms change nothing another person sees (signing in, the language)."""
 
@@ -38,6 +44,13 @@ def board_reuse() -> Recent[Board] | None:
     return recent
 
 
+def actor_reuse() -> ActorReuse | None:
+    """The process's recent accounts for this request, or None when it must read the account:
+    any request but a reading one."""
+    recent = runtime().actor_cache
+    return recent if recent.seconds > 0 and request.method in READINGS else None
+
+
 def _now() -> float:
     return runtime().clock.now().timestamp()
 
@@ -48,6 +61,8 @@ def _window(recent: Recent) -> float:
 
 
 def _after_change(response: Response) -> Response:
+    if request.method in CHANGES:
+        runtime().actor_cache.forget()
     if (
         request.method in CHANGES
         and response.status_code < 400

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bcp.domain.actors import Actor
 from bcp.domain.clock import Clock
 from bcp.reports.render import Renderer
+from bcp.services.accounts import ActorReuse
 from bcp.services.context import Context
 from bcp.services.dashboard import DashboardCache
 from bcp.services.notices import Board
-from bcp.services.recent import Recent
+from bcp.services.recent import Recent, RecentByKey
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
@@ -29,6 +30,7 @@ class Runtime:
     library: ReflexLibrary
     dashboard_cache: DashboardCache = field(default_factory=DashboardCache)
     board_cache: Recent[Board] = field(default_factory=lambda: Recent(0.0))
+    actor_cache: ActorReuse = field(default_factory=lambda: RecentByKey(0.0))
     renderer: Renderer = field(default_factory=lambda: Renderer(1, 64))
 
     def unit_of_work(self) -> UnitOfWork:

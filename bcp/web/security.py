@@ -17,6 +17,7 @@ from bcp.domain.actors import Actor, Role
 from bcp.domain.errors import invalid
 from bcp.domain.messages import N_
 from bcp.services.accounts import actor_for_session
+from bcp.web.freshness import actor_reuse
 from bcp.web.runtime import context_for, runtime
 
 HSTS = "max-age=31536000; includeSubDomains"
@@ -82,7 +83,8 @@ def _load_user(session_id: str) -> SessionUser | None:
         return None
     if int(user_id) > 2**31 - 1 or int(epoch) > 2**31 - 1:
         return None
-    actor = actor_for_session(runtime().unit_of_work(), int(user_id), int(epoch))
+    reuse = actor_reuse()
+    actor = actor_for_session(runtime().unit_of_work(), int(user_id), int(epoch), reuse)
     return SessionUser(actor, int(epoch)) if actor else None
 
 

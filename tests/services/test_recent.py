@@ -1,10 +1,11 @@
-"""A value read at most once a second per process, for everyone who asks meanwhile."""
+"""A value read at most once a second per process, for everyone who asks meanwhile: the status
+board, and who each session or API token stands for."""
 
 from __future__ import annotations
 
 import pytest
 
-from bcp.services.recent import Recent
+from bcp.services.recent import Recent, RecentByKey
 
 
 class Ticking:
@@ -69,3 +70,86 @@ def test_a_failed_read_keeps_nothing():
     with pytest.raises(ConnectionError):
         recent.get(broken)
     assert recent.get(lambda: "board") == "board"
+
+
+def test_a_read_under_way_when_the_process_forgets_is_not_kept():
+    recent = Recent(60.0, Ticking())
+
+    def read_while_a_change_lands():
+        recent.forget()  # the change commits while this read is under way
+        return "board read before the change"
+
+    assert recent.get(read_while_a_change_lands) == "board read before the change"
+    assert recent.get(lambda: "board 2") == "board 2"
+
+
+def accounts():
+    reads = []
+
+    def read(key):
+        def once():
+            reads.append(key)
+            return None if key == "revoked" else f"{key} {reads.count(key)}"
+
+        return once
+
+    return read, reads
+
+
+def test_each_account_is_read_once_within_the_second_and_apart_from_the_others():
+    clock, (read, reads) = Ticking(), accounts()
+    recent = RecentByKey(1.0, clock)
+    assert recent.get("carrier", read("carrier")) == "carrier 1"
+    assert recent.get("desk", read("desk")) == "desk 1"
+    clock.now += 0.9
+    assert recent.get("carrier", read("carrier")) == "carrier 1"
+    clock.now += 0.1
+    assert recent.get("carrier", read("carrier")) == "carrier 2"
+    assert reads == ["carrier", "desk", "carrier"]
+
+
+def test_an_account_not_found_is_asked_for_again_every_time():
+    clock, (read, reads) = Ticking(), accounts()
+    recent = RecentByKey(1.0, clock)
+    assert recent.get("revoked", read("revoked")) is None
+    assert recent.get("revoked", read("revoked")) is None
+    assert reads == ["revoked", "revoked"]
+
+
+def test_forgetting_drops_every_account_and_a_read_under_way_is_not_kept():
+    clock, (read, _) = Ticking(), accounts()
+    recent = RecentByKey(60.0, clock)
+    recent.get("carrier", read("carrier"))
+    recent.get("desk", read("desk"))
+    recent.forget()
+    assert len(recent) == 0
+
+    def read_while_a_change_lands():
+        recent.forget()
+        return "desk as it was"
+
+    assert recent.get("desk", read_while_a_change_lands) == "desk as it was"
+    assert recent.get("desk", read("desk")) == "desk 2"
+
+
+def test_no_more_than_its_size_are_kept_the_expired_going_first():
+    clock, (read, _) = Ticking(), accounts()
+    recent = RecentByKey(1.0, clock, size=3)
+    recent.get("old", read("old"))
+    clock.now += 0.5
+    recent.get("a", read("a"))
+    recent.get("b", read("b"))
+    clock.now += 0.6  # "old" has expired, "a" and "b" not
+    recent.get("c", read("c"))
+    assert len(recent) == 3
+    assert recent.get("a", read("a")) == "a 1"
+    recent.get("d", read("d"))  # full and nothing expired: all go
+    assert len(recent) == 1
+
+
+def test_with_no_reuse_nothing_is_kept():
+    clock, (read, reads) = Ticking(), accounts()
+    recent = RecentByKey(0.0, clock)
+    recent.get("carrier", read("carrier"))
+    recent.get("carrier", read("carrier"))
+    assert reads == ["carrier", "carrier"] and len(recent) == 0

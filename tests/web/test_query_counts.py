@@ -15,6 +15,7 @@ from bcp.services.referrals import record_referral
 from tests.domain.conftest import facts
 from tests.jobs.test_referrals_and_notices import in_fallback
 from tests.typed import as_consignment, as_declaration, as_referral
+from tests.web.conftest import Browser
 from tests.web.test_access import CONSIGNMENT, DNL
 
 
@@ -91,3 +92,26 @@ def test_the_desk_queue_asks_as_much_for_many_incidents_as_for_one(
         apply_action(Context(uow, clock, library, people.carrier.actor), incident_id, "recover")
     many = (questions(app, desk, "/desk/"), questions(app, manager, "/manager/"))
     assert many == few
+
+
+def test_a_poller_that_holds_the_board_already_is_answered_without_asking_the_database(app, people):
+    """A thousand operators' programs poll the board while ICS2 is down: the board and who the
+    token stands for were read a moment ago by this worker (docs/performance.md)."""
+    program = app.test_client()
+    first = program.get("/api/v1/status", headers=people.carrier.auth)
+    assert first.status_code == 200
+    again = {**people.carrier.auth, "If-None-Match": first.headers["ETag"]}
+    with statements(app) as sent:
+        assert program.get("/api/v1/status", headers=again).status_code == 304
+    assert sent == []
+
+
+def test_a_signed_in_page_reread_within_the_second_asks_nothing_about_the_person(
+    browser_app, people
+):
+    carrier = Browser(browser_app, people.carrier)
+    first = carrier.get("/status/")
+    again = {"If-None-Match": first.headers["ETag"]}
+    with statements(browser_app) as sent:
+        assert carrier.get("/status/", headers=again).status_code == 304
+    assert sent == []

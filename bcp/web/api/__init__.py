@@ -7,6 +7,7 @@ from flask import Blueprint, g, request
 from bcp.domain.messages import N_
 from bcp.services.accounts import actor_for_token
 from bcp.services.demo import DEMO_TOKENS
+from bcp.web.freshness import actor_reuse
 from bcp.web.problems import problem
 from bcp.web.runtime import runtime
 
@@ -39,7 +40,7 @@ def authenticate():
     rt = runtime()
     if rt.settings.is_production and token in DEMO_TOKENS:
         return _unauthenticated(N_("a demo token (README) is refused in production"))
-    actor = actor_for_token(rt.unit_of_work(), token, rt.clock)
+    actor = actor_for_token(rt.unit_of_work(), token, rt.clock, actor_reuse())
     if actor is None:
         return _unauthenticated(N_("this token is unknown, revoked or expired"))
     g.actor = actor
