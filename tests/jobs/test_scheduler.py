@@ -63,8 +63,12 @@ def test_a_leader_whose_session_the_server_ended_knows_it_at_once(database_url, 
             with engine.connect() as admin:
                 admin.execute(
                     text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE "
-                        "locktype = 'advisory' AND granted AND objid = :low"
+                        # The timeout makes the call wait until the backend is gone and
+                        # its locks released (termination is otherwise asynchronous); the
+                        # database filter spares other test workers' schedulers.
+                        "SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE "
+                        "locktype = 'advisory' AND granted AND objid = :low AND database = "
+                        "(SELECT oid FROM pg_database WHERE datname = current_database())"
                     ),
                     {"low": ADVISORY_KEY & 0xFFFFFFFF},
                 )
