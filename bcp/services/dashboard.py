@@ -7,6 +7,7 @@ costs one computation at a time in the background, not one per refresh.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -56,6 +57,12 @@ class Dashboard:
     late_in_fallback: list[IncidentView]
     total: int
     goods: list[GoodsFigures] = field(default_factory=list)
+    computation: int = field(default_factory=lambda: next(_COMPUTATIONS))
+    """Which of the process's computations this is: a page made from one stays right while the
+    process serves that one (bcp.web.rendered), without comparing every figure."""
+
+
+_COMPUTATIONS = itertools.count(1)
 
 
 def summary_rows(groups: dict[str, list[Milestones]]) -> list[Row]:

@@ -44,10 +44,14 @@ def fingerprint(now: datetime, reader: object, *shown: object) -> str:
 
 def unchanged(etag: str, reader: Actor) -> Response | None:
     """A 304 for a request that holds `etag` already; None when the answer must be made."""
-    pending = any(session.get(key) for key in ("_flashes", refusals.SESSION_KEY))
-    if pending or not request.if_none_match.contains(etag):
+    if message_pending() or not request.if_none_match.contains(etag):
         return None
     return _headed(Response(status=304), etag, reader)
+
+
+def message_pending() -> bool:
+    """A flash or a form's refusal waits to be shown: the page must be rendered."""
+    return any(session.get(key) for key in ("_flashes", refusals.SESSION_KEY))
 
 
 def cacheable(answer, etag: str, reader: Actor) -> Response:

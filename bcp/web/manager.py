@@ -20,13 +20,17 @@ from bcp.domain.messages import N_
 from bcp.reports.charts import Bar, bar_chart, duration_bar, minutes
 from bcp.reports.documents import check_lang, period_pdf
 from bcp.services import incidents as service
-from bcp.services import reports
+from bcp.services import notices, reports
 from bcp.services.accounts import organisation_choices
 from bcp.services.context import Context
+from bcp.services.dashboard import Dashboard
 from bcp.services.dashboard import dashboard as compute
 from bcp.store.incidents import IncidentFilter
 from bcp.web import forms
 from bcp.web.api.reports import pdf_response
+from bcp.web.conditional import fingerprint
+from bcp.web.freshness import board_reuse
+from bcp.web.rendered import rendered_once
 from bcp.web.runtime import runtime
 from bcp.web.security import for_roles
 
@@ -40,6 +44,14 @@ SEARCH_LIMIT = 1000
 def dashboard(ctx: Context):
     rt = runtime()
     board = compute(ctx, rt.dashboard_cache)
+    # The process serves one computed dashboard (its exact "as of") until the next: the page is
+    # rendered once per session and computation, and again when a notice changes the banner.
+    banner = notices.notices_in_force(rt.unit_of_work(), rt.clock, board_reuse())
+    made_of = fingerprint(rt.clock.now(), ctx.actor, board.computation, banner)
+    return rendered_once(rt.pages, made_of, lambda: _dashboard_page(board))
+
+
+def _dashboard_page(board: Dashboard) -> str:
     open_chart = bar_chart(
         _("Open incidents by component"),
         [

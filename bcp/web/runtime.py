@@ -19,6 +19,7 @@ from bcp.services.recent import Recent, RecentByKey
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
+from bcp.web.rendered import RenderedPages
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Runtime:
     board_cache: Recent[Board] = field(default_factory=lambda: Recent(0.0))
     actor_cache: ActorReuse = field(default_factory=lambda: RecentByKey(0.0))
     renderer: Renderer = field(default_factory=lambda: Renderer(1, 64))
+    pages: RenderedPages = field(default_factory=RenderedPages)
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

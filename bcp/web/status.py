@@ -12,6 +12,7 @@ from bcp.services import notices as service
 from bcp.services.context import Context
 from bcp.web.conditional import cacheable, fingerprint, unchanged
 from bcp.web.freshness import board_reuse
+from bcp.web.rendered import rendered_once
 from bcp.web.runtime import runtime
 from bcp.web.security import for_roles
 
@@ -26,7 +27,11 @@ def board(ctx: Context):
     etag = fingerprint(board.now, ctx.actor, board.components, board.notices)
     if (same := unchanged(etag, ctx.actor)) is not None:
         return same
-    page = render_template("status/board.html", board=board, components=COMPONENTS)
+    page = rendered_once(
+        rt.pages,
+        etag,
+        lambda: render_template("status/board.html", board=board, components=COMPONENTS),
+    )
     return cacheable(page, etag, ctx.actor)
 
 
@@ -41,16 +46,20 @@ def notice(ctx: Context, notice_id: int):
     etag = fingerprint(now, ctx.actor, found, linked, can_activate, banner)
     if (same := unchanged(etag, ctx.actor)) is not None:
         return same
-    page = render_template(
-        "status/notice.html",
-        notice=found,
-        linked=linked,
-        now=now,
-        components=COMPONENTS,
-        can_activate=can_activate,
-        no_fallback=NO_FALLBACK,
-        modes=[m.value for m in Mode],
-        referral_kinds=[k.value for k in ReferralKind],
-        routes=[r.value for r in Route],
+    page = rendered_once(
+        rt.pages,
+        etag,
+        lambda: render_template(
+            "status/notice.html",
+            notice=found,
+            linked=linked,
+            now=now,
+            components=COMPONENTS,
+            can_activate=can_activate,
+            no_fallback=NO_FALLBACK,
+            modes=[m.value for m in Mode],
+            referral_kinds=[k.value for k in ReferralKind],
+            routes=[r.value for r in Route],
+        ),
     )
     return cacheable(page, etag, ctx.actor)

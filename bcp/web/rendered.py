@@ -1,0 +1,74 @@
+"""Pages rendered once and served again, as they are, to the same session while what they show
+is unchanged: the status board, a notice's page and the manager's dashboard, which people and
+scripts reload all day while ICS2 is down, often without the ETag that would earn them a 304
+(bcp.web.conditional).
+
+A page is a function of what its key names: its ETag (the data shown, the reader, the language,
+the minute, bcp's version), the path with its query, and the session's CSRF secret, which the
+page's forms carry signed (Flask-WTF): a page is never served to another session than the one
+it was rendered for. A page with a message to show (a flash, a form's kept refusal) is always
+rendered, and never kept. The pages are kept in the process's memory up to a bound in bytes,
+the least recently served going first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import current_app, request, session
+
+from bcp.web.conditional import message_pending
+
+MAX_BYTES = 16 * 1024 * 1024
+"""About 500 status boards or 150 dashboards per process: well under a worker's memory."""
+
+
+class RenderedPages:
+    """Bodies by key, at most `max_bytes` of them (counted in characters), shared by the
+    process's threads."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._bodies: OrderedDict[Hashable, str] = OrderedDict()
+        self._size = 0
+
+    def get(self, key: Hashable) -> str | None:
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                self._bodies.move_to_end(key)
+            return body
+
+    def put(self, key: Hashable, body: str) -> None:
+        if len(body) > self.max_bytes:
+            return
+        with self._lock:
+            if (old := self._bodies.pop(key, None)) is not None:
+                self._size -= len(old)
+            self._bodies[key] = body
+            self._size += len(body)
+            while self._size > self.max_bytes:
+                _, evicted = self._bodies.popitem(last=False)
+                self._size -= len(evicted)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._bodies)
+
+
+def rendered_once(pages: RenderedPages, etag: str, render: Callable[[], str]) -> str:
+    """The page `render` makes, made once per session and `etag`."""
+    if message_pending():
+        return render()
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    secret = session.get(field)
+    if secret and (body := pages.get((etag, request.full_path, secret))) is not None:
+        return body
+    body = render()
+    # A session's first page creates its secret while rendering: kept under it from then on.
+    if secret := session.get(field):
+        pages.put((etag, request.full_path, secret), body)
+    return body
