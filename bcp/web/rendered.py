@@ -7,7 +7,7 @@ A page is a function of what its key names: its ETag (the data shown, the reader
 the minute, bcp's version), the path with its query, and the session's CSRF secret, which the
 page's forms carry signed (Flask-WTF): a page is never served to another session than the one
 it was rendered for. A page with a message to show (a flash, a form's kept refusal) is always
-rendered, and never kept. The pages are kept in the process's memory up to a bound in bytes,
+rendered, and never kept. The pages are kept in the process's memory up to a bound in characters,
 the least recently served going first.
 """
 
@@ -21,16 +21,17 @@ from flask import current_app, request, session
 
 from bcp.web.conditional import message_pending
 
-MAX_BYTES = 16 * 1024 * 1024
-"""About 500 status boards or 150 dashboards per process: well under a worker's memory."""
+MAX_CHARACTERS = 8 * 1024 * 1024
+"""About 300 status boards or 80 dashboards per process, at most 16 MiB (a French page's text
+takes two bytes a character in Python's memory): well within a worker's 250 MiB."""
 
 
 class RenderedPages:
-    """Bodies by key, at most `max_bytes` of them (counted in characters), shared by the
-    process's threads."""
+    """Bodies by key, at most `max_characters` of them in all, shared by the process's
+    threads."""
 
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
-        self.max_bytes = max_bytes
+    def __init__(self, max_characters: int = MAX_CHARACTERS) -> None:
+        self.max_characters = max_characters
         self._lock = threading.Lock()
         self._bodies: OrderedDict[Hashable, str] = OrderedDict()
         self._size = 0
@@ -43,14 +44,14 @@ class RenderedPages:
             return body
 
     def put(self, key: Hashable, body: str) -> None:
-        if len(body) > self.max_bytes:
+        if len(body) > self.max_characters:
             return
         with self._lock:
             if (old := self._bodies.pop(key, None)) is not None:
                 self._size -= len(old)
             self._bodies[key] = body
             self._size += len(body)
-            while self._size > self.max_bytes:
+            while self._size > self.max_characters:
                 _, evicted = self._bodies.popitem(last=False)
                 self._size -= len(evicted)
 

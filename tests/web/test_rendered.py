@@ -94,7 +94,7 @@ def test_the_dashboard_is_rendered_once_per_computation_and_banner(as_person, pe
 
 
 def test_the_pages_kept_stay_within_their_bound_the_least_recently_served_going_first():
-    pages = RenderedPages(max_bytes=10)
+    pages = RenderedPages(max_characters=10)
     pages.put("a", "aaaa")
     pages.put("b", "bbbb")
     assert pages.get("a") == "aaaa"  # a is now the most recently served
