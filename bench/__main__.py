@@ -98,7 +98,7 @@ def table(results: dict) -> str:
     )
     for name, http_result in results["http"].items():
         scenarios = http_result["scenarios"]
-        bare = scenarios["bare /ping | throughput"]["rps"]
+        bare = baseline_rps(scenarios)
         seeded = http_result["seeded"]
         where = f"{name}, {seeded['incidents']:,} incidents, {seeded['events']:,} events"
         for key, s in scenarios.items():
@@ -116,7 +116,7 @@ def table(results: dict) -> str:
                     f"{s['rps']:,.0f} req/s (median {s['median_ms']:.0f} ms, "
                     f"p99 {s['p99_ms']:.0f} ms; {s['failures']} failed{held})"
                 )
-                versus = f"{s['rps'] / bare:.2f}× the bare endpoint's throughput"
+                versus = f"{s['rps'] / bare:.2f}× /ping's throughput ({bare:,.0f} req/s)"
             else:
                 figure = (
                     f"median {s['median_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms "
@@ -179,6 +179,13 @@ def table(results: dict) -> str:
     for name, took in pdf.items():
         row(f"PDF: {name}", f"{took:.3f} s", f"{took / baseline:.1f}× the one-page document")
     return "\n".join(lines)
+
+
+def baseline_rps(scenarios: dict) -> float:
+    """/ping's throughput: the faster of its run before the pages and its run after them (a
+    shared machine's busy moment makes one run slow, and every ratio above 1 with it)."""
+    runs = ("bare /ping | throughput", "bare /ping, again | throughput")
+    return max(scenarios[name]["rps"] for name in runs if name in scenarios)
 
 
 def _ms(value: float) -> str:
