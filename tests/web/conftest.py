@@ -35,6 +35,16 @@ def api(client) -> Api:
 PASSWORD = "Secret!2026"
 
 
+class Ticking:
+    """A worker's clock for what it keeps a while (the board, the accounts), moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 class Browser:
     """The test client as a person uses it: signed in, sending forms."""
 

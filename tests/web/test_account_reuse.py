@@ -13,20 +13,10 @@ from bcp.domain.actors import Actor, Role
 from bcp.services.accounts import list_tokens, revoke_token, set_user_active
 from bcp.services.recent import RecentByKey
 from bcp.web.app import create_app
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, Ticking
 
 WINDOW = 10.0
 ADMIN = Actor(None, "test", Role.ADMIN)
-
-
-class Ticking:
-    """A worker's clock for what it reuses, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -10,18 +10,8 @@ import pytest
 from bcp.services.recent import Recent
 from bcp.web.app import create_app
 from bcp.web.freshness import SESSION_KEY
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, Ticking
 from tests.web.test_status import publish
-
-
-class Ticking:
-    """A worker's monotonic clock, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
