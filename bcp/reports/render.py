@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime
 
 from bcp.domain.errors import DomainError
 from bcp.domain.messages import N_
+from bcp.services.recent import LeastRecent
 
 WAIT_SECONDS = 10.0
 
@@ -45,24 +45,16 @@ def document_key(kind: str, lang: str, report, now: datetime) -> tuple[Hashable,
 class Renderer:
     def __init__(self, concurrent: int, entries: int) -> None:
         self._slots = threading.BoundedSemaphore(concurrent)
-        self._entries = entries
-        self._cache: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: LeastRecent[Hashable, bytes] = LeastRecent(entries)
 
     def render(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
+        if (kept := self._cache.get(key)) is not None:
+            return kept
         if not self._slots.acquire(timeout=WAIT_SECONDS):
             raise TooBusy(N_("every PDF rendering slot is taken: try again in a few seconds"))
         try:
             data = build()
         finally:
             self._slots.release()
-        if self._entries:
-            with self._lock:
-                self._cache[key] = data
-                while len(self._cache) > self._entries:
-                    self._cache.popitem(last=False)
+        self._cache.put(key, data)
         return data

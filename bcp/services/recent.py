@@ -14,12 +14,16 @@ the one statement left in a poller's 304.
 
 A read that started before `forget()` never stores its value after it: what it read may predate
 the change that was forgotten.
+
+What is kept by its content rather than by its age (PDF documents by their stamp, rendered pages
+by their ETag) is kept in a `LeastRecent`, up to a weight, the least recently served going first.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -108,3 +112,40 @@ class RecentByKey(Generic[K, T]):
         }
         if len(self._entries) >= self.size:
             self._entries.clear()
+
+
+class LeastRecent(Generic[K, T]):
+    """Values by key, up to `capacity` in all as `weigh` counts them (1 each by default), the
+    least recently served going first; shared by the process's threads. A value heavier than
+    the whole capacity is not kept (capacity 0: nothing is)."""
+
+    def __init__(self, capacity: int, weigh: Callable[[T], int] = lambda _value: 1) -> None:
+        self.capacity = capacity
+        self._weigh = weigh
+        self._lock = threading.Lock()
+        self._values: OrderedDict[K, T] = OrderedDict()
+        self._weight = 0
+
+    def get(self, key: K) -> T | None:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: T) -> None:
+        weight = self._weigh(value)
+        if weight > self.capacity:
+            return
+        with self._lock:
+            if (old := self._values.pop(key, None)) is not None:
+                self._weight -= self._weigh(old)
+            self._values[key] = value
+            self._weight += weight
+            while self._weight > self.capacity:
+                _, evicted = self._values.popitem(last=False)
+                self._weight -= self._weigh(evicted)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._values)

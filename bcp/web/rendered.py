@@ -13,12 +13,11 @@ the least recently served going first.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import current_app, request, session
 
+from bcp.services.recent import LeastRecent
 from bcp.web.conditional import message_pending
 
 MAX_CHARACTERS = 8 * 1024 * 1024
@@ -26,41 +25,12 @@ MAX_CHARACTERS = 8 * 1024 * 1024
 takes two bytes a character in Python's memory): well within a worker's 250 MiB."""
 
 
-class RenderedPages:
-    """Bodies by key, at most `max_characters` of them in all, shared by the process's
-    threads."""
-
-    def __init__(self, max_characters: int = MAX_CHARACTERS) -> None:
-        self.max_characters = max_characters
-        self._lock = threading.Lock()
-        self._bodies: OrderedDict[Hashable, str] = OrderedDict()
-        self._size = 0
-
-    def get(self, key: Hashable) -> str | None:
-        with self._lock:
-            body = self._bodies.get(key)
-            if body is not None:
-                self._bodies.move_to_end(key)
-            return body
-
-    def put(self, key: Hashable, body: str) -> None:
-        if len(body) > self.max_characters:
-            return
-        with self._lock:
-            if (old := self._bodies.pop(key, None)) is not None:
-                self._size -= len(old)
-            self._bodies[key] = body
-            self._size += len(body)
-            while self._size > self.max_characters:
-                _, evicted = self._bodies.popitem(last=False)
-                self._size -= len(evicted)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._bodies)
+def kept_pages(max_characters: int = MAX_CHARACTERS) -> LeastRecent[Hashable, str]:
+    """The process's rendered pages, weighed by their length."""
+    return LeastRecent(max_characters, len)
 
 
-def rendered_once(pages: RenderedPages, etag: str, render: Callable[[], str]) -> str:
+def rendered_once(pages: LeastRecent[Hashable, str], etag: str, render: Callable[[], str]) -> str:
     """The page `render` makes, made once per session and `etag`."""
     if message_pending():
         return render()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -15,11 +16,11 @@ from bcp.services.accounts import ActorReuse
 from bcp.services.context import Context
 from bcp.services.dashboard import DashboardCache
 from bcp.services.notices import Board
-from bcp.services.recent import Recent, RecentByKey
+from bcp.services.recent import LeastRecent, Recent, RecentByKey
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
-from bcp.web.rendered import RenderedPages
+from bcp.web.rendered import kept_pages
 
 
 @dataclass
@@ -33,7 +34,7 @@ class Runtime:
     board_cache: Recent[Board] = field(default_factory=lambda: Recent(0.0))
     actor_cache: ActorReuse = field(default_factory=lambda: RecentByKey(0.0))
     renderer: Renderer = field(default_factory=lambda: Renderer(1, 64))
-    pages: RenderedPages = field(default_factory=RenderedPages)
+    pages: LeastRecent[Hashable, str] = field(default_factory=kept_pages)
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

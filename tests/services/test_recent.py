@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bcp.services.recent import Recent, RecentByKey
+from bcp.services.recent import LeastRecent, Recent, RecentByKey
 
 
 class Ticking:
@@ -153,3 +153,26 @@ def test_with_no_reuse_nothing_is_kept():
     recent.get("carrier", read("carrier"))
     recent.get("carrier", read("carrier"))
     assert reads == ["carrier", "carrier"] and len(recent) == 0
+
+
+def test_what_is_kept_by_content_stays_within_its_weight_the_least_recently_served_going_first():
+    pages = LeastRecent(10, len)
+    pages.put("a", "aaaa")
+    pages.put("b", "bbbb")
+    assert pages.get("a") == "aaaa"  # a is now the most recently served
+    pages.put("c", "cccc")
+    assert pages.get("b") is None and pages.get("a") == "aaaa" and pages.get("c") == "cccc"
+    pages.put("a", "aaaaaa")  # replaced, weighed once
+    assert len(pages) == 2 and pages.get("c") == "cccc"
+    pages.put("huge", "x" * 11)  # heavier than the whole capacity: never kept, nothing evicted
+    assert pages.get("huge") is None and len(pages) == 2
+
+
+def test_kept_by_count_and_capacity_zero_keeps_nothing():
+    documents = LeastRecent(2)
+    for key in ("one", "two", "three"):
+        documents.put(key, key.encode())
+    assert documents.get("one") is None and len(documents) == 2
+    nothing = LeastRecent(0)
+    nothing.put("one", b"pdf")
+    assert nothing.get("one") is None and len(nothing) == 0

@@ -8,7 +8,6 @@ import re
 import pytest
 from flask import template_rendered
 
-from bcp.web.rendered import RenderedPages
 from tests.web.test_status import publish
 
 
@@ -91,16 +90,3 @@ def test_the_dashboard_is_rendered_once_per_computation_and_banner(as_person, pe
     publish(as_person(people.desk), fallback_allowed="on")  # a banner on every page
     assert "STI indisponible" in manager.page("/manager/")
     assert renders.count("manager/dashboard.html") == 2
-
-
-def test_the_pages_kept_stay_within_their_bound_the_least_recently_served_going_first():
-    pages = RenderedPages(max_characters=10)
-    pages.put("a", "aaaa")
-    pages.put("b", "bbbb")
-    assert pages.get("a") == "aaaa"  # a is now the most recently served
-    pages.put("c", "cccc")
-    assert pages.get("b") is None and pages.get("a") == "aaaa" and pages.get("c") == "cccc"
-    pages.put("a", "aaaaaa")  # replaced, counted once
-    assert len(pages) == 2 and pages.get("c") == "cccc"
-    pages.put("huge", "x" * 11)  # larger than the bound: never kept, nothing evicted for it
-    assert pages.get("huge") is None and len(pages) == 2
