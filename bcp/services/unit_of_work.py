@@ -44,7 +44,7 @@ class UnitOfWork:
         self.session = self._factory()
         if self._reading:
             self.session.connection(execution_options={READ_ONLY: True})
-        self.incidents = IncidentRepository(self.session)
+        self.incidents = IncidentRepository(self.session, reading=self._reading)
         self.notices = NoticeRepository(self.session)
         self.consignments = ConsignmentRepository(self.session)
         return self

@@ -18,7 +18,8 @@ from bcp.domain.consignments.model import (
 from bcp.store.models import ConsignmentRow, IncidentRow, OrganisationRow
 from bcp.store.planner import incident_open
 
-_OUTSTANDING = (ConsignmentState.AT_RISK.value, ConsignmentState.SENT_BY_FALLBACK.value)
+OUTSTANDING = (ConsignmentState.AT_RISK.value, ConsignmentState.SENT_BY_FALLBACK.value)
+"""The states of a consignment whose ENS is not back in ICS2: its incident's closing waits."""
 
 
 class ConsignmentRepository:
@@ -67,7 +68,7 @@ class ConsignmentRepository:
             return {}
         rows = self.session.execute(
             select(ConsignmentRow.incident_id, func.count(ConsignmentRow.id))
-            .where(ConsignmentRow.incident_id.in_(ids), ConsignmentRow.state.in_(_OUTSTANDING))
+            .where(ConsignmentRow.incident_id.in_(ids), ConsignmentRow.state.in_(OUTSTANDING))
             .group_by(ConsignmentRow.incident_id)
         ).all()
         return {incident_id: int(count) for incident_id, count in rows}

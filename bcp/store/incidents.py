@@ -21,9 +21,10 @@ from bcp.domain.lifecycle import OPEN_STATES, State
 from bcp.domain.messages import N_
 from bcp.domain.status import OpenOutage
 from bcp.domain.timeline import EventKind, TimelineEvent
-from bcp.store.consignments import ConsignmentRepository
+from bcp.store.consignments import OUTSTANDING, ConsignmentRepository
 from bcp.store.models import (
     AttachmentRow,
+    ConsignmentRow,
     FallbackReferenceRow,
     IncidentRow,
     OrganisationRow,
@@ -85,8 +86,11 @@ CONCURRENT_CHANGE = N_(
 
 
 class IncidentRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, reading: bool = False) -> None:
+        """`reading`: the unit of work only reads (it may not commit), so `get` reads plain
+        rows, without the ORM objects that `save` needs (the incident page's read)."""
         self.session = session
+        self.reading = reading
         self._rows: dict[int, IncidentRow] = {}
 
     def last_fallback_sequence(self, organisation_id: int, year: int) -> int:
@@ -109,20 +113,47 @@ class IncidentRepository:
         return int(count), int(total)
 
     def get(self, incident_id: int, *, for_update: bool = False) -> Incident | None:
+        """The incident with its organisation and its count of consignments still out (one
+        statement), and its timeline (a second)."""
+        if self.reading and not for_update:
+            return self._read(incident_id)
         query = (
-            select(IncidentRow)
+            select(IncidentRow, _outstanding(IncidentRow.id))
             .where(IncidentRow.id == incident_id)
-            # the organisation in the same statement (one row), the timeline in a second
             .options(selectinload(IncidentRow.events), joinedload(IncidentRow.organisation))
         )
         if for_update and self.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(of=IncidentRow)
-        row = self.session.scalars(query).one_or_none()
-        if row is None:
+        found = self.session.execute(query).one_or_none()
+        if found is None:
             return None
+        row, outstanding = found
         self._rows[row.id] = row
-        incident = to_domain(row)
-        self._count_goods([incident])
+        incident = to_domain(row, row.events, row.organisation)
+        incident.outstanding_consignments = outstanding
+        return incident
+
+    def _read(self, incident_id: int) -> Incident | None:
+        incidents, organisations = IncidentRow.__table__, OrganisationRow.__table__
+        found = self.session.execute(
+            select(
+                incidents,
+                *(c.label(f"org_{c.name}") for c in organisations.c),
+                _outstanding(incidents.c.id),
+            )
+            .select_from(incidents.outerjoin(organisations))
+            .where(incidents.c.id == incident_id)
+        ).one_or_none()
+        if found is None:
+            return None
+        events = TimelineEventRow.__table__
+        timeline = self.session.execute(
+            select(events).where(events.c.incident_id == incident_id).order_by(events.c.seq)
+        ).all()
+        columns = found._mapping
+        organisation = _Columns(columns, "org_") if columns["org_id"] is not None else None
+        incident = to_domain(found, timeline, organisation)
+        incident.outstanding_consignments = columns["outstanding"]
         return incident
 
     def add(self, incident: Incident) -> Incident:
@@ -360,7 +391,9 @@ class IncidentRepository:
             .offset(flt.offset)
             .options(selectinload(IncidentRow.events), selectinload(IncidentRow.organisation))
         )
-        incidents = [to_domain(row) for row in self.session.scalars(query)]
+        incidents = [
+            to_domain(row, row.events, row.organisation) for row in self.session.scalars(query)
+        ]
         self._count_goods(incidents)
         return incidents
 
@@ -419,10 +452,12 @@ def _write_choice(row: IncidentRow, incident: Incident) -> None:
     row.procedure_id = choice.procedure_id if choice else None
 
 
-def to_domain(row: IncidentRow) -> Incident:
+def to_domain(row: Any, events: Iterable[Any], organisation: Any | None) -> Incident:
+    """An incident from its row, its timeline's rows and its organisation's, each an ORM object
+    or a plain row of the same columns."""
     return Incident(
         id=row.id,
-        organisation=organisation_ref(row.organisation) if row.organisation else None,
+        organisation=organisation_ref(organisation) if organisation is not None else None,
         facts=OutageFacts(
             component=row.component,
             scope=Scope(row.scope),
@@ -441,7 +476,7 @@ def to_domain(row: IncidentRow) -> Incident:
         declared_by=row.declared_by_id,
         state=State(row.state),
         notice_id=row.notice_id,
-        events=[_event(e) for e in row.events],
+        events=[_event(e) for e in events],
         reflex=(
             ReflexChoice(row.reflex_version, row.rule_id, row.procedure_id)
             if row.reflex_version and row.rule_id and row.procedure_id
@@ -450,7 +485,27 @@ def to_domain(row: IncidentRow) -> Incident:
     )
 
 
-def _event(row: TimelineEventRow) -> TimelineEvent:
+def _outstanding(incident_id: Any):
+    """How many of the incident's consignments are not back in ICS2 (its closing waits)."""
+    return (
+        select(func.count(ConsignmentRow.id))
+        .where(ConsignmentRow.incident_id == incident_id, ConsignmentRow.state.in_(OUTSTANDING))
+        .scalar_subquery()
+        .label("outstanding")
+    )
+
+
+class _Columns:
+    """The columns of a joined row that start with `prefix`, as attributes without it."""
+
+    def __init__(self, mapping: Any, prefix: str) -> None:
+        self._mapping, self._prefix = mapping, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return self._mapping[self._prefix + name]
+
+
+def _event(row: Any) -> TimelineEvent:
     return TimelineEvent(
         seq=row.seq,
         at=row.at,
