@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
+from jinja2 import Environment
 
 from bcp.domain.errors import IllegalTransition, InvalidInput, invalid, said
 from bcp.domain.messages import N_
@@ -82,3 +83,22 @@ def test_a_refusal_is_translated_then_given_its_values(app, error, french):
         assert text == gettext(said_of.message, **said_of.values)
         assert text != said(said_of.message, said_of.values)  # French, not the English
         assert french in text
+
+
+def test_a_template_translates_escapes_then_formats_as_jinja_would(app):
+    """The page's own `_` and `ngettext` (bcp.web.i18n) give what Jinja's i18n extension
+    gives: the French text, the values escaped, "%%" a percent sign with or without values."""
+    source = (
+        '{{ _("Incident") }}|{{ _("notice") }} {{ _("%(shown)s <b>", shown="<i>") }}|'
+        '{{ _("100%%") }}|{{ ngettext("%(num)d consignment", "%(num)d consignments", 3) }}'
+    )
+    reference = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    reference.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda text: gettext(text),
+        lambda one, many, n: ngettext(one, many, n),
+        newstyle=True,
+    )
+    with app.test_request_context(), force_locale("fr"):
+        page = app.jinja_env.from_string(source).render()
+        assert page == reference.from_string(source).render()
+    assert page == "Incident|avis &lt;i&gt; <b>|100%|3 envois"
