@@ -46,6 +46,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--page", action="append", help="only these pages (by name)")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--save", type=Path, help="write each page's profile here (<dir>/<page>.prof, for pstats)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         url = f"sqlite:///{Path(work) / 'profile.sqlite3'}"
@@ -142,6 +145,9 @@ def profile(url: str, seeded, args) -> None:
         for statement, seconds in slowest:
             text = " ".join(statement.split())
             print(f"  {sum(seconds) * 1000:8.1f} ms {len(seconds):5d}×  {text[:160]}")
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            profiler.dump_stats(args.save / f"{page.name.replace(' ', '-').replace(',', '')}.prof")
         for order in ("cumulative", "tottime"):
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
