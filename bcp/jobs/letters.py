@@ -83,12 +83,19 @@ def _values(payload: dict[str, Any], language: str, public_url: str) -> dict[str
         }
         values["update_kind"] = UpdateKind(payload["event"])
     else:
-        values["event"] = {
-            "kind": payload.get("event", ""),
-            "changes": payload.get("changes") or {},
-            "note": payload.get("note") or "",
-        }
+        values["event"] = LetterEvent(
+            payload.get("event", ""), payload.get("changes") or {}, payload.get("note") or ""
+        )
     return values
+
+
+@dataclass(frozen=True)
+class LetterEvent:
+    """What a message of the outbox carries of a timeline's event (bcp.texts.Recorded)."""
+
+    kind: str
+    changes: dict[str, Any]
+    note: str
 
 
 def _tidy(body: str) -> str:
@@ -123,5 +130,6 @@ def _environment(language: str) -> Environment:
     environment.filters["paris"] = texts.paris_time
     environment.filters["notice_text"] = lambda text: texts.notice_text(text, gettext)
     environment.filters["actor"] = lambda label: texts.actor_label(label, gettext)
+    environment.filters["event_note"] = lambda event: texts.event_note(event, gettext)
     environment.globals["vocabulary"] = vocabulary
     return environment

@@ -68,8 +68,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         actor_cache=RecentByKey(settings.actor_reuse_seconds, lambda: clock.now().timestamp()),
     )
 
-    from flask_babel import gettext
-
     from bcp import texts, vocabulary
     from bcp.cli import bcp_commands
     from bcp.web import (
@@ -102,8 +100,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     security.init(app)
     security.csrf.exempt(api)
     app.add_template_filter(texts.paris_time, "paris")
-    app.add_template_filter(lambda text: texts.notice_text(text, gettext), "notice_text")
-    app.add_template_filter(lambda label: texts.actor_label(label, gettext), "actor")
+    said = i18n.page_gettext
+    app.add_template_filter(lambda text: texts.notice_text(text, said), "notice_text")
+    app.add_template_filter(lambda label: texts.actor_label(label, said), "actor")
+    app.add_template_filter(lambda event: texts.event_note(event, said), "event_note")
+    app.add_template_filter(
+        lambda event, titles, lang: texts.event_what(event, titles, lang, said), "event_what"
+    )
     app.add_template_global(vocabulary, "vocabulary")
     for blueprint in (
         home.bp,

@@ -55,6 +55,11 @@ def init(app: Flask) -> None:
     app.jinja_env.globals.update(_=_page_gettext, gettext=_page_gettext, ngettext=_page_ngettext)
 
 
+def page_gettext(text: str) -> str:
+    """The request's translation of `text`, for bcp.texts' functions that templates call."""
+    return _translations().ugettext(text)
+
+
 @pass_context
 def _page_gettext(context: Context, string: str, **variables: object) -> str:
     """Jinja's new-style gettext: the translation, escaped as the template is, then formatted
