@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, get_translations, gettext
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from bcp.domain.errors import DomainError, FieldError
@@ -60,23 +60,24 @@ def page_gettext(text: str) -> str:
     return _translations().ugettext(text)
 
 
-@pass_context
-def _page_gettext(context: Context, string: str, **variables: object) -> str:
+@pass_eval_context
+def _page_gettext(context: EvalContext, string: str, **variables: object) -> str:
     """Jinja's new-style gettext: the translation, escaped as the template is, then formatted
-    (always, so that "%%" means the same with or without values)."""
+    (always, so that "%%" means the same with or without values). It asks for the evaluation
+    context only: a function given the whole context gets a copy of it in each loop."""
     said = _translations().ugettext(string)
-    if context.eval_ctx.autoescape:
+    if context.autoescape:
         said = Markup(said)  # noqa: S704 (the catalogue's text, as Jinja's own gettext trusts it)
     return said % variables
 
 
-@pass_context
+@pass_eval_context
 def _page_ngettext(
-    context: Context, singular: str, plural: str, num: int, **variables: object
+    context: EvalContext, singular: str, plural: str, num: int, **variables: object
 ) -> str:
     variables.setdefault("num", num)
     said = _translations().ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
+    if context.autoescape:
         said = Markup(said)  # noqa: S704 (the catalogue's text, as Jinja's own gettext trusts it)
     return said % variables
 
