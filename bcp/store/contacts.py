@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 
 from bcp.store.models import ContactRow
 
+_ALL = select(ContactRow).order_by(ContactRow.key)  # built once: read on every incident page
+
 
 def all_contacts(session: Session) -> list[ContactRow]:
-    return list(session.scalars(select(ContactRow).order_by(ContactRow.key)))
+    return list(session.scalars(_ALL))
