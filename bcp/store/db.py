@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -13,7 +15,43 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo)
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", _ping_if_idle(engine))
+    return engine
+
+
+IDLE_BEFORE_PING_SECONDS = 10.0
+"""A pooled PostgreSQL connection unused this long is pinged before it is handed out."""
+
+
+def _note_checkin(_dbapi_connection, record) -> None:
+    record.info["bcp_checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine):
+    """Pessimistic disconnect handling, for idle connections only.
+
+    A connection that sat in the pool may have been cut (the database restarted, a failover, a
+    firewall's idle timeout): it is pinged before use, and a dead one is replaced at once, so
+    that the first request after a restart does not fail. A connection returned a moment ago
+    is not: pinging every checkout (`pool_pre_ping`) cost each request one more round trip to
+    the server, about a twentieth of an incident page. A connection that dies while in use is
+    caught by SQLAlchemy's disconnect detection, which empties the pool (503 for that request,
+    bcp.web.errors)."""
+
+    def ping(dbapi_connection, record, _proxy) -> None:
+        returned = record.info.get("bcp_checked_in")
+        if returned is not None and time.monotonic() - returned < IDLE_BEFORE_PING_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError() from exc
+        if not alive:
+            raise DisconnectionError()
+
+    return ping
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
