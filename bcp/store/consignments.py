@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bcp.domain.consignments.deadlines import EnsDeadline, TimeKind
@@ -25,6 +26,31 @@ _TABLE = ConsignmentRow.__table__
 _SHOWN_OF_INCIDENT = (  # built once (bcp.store.incidents: SQLAlchemy's cache keyed at once)
     select(_TABLE).where(_TABLE.c.incident_id == bindparam("incident_id")).order_by(_TABLE.c.id)
 )
+
+
+@cache
+def _at_risk_statements() -> tuple[Select, Select]:
+    """The desk queue's goods nearest their deadline, and their count: built once (its page
+    refreshes every few seconds for each agent)."""
+    condition = (
+        ConsignmentRow.state == ConsignmentState.AT_RISK.value,
+        ConsignmentRow.deadline_at.is_not(None),
+        incident_open(),
+    )
+    listed = (
+        select(ConsignmentRow, OrganisationRow.name)
+        .join(IncidentRow, IncidentRow.id == ConsignmentRow.incident_id)
+        .outerjoin(OrganisationRow, OrganisationRow.id == IncidentRow.organisation_id)
+        .where(*condition)
+        .order_by(ConsignmentRow.deadline_at, ConsignmentRow.id)
+        .limit(bindparam("limit"))
+    )
+    counted = (
+        select(func.count(ConsignmentRow.id))
+        .join(IncidentRow, IncidentRow.id == ConsignmentRow.incident_id)
+        .where(*condition)
+    )
+    return listed, counted
 
 
 class ConsignmentRepository:
@@ -64,17 +90,6 @@ class ConsignmentRepository:
                 found[row.incident_id].append(to_domain(row))
         return found
 
-    def outstanding_counts(self, incident_ids: Iterable[int]) -> dict[int, int]:
-        ids = list(incident_ids)
-        if not ids:
-            return {}
-        rows = self.session.execute(
-            select(ConsignmentRow.incident_id, func.count(ConsignmentRow.id))
-            .where(ConsignmentRow.incident_id.in_(ids), ConsignmentRow.state.in_(OUTSTANDING))
-            .group_by(ConsignmentRow.incident_id)
-        ).all()
-        return {incident_id: int(count) for incident_id, count in rows}
-
     def incidents_with_deadlines_before(self, moment: datetime) -> list[int]:
         """Open incidents with a consignment at risk whose ENS deadline comes before `moment`
         and of which nobody was reminded yet: the scheduler's work."""
@@ -97,24 +112,9 @@ class ConsignmentRepository:
     def at_risk_soonest(self, limit: int) -> tuple[list[tuple[Consignment, str | None]], int]:
         """Consignments at risk in open incidents, soonest ENS deadline first, with the name of
         the organisation concerned; and how many there are in all."""
-        condition = (
-            ConsignmentRow.state == ConsignmentState.AT_RISK.value,
-            ConsignmentRow.deadline_at.is_not(None),
-            incident_open(),
-        )
-        rows = self.session.execute(
-            select(ConsignmentRow, OrganisationRow.name)
-            .join(IncidentRow, IncidentRow.id == ConsignmentRow.incident_id)
-            .outerjoin(OrganisationRow, OrganisationRow.id == IncidentRow.organisation_id)
-            .where(*condition)
-            .order_by(ConsignmentRow.deadline_at, ConsignmentRow.id)
-            .limit(limit)
-        ).all()
-        total = self.session.scalar(
-            select(func.count(ConsignmentRow.id))
-            .join(IncidentRow, IncidentRow.id == ConsignmentRow.incident_id)
-            .where(*condition)
-        )
+        listed, counted = _at_risk_statements()
+        rows = self.session.execute(listed, {"limit": limit}).all()
+        total = self.session.scalar(counted)
         return [(to_domain(row), name) for row, name in rows], int(total or 0)
 
     def narrow_since(self, since: datetime) -> list[tuple]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
@@ -21,7 +22,7 @@ from bcp.domain.lifecycle import OPEN_STATES, State
 from bcp.domain.messages import N_
 from bcp.domain.status import OpenOutage
 from bcp.domain.timeline import EventKind, TimelineEvent
-from bcp.store.consignments import OUTSTANDING, ConsignmentRepository
+from bcp.store.consignments import OUTSTANDING
 from bcp.store.models import (
     AttachmentRow,
     ConsignmentRow,
@@ -277,25 +278,11 @@ class IncidentRepository:
     def waiting(self, limit: int) -> tuple[list[WaitingRow], int]:
         """Incidents declared and not yet acknowledged, oldest first, without their timelines;
         and how many there are in all."""
-        condition = incident_open([State.DECLARED])
-        query = (
-            select(
-                IncidentRow.id,
-                IncidentRow.component,
-                OrganisationRow.name,
-                IncidentRow.summary,
-                IncidentRow.declared_at,
-                OrganisationRow.eori,
-            )
-            .outerjoin(OrganisationRow, IncidentRow.organisation_id == OrganisationRow.id)
-            .where(condition)
-            .order_by(IncidentRow.declared_at, IncidentRow.id)
-            .limit(limit)
-        )
-        rows = [WaitingRow(*row) for row in self.session.execute(query)]
+        listed, counted = _waiting_statements()
+        rows = [WaitingRow(*row) for row in self.session.execute(listed, {"limit": limit})]
         total = len(rows)
         if total == limit:
-            total = self.session.scalar(select(func.count()).where(condition)) or 0
+            total = self.session.scalar(counted) or 0
         return rows, total
 
     def open_counts(self) -> list[tuple[str, State, int]]:
@@ -378,20 +365,14 @@ class IncidentRepository:
             .limit(flt.limit)
             .offset(flt.offset)
             .options(selectinload(IncidentRow.events), selectinload(IncidentRow.organisation))
+            .add_columns(_outstanding(IncidentRow.id))
         )
-        incidents = [
-            to_domain(row, row.events, row.organisation) for row in self.session.scalars(query)
-        ]
-        self._count_goods(incidents)
+        incidents = []
+        for row, outstanding in self.session.execute(query):
+            incident = to_domain(row, row.events, row.organisation)
+            incident.outstanding_consignments = outstanding
+            incidents.append(incident)
         return incidents
-
-    def _count_goods(self, incidents: list[Incident]) -> None:
-        """How many of each incident's consignments are not back in ICS2 (its closing waits)."""
-        counts = ConsignmentRepository(self.session).outstanding_counts(
-            i.id for i in incidents if i.id is not None
-        )
-        for incident in incidents:
-            incident.outstanding_consignments = counts.get(incident.id, 0)
 
 
 def _visible(query: Select, actor: Actor) -> Select:
@@ -481,6 +462,27 @@ def _outstanding(incident_id: Any):
         .scalar_subquery()
         .label("outstanding")
     )
+
+
+@cache
+def _waiting_statements() -> tuple[Select, Select]:
+    """The desk queue's incidents waiting, and their count: built once (see _READ_INCIDENT)."""
+    condition = incident_open([State.DECLARED])
+    listed = (
+        select(
+            IncidentRow.id,
+            IncidentRow.component,
+            OrganisationRow.name,
+            IncidentRow.summary,
+            IncidentRow.declared_at,
+            OrganisationRow.eori,
+        )
+        .outerjoin(OrganisationRow, IncidentRow.organisation_id == OrganisationRow.id)
+        .where(condition)
+        .order_by(IncidentRow.declared_at, IncidentRow.id)
+        .limit(bindparam("limit"))
+    )
+    return listed, select(func.count()).where(condition)
 
 
 class _Columns:

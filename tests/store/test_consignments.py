@@ -17,6 +17,7 @@ from bcp.domain.consignments.model import (
 )
 from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident
+from bcp.store.incidents import IncidentFilter
 from tests.conftest import T0
 from tests.domain.conftest import facts
 from tests.typed import as_declaration
@@ -97,7 +98,10 @@ def test_counts_deadlines_and_the_desks_list(uow, clock, people, library, incide
         ],
     )
     with uow.reading():
-        assert uow.consignments.outstanding_counts([first, second]) == {first: 2, second: 2}
+        for incident_id in (first, second):  # the incident's count of those not back in ICS2
+            assert uow.incidents.get(incident_id).outstanding_consignments == 2
+        listing = uow.incidents.list(people.desk.actor, IncidentFilter())
+        assert {i.id: i.outstanding_consignments for i in listing} == {first: 2, second: 2}
         assert uow.consignments.incidents_with_deadlines_before(T0 + timedelta(hours=1)) == [first]
         listed, total = uow.consignments.at_risk_soonest(limit=2)
         assert [c.facts.document_number for c, _ in listed] == ["REMINDED", "SOON"]
