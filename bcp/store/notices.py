@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bcp.domain.notices import Notice, NoticeKind, NoticeUpdate, Reason, UpdateKind
 from bcp.store.models import NoticeRow, NoticeUpdateRow
+
+_CURRENT = (  # built once: read by every declaration and every status board
+    select(NoticeRow)
+    .where(or_(NoticeRow.closed_at.is_(None), NoticeRow.closed_at >= bindparam("closed_since")))
+    .options(selectinload(NoticeRow.updates))
+    .order_by(NoticeRow.starts_at.desc(), NoticeRow.id.desc())
+)
 
 
 class NoticeRepository:
@@ -62,13 +69,8 @@ class NoticeRepository:
 
     def current(self, now: datetime, closed_since: datetime) -> list[Notice]:
         """Open notices, and those closed since `closed_since` (for the board's history)."""
-        query = (
-            select(NoticeRow)
-            .where(or_(NoticeRow.closed_at.is_(None), NoticeRow.closed_at >= closed_since))
-            .options(selectinload(NoticeRow.updates))
-            .order_by(NoticeRow.starts_at.desc(), NoticeRow.id.desc())
-        )
-        return [_to_domain(r) for r in self.session.scalars(query)]
+        found = self.session.scalars(_CURRENT, {"closed_since": closed_since})
+        return [_to_domain(r) for r in found]
 
     def scheduled(self, since: datetime, limit: int = 500) -> list[Notice]:
         """Notices published as scheduled maintenance (overrun ones included) that were still

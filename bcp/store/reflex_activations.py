@@ -7,7 +7,9 @@ from sqlalchemy.orm import Session
 
 from bcp.store.models import ReflexActivationRow
 
+_LATEST = select(ReflexActivationRow).order_by(ReflexActivationRow.id.desc()).limit(1)
+
 
 def latest_activation(session: Session) -> ReflexActivationRow | None:
-    query = select(ReflexActivationRow).order_by(ReflexActivationRow.id.desc()).limit(1)
-    return session.scalars(query).first()
+    """Read by every declaration (the table its rules come from): the statement is built once."""
+    return session.scalars(_LATEST).first()
