@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from bcp.store.models import DeliveryRow, OutboxRow, UserRow, WebhookRow
+
+_INSERT = insert(OutboxRow.__table__)
 
 
 def enqueue(
@@ -20,17 +22,21 @@ def enqueue(
     payload: dict[str, Any],
     now: datetime,
 ) -> None:
-    session.add(
-        OutboxRow(
-            idempotency_key=idempotency_key,
-            topic=topic,
-            incident_id=incident_id,
-            payload=payload,
-            status="pending",
-            attempts=0,
-            created_at=now,
-            next_attempt_at=now,
-        )
+    """Inserted at once, in the caller's transaction, as a plain row: nothing reads it back
+    before the dispatcher does (a declaration writes two, the ORM's bookkeeping cost more than
+    the inserts)."""
+    session.execute(
+        _INSERT,
+        {
+            "idempotency_key": idempotency_key,
+            "topic": topic,
+            "incident_id": incident_id,
+            "payload": payload,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+        },
     )
 
 
