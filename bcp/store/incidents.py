@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -146,41 +146,43 @@ class IncidentRepository:
         return incident
 
     def add(self, incident: Incident) -> Incident:
+        """Insert a new incident and its timeline: plain inserts (one for the row, one for all
+        its events), without the ORM's objects; a `save` in the same unit of work loads them."""
         facts = incident.facts
-        row = IncidentRow(
-            organisation_id=incident.organisation.id if incident.organisation else None,
-            component=facts.component,
-            scope=facts.scope.value,
-            side=facts.side.value,
-            planned=facts.planned,
-            planned_until=facts.planned_until,
-            modes=[m.value for m in facts.modes],
-            channel=facts.channel.value,
-            ens_operations=[o.value for o in facts.ens_operations],
-            ens_waiting=incident.ens_waiting,
-            summary=incident.summary,
-            description=incident.description,
-            started_at=facts.started_at,
-            declared_at=incident.declared_at,
-            declared_by_id=incident.declared_by,
-            state=incident.state.value,
-            updated_at=incident.events[-1].at,
-            notice_id=incident.notice_id,
-            # given with the row, the events are inserted in the same flush, and the new row's
-            # (empty) timeline is never read back
-            events=[TimelineEventRow(**event_columns(e)) for e in incident.events],
-        )
-        _write_choice(row, incident)
-        _write_milestones(row, incident)
-        self.session.add(row)
-        self.session.flush()
-        incident.id = row.id
-        self._rows[row.id] = row
+        columns = {
+            "organisation_id": incident.organisation.id if incident.organisation else None,
+            "component": facts.component,
+            "scope": facts.scope.value,
+            "side": facts.side.value,
+            "planned": facts.planned,
+            "planned_until": facts.planned_until,
+            "modes": [m.value for m in facts.modes],
+            "channel": facts.channel.value,
+            "ens_operations": [o.value for o in facts.ens_operations],
+            "ens_waiting": incident.ens_waiting,
+            "summary": incident.summary,
+            "description": incident.description,
+            "started_at": facts.started_at,
+            "declared_at": incident.declared_at,
+            "declared_by_id": incident.declared_by,
+            "state": incident.state.value,
+            "updated_at": incident.events[-1].at,
+            "notice_id": incident.notice_id,
+            "version": 1,  # the ORM's version counter (IncidentRow's version_id_col) starts here
+            **_choice_columns(incident),
+            **_milestone_columns(incident),
+        }
+        incident.id = self.session.execute(_INSERT_INCIDENT, columns).scalar_one()
+        timeline = [{"incident_id": incident.id, **event_columns(e)} for e in incident.events]
+        self.session.execute(_INSERT_EVENTS, timeline)
         return incident
 
     def save(self, incident: Incident) -> None:
         """Write the new state and append the events the row does not have yet."""
-        row = self._rows[incident.id]  # type: ignore[index]  # loaded by get() before
+        row = self._rows.get(incident.id)  # type: ignore[arg-type]  # loaded by get() before
+        if row is None:  # added by this unit of work
+            row = self.session.get_one(IncidentRow, incident.id)
+            self._rows[row.id] = row
         row.state = incident.state.value
         row.updated_at = incident.events[-1].at
         row.component = incident.facts.component
@@ -409,16 +411,27 @@ def event_columns(event: TimelineEvent) -> dict[str, Any]:
 
 
 def _write_milestones(row: IncidentRow, incident: Incident) -> None:
-    milestones = incident.milestones()
-    row.acknowledged_at = milestones.acknowledged_at
-    row.recovered_at = milestones.recovered_at
+    for name, value in _milestone_columns(incident).items():
+        setattr(row, name, value)
 
 
 def _write_choice(row: IncidentRow, incident: Incident) -> None:
+    for name, value in _choice_columns(incident).items():
+        setattr(row, name, value)
+
+
+def _milestone_columns(incident: Incident) -> dict[str, Any]:
+    milestones = incident.milestones()
+    return {"acknowledged_at": milestones.acknowledged_at, "recovered_at": milestones.recovered_at}
+
+
+def _choice_columns(incident: Incident) -> dict[str, Any]:
     choice = incident.reflex
-    row.reflex_version = choice.table_version if choice else None
-    row.rule_id = choice.rule_id if choice else None
-    row.procedure_id = choice.procedure_id if choice else None
+    return {
+        "reflex_version": choice.table_version if choice else None,
+        "rule_id": choice.rule_id if choice else None,
+        "procedure_id": choice.procedure_id if choice else None,
+    }
 
 
 def to_domain(row: Any, events: Iterable[Any], organisation: Any | None) -> Incident:
@@ -508,6 +521,8 @@ _READ_INCIDENT = (
     .select_from(_INCIDENTS.outerjoin(_ORGANISATIONS))
     .where(_INCIDENTS.c.id == bindparam("incident_id"))
 )
+_INSERT_INCIDENT = insert(_INCIDENTS).returning(_INCIDENTS.c.id)
+_INSERT_EVENTS = insert(_EVENTS)
 _READ_TIMELINE = (
     select(_EVENTS).where(_EVENTS.c.incident_id == bindparam("incident_id")).order_by(_EVENTS.c.seq)
 )

@@ -74,6 +74,9 @@ def test_an_incident_declared_under_an_open_window_is_linked_and_in_fallback(
     [issued] = [e for e in view.incident.events if e.kind is EventKind.FALLBACK_REFERENCE_ISSUED]
     assert issued.actor_label == f"desk notice {notice.id}"
     assert issued.changes["sequence"] == 1
+    with uow.reading():  # inserted, then saved again in the same transaction: all of it kept
+        kept = uow.incidents.get(view.incident.id)
+    assert kept.state is State.FALLBACK_ACTIVE and kept.events == view.incident.events
 
 
 def test_opening_then_closing_the_window_and_closing_the_notice(uow, clock, library, people):
