@@ -14,7 +14,7 @@ from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
 from bcp.store.certificates import certificates, job_marks
 from bcp.store.models import CertificateRow, JobMarkRow, OrganisationRow
-from bcp.store.outbox import enqueue
+from bcp.store.outbox import Message, enqueue
 
 
 def record_certificate(
@@ -101,8 +101,7 @@ def watch_certificates(uow: UnitOfWork, clock: Clock) -> list[str]:
             if days is not None:
                 key = f"{row.id}:{days}"
                 uow.session.add(JobMarkRow(job="certificate_warning", key=key, done_at=now))
-                enqueue(
-                    uow.session,
+                message = Message(
                     topic="certificate.expiring",
                     idempotency_key=f"certificate-{key}",
                     incident_id=None,
@@ -121,6 +120,7 @@ def watch_certificates(uow: UnitOfWork, clock: Clock) -> list[str]:
                     },
                     now=now,
                 )
+                enqueue(uow.session, [message])
                 done.append(f"warning {days} days: certificate {row.id}")
             if expired(cert, today) and ("certificate_expired", str(row.id)) not in marks:
                 uow.session.add(JobMarkRow(job="certificate_expired", key=str(row.id), done_at=now))

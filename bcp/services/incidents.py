@@ -31,7 +31,7 @@ from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import organisation_by_eori
 from bcp.store.incidents import IncidentFilter, organisation_ref
 from bcp.store.models import AttachmentRow, FallbackReferenceRow
-from bcp.store.outbox import enqueue
+from bcp.store.outbox import Message, enqueue
 
 SYSTEM = Actor(user_id=None, label="bcp (rules re-run)", role=Role.SYSTEM)
 """The application itself, when the passing of time changes the procedure."""
@@ -521,27 +521,29 @@ def _titles(incident: Incident, event: TimelineEvent) -> dict[str, dict[str, str
 
 
 def _enqueue_events(uow: UnitOfWork, incident: Incident, events: list[TimelineEvent]) -> None:
-    for event in events:
-        enqueue(
-            uow.session,
-            topic=f"incident.{event.kind.value}",
-            idempotency_key=f"incident-{incident.id}-event-{event.seq}",
-            incident_id=incident.id,
-            payload={
-                "incident_id": incident.id,
-                "organisation_id": incident.organisation.id if incident.organisation else None,
-                "owner_role": event.changes.get("role"),
-                "note": event.note,
-                "event": event.kind.value,
-                "state": event.state_after.value,
-                "at": event.at.isoformat(),
-                "actor": event.actor_label,
-                "component": incident.facts.component,
-                "summary": incident.summary,
-                "detail": _detail(event),
-                # what an e-mail or a webhook needs to say it in its reader's language
-                "changes": event.changes,
-                "titles": _titles(incident, event),
-            },
-            now=event.at,
-        )
+    enqueue(uow.session, [_message(incident, event) for event in events])
+
+
+def _message(incident: Incident, event: TimelineEvent) -> Message:
+    return Message(
+        topic=f"incident.{event.kind.value}",
+        idempotency_key=f"incident-{incident.id}-event-{event.seq}",
+        incident_id=incident.id,
+        payload={
+            "incident_id": incident.id,
+            "organisation_id": incident.organisation.id if incident.organisation else None,
+            "owner_role": event.changes.get("role"),
+            "note": event.note,
+            "event": event.kind.value,
+            "state": event.state_after.value,
+            "at": event.at.isoformat(),
+            "actor": event.actor_label,
+            "component": incident.facts.component,
+            "summary": incident.summary,
+            "detail": _detail(event),
+            # what an e-mail or a webhook needs to say it in its reader's language
+            "changes": event.changes,
+            "titles": _titles(incident, event),
+        },
+        now=event.at,
+    )

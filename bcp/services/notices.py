@@ -33,7 +33,7 @@ from bcp.services.incidents import attach_procedure, issue_reference, review, sa
 from bcp.services.recent import Recent
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
-from bcp.store.outbox import enqueue
+from bcp.store.outbox import Message, enqueue
 from bcp.store.probes import desk_probes_down, down_since
 
 HISTORY = timedelta(days=7)
@@ -274,31 +274,33 @@ def _propagate(
 
 
 def _enqueue(uow: UnitOfWork, notice: Notice, updates: list[NoticeUpdate]) -> None:
-    for update in updates:
-        enqueue(
-            uow.session,
-            topic="notice.published" if update.seq == 1 else "notice.updated",
-            idempotency_key=f"notice-{notice.id}-update-{update.seq}",
-            incident_id=None,
-            payload={
-                "notice_id": notice.id,
-                "organisation_id": None,
-                "title": notice.title,
-                "components": list(notice.components),
-                "kind": notice.kind.value,
-                "reason": notice.reason.value,
-                "event": update.kind.value,
-                "note": update.text,
-                "actor": update.actor_label,
-                "at": update.at.isoformat(),
-                "starts_at": notice.starts_at.isoformat(),
-                "expected_end": notice.expected_end.isoformat() if notice.expected_end else None,
-                "fallback_allowed": notice.fallback_allowed(update.at),
-                "bcp": _activation(notice, update),
-                "messages": notice.messages,
-            },
-            now=update.at,
-        )
+    enqueue(uow.session, [_message(notice, update) for update in updates])
+
+
+def _message(notice: Notice, update: NoticeUpdate) -> Message:
+    return Message(
+        topic="notice.published" if update.seq == 1 else "notice.updated",
+        idempotency_key=f"notice-{notice.id}-update-{update.seq}",
+        incident_id=None,
+        payload={
+            "notice_id": notice.id,
+            "organisation_id": None,
+            "title": notice.title,
+            "components": list(notice.components),
+            "kind": notice.kind.value,
+            "reason": notice.reason.value,
+            "event": update.kind.value,
+            "note": update.text,
+            "actor": update.actor_label,
+            "at": update.at.isoformat(),
+            "starts_at": notice.starts_at.isoformat(),
+            "expected_end": notice.expected_end.isoformat() if notice.expected_end else None,
+            "fallback_allowed": notice.fallback_allowed(update.at),
+            "bcp": _activation(notice, update),
+            "messages": notice.messages,
+        },
+        now=update.at,
+    )
 
 
 def _activation(notice: Notice, update: NoticeUpdate) -> dict | None:

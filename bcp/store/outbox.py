@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,31 +15,36 @@ from bcp.store.models import DeliveryRow, OutboxRow, UserRow, WebhookRow
 _INSERT = insert(OutboxRow.__table__)
 
 
-def enqueue(
-    session: Session,
-    *,
-    topic: str,
-    idempotency_key: str,
-    incident_id: int | None,
-    payload: dict[str, Any],
-    now: datetime,
-) -> None:
-    """Inserted at once, in the caller's transaction, as a plain row: nothing reads it back
-    before the dispatcher does (a declaration writes two, the ORM's bookkeeping cost more than
-    the inserts)."""
-    session.execute(
-        _INSERT,
+@dataclass(frozen=True)
+class Message:
+    """A notification to send: what happened (`topic`), once (`idempotency_key`)."""
+
+    topic: str
+    idempotency_key: str
+    incident_id: int | None
+    payload: dict[str, Any]
+    now: datetime
+
+
+def enqueue(session: Session, messages: Iterable[Message]) -> None:
+    """Inserted at once, in the caller's transaction, as plain rows in one statement: nothing
+    reads them back before the dispatcher does (a declaration writes two; the ORM's bookkeeping
+    cost more than the inserts, and one insert each a round trip to PostgreSQL)."""
+    rows = [
         {
-            "idempotency_key": idempotency_key,
-            "topic": topic,
-            "incident_id": incident_id,
-            "payload": payload,
+            "idempotency_key": m.idempotency_key,
+            "topic": m.topic,
+            "incident_id": m.incident_id,
+            "payload": m.payload,
             "status": "pending",
             "attempts": 0,
-            "created_at": now,
-            "next_attempt_at": now,
-        },
-    )
+            "created_at": m.now,
+            "next_attempt_at": m.now,
+        }
+        for m in messages
+    ]
+    if rows:
+        session.execute(_INSERT, rows)
 
 
 def pending_outbox(session: Session, limit: int = 500) -> list[OutboxRow]:
