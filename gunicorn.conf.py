@@ -6,6 +6,7 @@ burst of declarations, a slow PostgreSQL) holds one thread, not the whole worker
 `[reports] concurrent_renders` PDFs at once.
 """
 
+import gc
 import os
 
 bind = os.environ.get("BCP_BIND", "127.0.0.1:8000")
@@ -27,7 +28,22 @@ keepalive = 30
 preload_app = True
 
 
+# Python's garbage collector: what the app built at import (its modules, templates, rules
+# tables, SQLAlchemy's mappers) lives as long as the process, yet a full collection walked all of
+# it again, a pause of about 60 ms in the middle of a request now and then (the incident page's
+# slowest of 400 in-process: 66 ms; 8 ms with the settings below). Frozen before the fork, those
+# objects are never walked again (and their pages stay shared between the workers); a young
+# collection waits for 10,000 new objects instead of 700, as a page makes thousands.
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
+def pre_fork(server, worker):
+    gc.collect()
+    gc.freeze()
+
+
 def post_fork(server, worker):
     from wsgi import app
 
+    gc.set_threshold(*GC_THRESHOLDS)
     app.extensions["bcp"].engine.dispose(close=False)
