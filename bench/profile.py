@@ -1,8 +1,11 @@
-"""Where a page's time goes: the bench's pages served in-process (Flask's test client, no
-gunicorn, no network) on a seeded SQLite database, each request profiled with cProfile and its
-SQL statements counted.
+"""Where a page's time goes: the bench's pages and the declaration API served in-process
+(Flask's test client, no gunicorn, no network) on a seeded SQLite database, each request
+profiled with cProfile and its SQL statements counted.
 
-    python -m bench.profile --incidents 5000 --requests 50 [--page "incident page"]
+    python -m bench.profile --incidents 5000 --requests 50 [--page "incident page"] [--save DIR]
+
+`--save DIR` writes each page's profile to DIR/<page>.prof, for `pstats` (its callers, its
+callees).
 
 For each page it prints the median time per request, the statements per request, and the
 functions that take the most time (cumulative and own). The figures are for comparing one
@@ -29,6 +32,7 @@ from bcp import migrate
 from bcp.settings import load_settings
 from bcp.store.db import make_engine
 from bcp.store.reflex_files import REFLEXES_DIR, load_table
+from bench.load import declaration
 from bench.seed import PASSWORD, seed, utc_now
 
 
@@ -38,6 +42,7 @@ class Page:
     path: str
     as_login: str  # "desk", "manager", or "operator" (an API token)
     conditional: bool = False  # sent again with the ETag of the first answer: a 304
+    declares: bool = False  # POST a declaration, with a random operator's token (201)
 
 
 def main() -> None:
@@ -97,6 +102,7 @@ def profile(url: str, seeded, args) -> None:
         Page("status board, conditional", "/status/", "desk", conditional=True),
         Page("status API", "/api/v1/status", "operator"),
         Page("status API, conditional", "/api/v1/status", "operator", conditional=True),
+        Page("declaration API", "/api/v1/incidents", "operator", declares=True),
         Page("ping", "/ping", "desk"),
     ]
     for page in pages:
@@ -104,7 +110,7 @@ def profile(url: str, seeded, args) -> None:
             continue
         client = clients[page.as_login]
         headers = dict(token) if page.as_login == "operator" else {}
-        expected = 200
+        expected = 201 if page.declares else 200
         if page.conditional:
             headers["If-None-Match"] = client.get(page.path, headers=headers).headers["ETag"]
             expected = 304
@@ -119,7 +125,14 @@ def profile(url: str, seeded, args) -> None:
             started = time.perf_counter()
             if profiler:
                 profiler.enable()
-            response = client.get(path, headers=headers)
+            if page.declares:
+                response = client.post(
+                    path,
+                    json=declaration("profiled"),
+                    headers={"Authorization": f"Bearer {rng.choice(seeded.operator_tokens)}"},
+                )
+            else:
+                response = client.get(path, headers=headers)
             if profiler:
                 profiler.disable()
             if response.status_code != expected:
