@@ -151,11 +151,6 @@ class IncidentRepository:
         facts = incident.facts
         columns = {
             "organisation_id": incident.organisation.id if incident.organisation else None,
-            "component": facts.component,
-            "scope": facts.scope.value,
-            "side": facts.side.value,
-            "planned": facts.planned,
-            "planned_until": facts.planned_until,
             "modes": [m.value for m in facts.modes],
             "channel": facts.channel.value,
             "ens_operations": [o.value for o in facts.ens_operations],
@@ -165,12 +160,8 @@ class IncidentRepository:
             "started_at": facts.started_at,
             "declared_at": incident.declared_at,
             "declared_by_id": incident.declared_by,
-            "state": incident.state.value,
-            "updated_at": incident.events[-1].at,
-            "notice_id": incident.notice_id,
             "version": 1,  # the ORM's version counter (IncidentRow's version_id_col) starts here
-            **_choice_columns(incident),
-            **_milestone_columns(incident),
+            **_changing_columns(incident),
         }
         incident.id = self.session.execute(_INSERT_INCIDENT, columns).scalar_one()
         timeline = [{"incident_id": incident.id, **event_columns(e)} for e in incident.events]
@@ -183,16 +174,8 @@ class IncidentRepository:
         if row is None:  # added by this unit of work
             row = self.session.get_one(IncidentRow, incident.id)
             self._rows[row.id] = row
-        row.state = incident.state.value
-        row.updated_at = incident.events[-1].at
-        row.component = incident.facts.component
-        row.scope = incident.facts.scope.value
-        row.side = incident.facts.side.value
-        row.planned = incident.facts.planned
-        row.planned_until = incident.facts.planned_until
-        row.notice_id = incident.notice_id
-        _write_choice(row, incident)
-        _write_milestones(row, incident)
+        for name, value in _changing_columns(incident).items():
+            setattr(row, name, value)
         known = len(row.events)
         try:
             self._append_events(row, incident.events[known:])
@@ -410,27 +393,27 @@ def event_columns(event: TimelineEvent) -> dict[str, Any]:
     }
 
 
-def _write_milestones(row: IncidentRow, incident: Incident) -> None:
-    for name, value in _milestone_columns(incident).items():
-        setattr(row, name, value)
-
-
-def _write_choice(row: IncidentRow, incident: Incident) -> None:
-    for name, value in _choice_columns(incident).items():
-        setattr(row, name, value)
-
-
-def _milestone_columns(incident: Incident) -> dict[str, Any]:
+def _changing_columns(incident: Incident) -> dict[str, Any]:
+    """The columns a change of the incident may alter: written by `add`, then by each `save`
+    (its state and milestones, its facts as the desk reclassifies them, its rule and procedure,
+    the notice it follows)."""
+    facts = incident.facts
     milestones = incident.milestones()
-    return {"acknowledged_at": milestones.acknowledged_at, "recovered_at": milestones.recovered_at}
-
-
-def _choice_columns(incident: Incident) -> dict[str, Any]:
     choice = incident.reflex
     return {
+        "state": incident.state.value,
+        "updated_at": incident.events[-1].at,
+        "component": facts.component,
+        "scope": facts.scope.value,
+        "side": facts.side.value,
+        "planned": facts.planned,
+        "planned_until": facts.planned_until,
+        "notice_id": incident.notice_id,
         "reflex_version": choice.table_version if choice else None,
         "rule_id": choice.rule_id if choice else None,
         "procedure_id": choice.procedure_id if choice else None,
+        "acknowledged_at": milestones.acknowledged_at,
+        "recovered_at": milestones.recovered_at,
     }
 
 

@@ -51,7 +51,7 @@ def init(app: Flask) -> None:
         ),
     )
     # The two a page calls most, without Jinja's two layers of calls around them (`_` calls
-    # `gettext`, which calls the function above; same result: bcp.web.i18n's tests).
+    # `gettext`, which calls the function above; the same result: tests/web/test_translations.py).
     app.jinja_env.globals.update(_=_page_gettext, gettext=_page_gettext, ngettext=_page_ngettext)
 
 
@@ -62,13 +62,9 @@ def page_gettext(text: str) -> str:
 
 @pass_eval_context
 def _page_gettext(context: EvalContext, string: str, **variables: object) -> str:
-    """Jinja's new-style gettext: the translation, escaped as the template is, then formatted
-    (always, so that "%%" means the same with or without values). It asks for the evaluation
-    context only: a function given the whole context gets a copy of it in each loop."""
-    said = _translations().ugettext(string)
-    if context.autoescape:
-        said = Markup(said)  # noqa: S704 (the catalogue's text, as Jinja's own gettext trusts it)
-    return said % variables
+    """Jinja's new-style gettext. It asks for the evaluation context only: a function given the
+    whole context gets a copy of it at each call in a loop."""
+    return _formatted(context, page_gettext(string), variables)
 
 
 @pass_eval_context
@@ -76,7 +72,12 @@ def _page_ngettext(
     context: EvalContext, singular: str, plural: str, num: int, **variables: object
 ) -> str:
     variables.setdefault("num", num)
-    said = _translations().ungettext(singular, plural, num)
+    return _formatted(context, _translations().ungettext(singular, plural, num), variables)
+
+
+def _formatted(context: EvalContext, said: str, variables: dict[str, object]) -> str:
+    """As Jinja's i18n extension does it: the translation escaped as the template is, then
+    formatted, always (so that "%%" means the same with or without values)."""
     if context.autoescape:
         said = Markup(said)  # noqa: S704 (the catalogue's text, as Jinja's own gettext trusts it)
     return said % variables
