@@ -46,4 +46,4 @@ def post_fork(server, worker):
     from wsgi import app
 
     gc.set_threshold(*GC_THRESHOLDS)
-    app.extensions["bcp"].engine.dispose(close=False)
+    app.extensions["bcp"].dispose(close=False)

@@ -70,7 +70,7 @@ def restore_command(path: Path, yes: bool) -> None:
     rt = runtime()
     if not yes:
         click.confirm(f"Replace every table of {rt.settings.database_url} with {path}?", abort=True)
-    rt.engine.dispose()
+    rt.dispose()
     try:
         backups.restore(rt.settings.database_url, path)
     except backups.BackupError as error:

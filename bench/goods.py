@@ -153,7 +153,7 @@ def run() -> dict:
             raise RuntimeError(f"{path} answered {first.status_code}")
         repeated = milliseconds(lambda: client.get(path), REQUESTS)
         engine.dispose()
-        app.extensions["bcp"].engine.dispose()
+        app.extensions["bcp"].dispose()
     return {
         "consignments": 1_000,
         "ping": ping,

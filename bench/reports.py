@@ -98,7 +98,7 @@ def run() -> dict:
             results["period report, 10,000 incidents"] = seconds(
                 lambda: period_pdf(summary, "fr", now), 3
             )
-        app.extensions["bcp"].engine.dispose()
+        app.extensions["bcp"].dispose()
     return results
 
 

@@ -20,7 +20,7 @@ from bcp.domain.clock import PARIS, FrozenClock
 from bcp.services.accounts import actor_for_token, add_organisation, add_user
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings, normalise_database_url
-from bcp.store.db import make_engine, make_session_factory
+from bcp.store.db import make_engine, make_reading_engine, make_session_factory
 from bcp.store.models import Base
 from bcp.web.app import create_app
 
@@ -133,7 +133,7 @@ def app(settings, clock):
     application = create_app(settings=settings, clock=clock)
     contract = Contract(application)
     yield application
-    application.extensions["bcp"].engine.dispose()
+    application.extensions["bcp"].dispose()
     assert contract.violations == [], "answers outside the API's contract:\n" + "\n".join(
         contract.violations
     )
@@ -152,8 +152,20 @@ def session_factory(database_url):
 
 
 @pytest.fixture
-def uow(session_factory) -> UnitOfWork:
-    return UnitOfWork(session_factory)
+def reading_factory(database_url):
+    """The sessions of a reading, as the app has them: PostgreSQL's reading engine (None on
+    SQLite, whose readings use the same sessions)."""
+    engine = make_reading_engine(database_url)
+    if engine is None:
+        yield None
+        return
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def uow(session_factory, reading_factory) -> UnitOfWork:
+    return UnitOfWork(session_factory, reading_factory)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,15 @@ from bcp.store.notices import NoticeRepository
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        reading_factory: sessionmaker[Session] | None = None,
+    ) -> None:
+        """`reading_factory`: the sessions of a reading (bcp.store.db.make_reading_engine on
+        PostgreSQL); by default, the same as the others."""
         self._factory = session_factory
+        self._reading_factory = reading_factory or session_factory
         self._reading = False
         self._asked_reading = False
         self._depth = 0
@@ -25,11 +32,13 @@ class UnitOfWork:
     def reading(self) -> UnitOfWork:
         """For a use case that only reads: `with uow.reading():`. On SQLite its transaction
         begins without the write lock (readers then never wait for writers, nor writers for
-        them); it may not commit.
+        them); it may not commit. On PostgreSQL it reads outside a transaction block, on a
+        connection that may not write (bcp.store.db.make_reading_engine).
 
         A reading opened while this one reads joins it: a page made of several reading use
-        cases (the desk's queue) reads them all in one transaction, one snapshot, instead of
-        opening one each."""
+        cases (the desk's queue) reads them all with one connection, instead of opening one
+        each: on SQLite in one transaction, one snapshot; on PostgreSQL each statement reads
+        what was committed when it began, as it did inside a READ COMMITTED transaction."""
         self._asked_reading = True
         return self
 
@@ -41,7 +50,7 @@ class UnitOfWork:
             self._depth += 1
             return self
         self._depth, self._reading = 1, reading
-        self.session = self._factory()
+        self.session = (self._reading_factory if reading else self._factory)()
         if self._reading:
             self.session.connection(execution_options={READ_ONLY: True})
         self.incidents = IncidentRepository(self.session, reading=self._reading)

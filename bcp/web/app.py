@@ -13,7 +13,7 @@ from bcp.reports.render import Renderer
 from bcp.services.recent import Recent, RecentByKey
 from bcp.services.reflexes import ReflexLibrary
 from bcp.settings import ROOT, ConfigError, Settings, load_settings
-from bcp.store.db import make_engine, make_session_factory
+from bcp.store.db import make_engine, make_reading_engine, make_session_factory
 from bcp.store.reflex_files import load_all
 from bcp.web.runtime import Runtime
 
@@ -56,16 +56,20 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             f"holds only: {', '.join(library.tables) or 'no table'}"
         )
     engine = make_engine(settings.database_url)
+    reading_engine = make_reading_engine(settings.database_url)
     clock = clock or SystemClock()
     app.extensions["bcp"] = Runtime(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
+        reading_engine=reading_engine,
+        reading_session_factory=reading_engine and make_session_factory(reading_engine),
         clock=clock,
         library=library,
         renderer=Renderer(settings.pdf_concurrent_renders, settings.pdf_cache_entries),
         board_cache=Recent(settings.board_reuse_seconds, lambda: clock.now().timestamp()),
         actor_cache=RecentByKey(settings.actor_reuse_seconds, lambda: clock.now().timestamp()),
+        contacts_cache=Recent(settings.board_reuse_seconds, lambda: clock.now().timestamp()),
     )
 
     from bcp import texts, vocabulary

@@ -13,6 +13,7 @@ from bcp.domain.actors import Actor
 from bcp.domain.clock import Clock
 from bcp.reports.render import Renderer
 from bcp.services.accounts import ActorReuse
+from bcp.services.contacts import Corrections
 from bcp.services.context import Context
 from bcp.services.dashboard import DashboardCache
 from bcp.services.notices import Board
@@ -30,14 +31,29 @@ class Runtime:
     session_factory: sessionmaker[Session]
     clock: Clock
     library: ReflexLibrary
+    reading_engine: Engine | None = None
+    """PostgreSQL: the engine of the use cases that only read (bcp.store.db.make_reading_engine)."""
+    reading_session_factory: sessionmaker[Session] | None = None
     dashboard_cache: DashboardCache = field(default_factory=DashboardCache)
     board_cache: Recent[Board] = field(default_factory=lambda: Recent(0.0))
     actor_cache: ActorReuse = field(default_factory=lambda: RecentByKey(0.0))
+    contacts_cache: Recent[Corrections] = field(default_factory=lambda: Recent(0.0))
     renderer: Renderer = field(default_factory=lambda: Renderer(1, 64))
     pages: LeastRecent[Hashable, str] = field(default_factory=kept_pages)
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, self.reading_session_factory)
+
+    @property
+    def engines(self) -> list[Engine]:
+        """Every engine the app's statements go through (to listen to them all)."""
+        return [e for e in (self.engine, self.reading_engine) if e is not None]
+
+    def dispose(self, *, close: bool = True) -> None:
+        """Let go of the pooled connections (close=False: in a forked worker, forget the
+        parent's without closing them under it)."""
+        for engine in self.engines:
+            engine.dispose(close=close)
 
 
 def runtime() -> Runtime:

@@ -138,4 +138,4 @@ def rt(settings, clock, smtp, people, uow):
         clock=clock,
     )
     yield app.extensions["bcp"]
-    app.extensions["bcp"].engine.dispose()
+    app.extensions["bcp"].dispose()

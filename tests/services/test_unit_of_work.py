@@ -1,4 +1,6 @@
-"""One transaction per use case; a page of several reading use cases reads in one."""
+"""One transaction per use case; a page of several reading use cases reads in one (on
+PostgreSQL a reading's transaction is the session's own, sent to the server as no BEGIN:
+tests/store/test_reading_connections.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,9 @@ from sqlalchemy import event, text
 
 
 def begins(uow, work) -> int:
-    """How many transactions `work()` began."""
+    """How many transactions of readings `work()` began."""
     seen = []
-    engine = uow._factory.kw["bind"]
+    engine = uow._reading_factory.kw["bind"]
 
     def record(_conn):
         seen.append(1)

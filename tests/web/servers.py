@@ -116,7 +116,7 @@ def threaded_server(app) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
-        app.extensions["bcp"].engine.dispose()
+        app.extensions["bcp"].dispose()
 
 
 def recent_outage(summary: str, minutes_ago: int = 20) -> dict:

@@ -30,7 +30,7 @@ def workers(browser_app, settings, clock):
         ticks[name] = Ticking()
         app.extensions["bcp"].actor_cache = RecentByKey(WINDOW, ticks[name])
     yield browser_app, other, ticks
-    other.extensions["bcp"].engine.dispose()
+    other.extensions["bcp"].dispose()
 
 
 def token_id(uow, person) -> int:

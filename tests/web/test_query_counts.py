@@ -23,16 +23,18 @@ from tests.web.test_access import CONSIGNMENT, DNL
 def statements(app):
     """The SQL statements sent while the block runs."""
     sent: list[str] = []
-    engine = app.extensions["bcp"].engine
+    engines = app.extensions["bcp"].engines
 
     def count(_conn, _cursor, statement, *_args):
         sent.append(statement)
 
-    event.listen(engine, "before_cursor_execute", count)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         yield sent
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
 
 
 def questions(app, browser, path: str) -> int:

@@ -389,12 +389,14 @@ def statements_of(app, work):
     def record(_conn, _cursor, statement, *_args):
         seen.append(statement)
 
-    engine = app.extensions["bcp"].engine
-    sql_events.listen(engine, "before_cursor_execute", record)
+    engines = app.extensions["bcp"].engines
+    for engine in engines:
+        sql_events.listen(engine, "before_cursor_execute", record)
     try:
         return work(), seen
     finally:
-        sql_events.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            sql_events.remove(engine, "before_cursor_execute", record)
 
 
 def test_an_unchanged_report_is_served_again_without_loading_its_timeline_or_goods(

@@ -142,7 +142,7 @@ def test_wrong_passwords_slow_the_guesser_not_the_user_elsewhere(
     user = app.test_client()
     user.environ_base["REMOTE_ADDR"] = "198.51.100.20"
     assert user.post("/sign-in", data={"login": "carrier", "password": PASSWORD}).status_code == 302
-    app.extensions["bcp"].engine.dispose()
+    app.extensions["bcp"].dispose()
 
 
 def test_sign_in_attempts_per_address_and_api_requests_per_token(
@@ -174,7 +174,7 @@ def test_sign_in_attempts_per_address_and_api_requests_per_token(
     assert int(codes[-1].headers["Retry-After"]) > 0
     other = client.get("/api/v1/incidents", headers=people.desk.auth)
     assert other.status_code == 200  # per token
-    app.extensions["bcp"].engine.dispose()
+    app.extensions["bcp"].dispose()
 
 
 def test_a_missing_database_is_not_created_and_not_served(settings, clock, tmp_path):
@@ -188,7 +188,7 @@ def test_a_missing_database_is_not_created_and_not_served(settings, clock, tmp_p
     assert api.status_code == 503 and "db upgrade" in api.get_json()["detail"]
     assert client.get("/ping").status_code == 200
     assert not missing.exists()
-    app.extensions["bcp"].engine.dispose()
+    app.extensions["bcp"].dispose()
 
 
 def test_a_database_behind_the_migrations_is_refused_until_upgraded(settings, clock, tmp_path):
@@ -202,7 +202,7 @@ def test_a_database_behind_the_migrations_is_refused_until_upgraded(settings, cl
     migrate.upgrade(url)
     assert client.get("/healthz").status_code == 200
     assert client.get("/sign-in").status_code == 200
-    app.extensions["bcp"].engine.dispose()
+    app.extensions["bcp"].dispose()
 
 
 def test_in_production_demo_credentials_are_refused_and_hsts_is_sent(settings, clock, uow):
@@ -219,7 +219,7 @@ def test_in_production_demo_credentials_are_refused_and_hsts_is_sent(settings, c
     demo = client.post("/sign-in", data={"login": "douane", "password": "Douane!2026"})
     assert demo.status_code == 401
     assert client.get("/sign-in").headers["Strict-Transport-Security"].startswith("max-age=")
-    app.extensions["bcp"].engine.dispose()
+    app.extensions["bcp"].dispose()
 
 
 def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(
@@ -238,7 +238,7 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(
             select(AuditEventRow.ip).where(AuditEventRow.action == "sign_in_failed")
         ).all()
     assert ips == ["192.0.2.44"]
-    app.extensions["bcp"].engine.dispose()
+    app.extensions["bcp"].dispose()
 
 
 @pytest.mark.parametrize(
@@ -305,7 +305,7 @@ def test_days_of_a_token_come_from_the_settings(browser_app, people, settings, c
         "/api/v1/incidents", headers={"Authorization": f"Bearer {token}"}
     )
     assert refused.status_code == 401
-    app.extensions["bcp"].engine.dispose()
+    app.extensions["bcp"].dispose()
 
 
 def test_an_incidents_evidence_is_capped(browser_app, people, api, settings, clock):
@@ -335,7 +335,7 @@ def test_an_incidents_evidence_is_capped(browser_app, people, api, settings, clo
     third = attach(10)
     page = me.client.get(f"/incidents/{incident_id}").get_data(as_text=True)
     assert third.status_code == 303 and "as many files as it may hold" in page
-    app.extensions["bcp"].engine.dispose()
+    app.extensions["bcp"].dispose()
 
 
 def test_an_unchanged_report_is_served_from_the_cache(api, people, app, monkeypatch):
