@@ -1,11 +1,13 @@
 """Where a page's time goes: the bench's pages and the declaration API served in-process
-(Flask's test client, no gunicorn, no network) on a seeded SQLite database, each request
-profiled with cProfile and its SQL statements counted.
+(Flask's test client, no gunicorn, no network) on a seeded database, each request profiled
+with cProfile and its SQL statements counted.
 
     python -m bench.profile --incidents 5000 --requests 50 [--page "incident page"] [--save DIR]
+    scripts/with-postgres sh -c 'python -m bench.profile --database-url "$DATABASE_URL"'
 
-`--save DIR` writes each page's profile to DIR/<page>.prof, for `pstats` (its callers, its
-callees).
+The database is a temporary SQLite file unless `--database-url` names an empty one (it is
+migrated and seeded). `--save DIR` writes each page's profile to DIR/<page>.prof, for `pstats`
+(its callers, its callees).
 
 For each page it prints the median time per request, the statements per request, and the
 functions that take the most time (cumulative and own). The figures are for comparing one
@@ -54,9 +56,12 @@ def main() -> None:
     parser.add_argument(
         "--save", type=Path, help="write each page's profile here (<dir>/<page>.prof, for pstats)"
     )
+    parser.add_argument(
+        "--database-url", help="an empty database to seed and profile (default: SQLite, temporary)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        url = f"sqlite:///{Path(work) / 'profile.sqlite3'}"
+        url = args.database_url or f"sqlite:///{Path(work) / 'profile.sqlite3'}"
         migrate.upgrade(url)
         engine = make_engine(url)
         seeded = seed(
@@ -78,14 +83,16 @@ def profile(url: str, seeded, args) -> None:
     statements = {"count": 0}
     spent: dict[str, list[float]] = {}  # statement -> seconds of each execution
 
-    @event.listens_for(app.extensions["bcp"].engine, "before_cursor_execute")
     def count(_conn, _cursor, _statement, _parameters, context, _many):
         statements["count"] += 1
         context._bench_started = time.perf_counter()
 
-    @event.listens_for(app.extensions["bcp"].engine, "after_cursor_execute")
     def timed(_conn, _cursor, statement, _parameters, context, _many):
         spent.setdefault(statement, []).append(time.perf_counter() - context._bench_started)
+
+    for engine in app.extensions["bcp"].engines:
+        event.listen(engine, "before_cursor_execute", count)
+        event.listen(engine, "after_cursor_execute", timed)
 
     clients = {
         "desk": _signed_in(app, seeded.desk_logins[0]),
