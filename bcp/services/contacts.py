@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bcp.domain.actors import Actor, Role
 from bcp.domain.addresses import email_problem
@@ -11,6 +11,7 @@ from bcp.domain.clock import Clock
 from bcp.domain.errors import ErrorList, NotAllowed, NotFound
 from bcp.domain.messages import N_
 from bcp.domain.reflexes.model import Contact, ReflexTable, Text
+from bcp.services.recent import Recent
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
 from bcp.store.contacts import all_contacts
@@ -19,19 +20,45 @@ from bcp.store.models import ContactRow
 _PHONE = re.compile(r"^\+?[0-9 .()-]{6,30}$")
 
 
-def effective_contacts(uow: UnitOfWork, table: ReflexTable) -> dict[str, Contact]:
-    with uow.reading():
-        rows = {row.key: row for row in all_contacts(uow.session)}
+@dataclass(frozen=True)
+class Correction:
+    """An admin's correction of one of the rules table's contacts, as stored."""
+
+    key: str
+    name_fr: str
+    name_en: str
+    email: str | None
+    phone: str | None
+
+
+Corrections = tuple[Correction, ...]
+
+
+def effective_contacts(
+    uow: UnitOfWork, table: ReflexTable, recent: Recent[Corrections] | None = None
+) -> dict[str, Contact]:
+    """The table's contacts, as admins corrected them. `recent`: the corrections this process
+    read a moment ago, reused (every incident page names its procedure's contacts, and they
+    change a few times a year; bcp.services.recent says who reads them fresh)."""
+    corrections = recent.get(lambda: _corrections(uow)) if recent else _corrections(uow)
     contacts = dict(table.contacts)
-    for key, row in rows.items():
-        if key in contacts:
-            contacts[key] = replace(
-                contacts[key],
+    for row in corrections:
+        if row.key in contacts:
+            contacts[row.key] = replace(
+                contacts[row.key],
                 name=Text(fr=row.name_fr, en=row.name_en),
                 email=row.email,
                 phone=row.phone,
             )
     return contacts
+
+
+def _corrections(uow: UnitOfWork) -> Corrections:
+    with uow.reading():
+        return tuple(
+            Correction(row.key, row.name_fr, row.name_en, row.email, row.phone)
+            for row in all_contacts(uow.session)
+        )
 
 
 def update_contact(

@@ -1,6 +1,7 @@
 """Who must read the status board fresh rather than as this process read it a moment ago
 (bcp.services.recent): whoever has just changed something, so that nobody misses their own
-change whichever worker answers them next.
+change whichever worker answers them next. The admins' corrections of the contacts, which
+every incident page shows, follow the same rule.
 
 - A page's session that has just sent a change (a form that did not fail) carries the time of
   it for WINDOW_SECONDS; the process that took the change forgets its board at once.
@@ -15,13 +16,18 @@ change whichever worker answers them next.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Flask, Response, g, request, session
 
 from bcp.domain.actors import Role
 from bcp.services.accounts import ActorReuse
+from bcp.services.contacts import Corrections
 from bcp.services.notices import Board
 from bcp.services.recent import Recent
 from bcp.web.runtime import runtime
+
+T = TypeVar("T")
 
 SESSION_KEY = "_changed_at"
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -32,7 +38,16 @@ UNSHARED = frozenset({"auth"})
 
 def board_reuse() -> Recent[Board] | None:
     """The process's recent board for this request, or None when it must read a fresh one."""
-    recent = runtime().board_cache
+    return _reuse(runtime().board_cache)
+
+
+def contacts_reuse() -> Recent[Corrections] | None:
+    """The admins' corrections of the contacts as the process read them a moment ago, or None
+    when this request must read them: the same rule as the board's."""
+    return _reuse(runtime().contacts_cache)
+
+
+def _reuse(recent: Recent[T]) -> Recent[T] | None:
     if recent.seconds <= 0:
         return None
     if request.path.startswith("/api/"):
@@ -69,6 +84,7 @@ def _after_change(response: Response) -> Response:
         and request.blueprint not in UNSHARED
     ):
         runtime().board_cache.forget()
+        runtime().contacts_cache.forget()
         if not request.path.startswith("/api/") and runtime().board_cache.seconds > 0:
             session[SESSION_KEY] = round(_now(), 1)
     return response

@@ -36,6 +36,7 @@ from bcp.web import forms
 from bcp.web.api.reports import incident_document, pdf_response
 from bcp.web.countdown import Countdown
 from bcp.web.forms import messages
+from bcp.web.freshness import contacts_reuse
 from bcp.web.posts import attempt
 from bcp.web.runtime import runtime
 from bcp.web.security import for_roles
@@ -52,7 +53,7 @@ outage followed for days gathers a thousand, which made a page of 1 MB to render
 @for_roles()
 def page(ctx: Context, incident_id: int):
     rt = runtime()
-    read = incident_page(ctx, incident_id)
+    read = incident_page(ctx, incident_id, contacts_reuse())
     goods, table, contacts = read.goods, read.table, read.contacts
     view = goods.incident
     incident = view.incident

@@ -1,5 +1,6 @@
-"""Two workers of the same app, each reusing the status board it read a second ago: operators
-see a change a moment later; whoever made the change sees it at once, on either worker."""
+"""Two workers of the same app, each reusing the status board (and the admins' corrections of
+the contacts) it read a second ago: others see a change a moment later; whoever made the change
+sees it at once, on either worker."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bcp.services.recent import Recent
 from bcp.web.app import create_app
 from bcp.web.freshness import SESSION_KEY
 from tests.web.conftest import Browser, Ticking
+from tests.web.test_pages import declare
 from tests.web.test_status import publish
 
 
@@ -24,8 +26,9 @@ def workers(browser_app, settings, clock):
     for name, app in (("a", browser_app), ("b", other)):
         ticks[name] = Ticking()
         app.extensions["bcp"].board_cache = Recent(10.0, ticks[name])
+        app.extensions["bcp"].contacts_cache = Recent(10.0, ticks[name])
     yield browser_app, other, ticks
-    other.extensions["bcp"].engine.dispose()
+    other.extensions["bcp"].dispose()
 
 
 def session_of(app, browser: Browser) -> dict:
@@ -84,3 +87,23 @@ def test_the_desks_programs_read_the_board_fresh_and_the_operators_a_moment_old(
     for_operator = b_client.get("/api/v1/status", headers=people.carrier.auth).get_json()
     assert len(for_desk["notices"]) == len(before["notices"]) + 1
     assert for_operator == before
+
+
+def test_a_corrected_contact_shows_on_the_other_workers_incident_pages_a_moment_later(
+    workers, people
+):
+    a, b, ticks = workers
+    incident = f"/incidents/{declare(Browser(a, people.carrier), component='EO_SYSTEM')}"
+    admin_on_a = Browser(a, people.admin)
+    desk_on_b = Browser(b, people.desk)
+    assert "sau-new@douane.example" not in desk_on_b.page(incident)  # B has read the contacts
+    corrected = admin_on_a.post(
+        "/admin/contacts/cid-sau",
+        {"name_fr": "SAU", "name_en": "SAU", "email": "sau-new@douane.example", "phone": ""},
+    )
+    assert corrected.status_code == 303
+    assert "sau-new@douane.example" in admin_on_a.page(incident)  # A forgot its contacts
+    assert "sau-new@douane.example" in on(b, admin_on_a).page(incident)  # the session says so
+    assert "sau-new@douane.example" not in desk_on_b.page(incident)  # B's, read before
+    ticks["b"].now += 10.0
+    assert "sau-new@douane.example" in desk_on_b.page(incident)
