@@ -153,7 +153,7 @@ def profile(url: str, seeded, args) -> None:
             one_request()
         spent.clear()
         timings, counts = zip(*(one_request() for _ in range(args.requests)), strict=True)
-        slowest = sorted(spent.items(), key=lambda item: -sum(item[1]))[:5]
+        slowest = sorted(spent.items(), key=lambda item: -sum(item[1]))[:12]
         profiler = cProfile.Profile()
         for _ in range(args.requests):
             one_request(profiler)
