@@ -16,10 +16,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    engine = create_engine(url, echo=echo)
-    event.listen(engine, "checkin", _note_checkin)
-    event.listen(engine, "checkout", _ping_if_idle(engine))
-    return engine
+    return _pinged_when_idle(create_engine(url, echo=echo))
 
 
 def make_reading_engine(url: str, *, echo: bool = False) -> Engine | None:
@@ -40,9 +37,15 @@ def make_reading_engine(url: str, *, echo: bool = False) -> Engine | None:
     given = make_url(url).query.get("options")
     given = " ".join(given) if isinstance(given, tuple) else given
     options = " ".join(filter(None, [given, "-c default_transaction_read_only=on"]))
-    engine = create_engine(
-        url, echo=echo, isolation_level="AUTOCOMMIT", connect_args={"options": options}
+    return _pinged_when_idle(
+        create_engine(
+            url, echo=echo, isolation_level="AUTOCOMMIT", connect_args={"options": options}
+        )
     )
+
+
+def _pinged_when_idle(engine: Engine) -> Engine:
+    """A PostgreSQL engine whose pooled connections are pinged before use after sitting idle."""
     event.listen(engine, "checkin", _note_checkin)
     event.listen(engine, "checkout", _ping_if_idle(engine))
     return engine
