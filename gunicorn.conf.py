@@ -4,6 +4,14 @@ Threaded workers (gthread): a request waiting on the database (SQLite's write lo
 burst of declarations, a slow PostgreSQL) holds one thread, not the whole worker, so /ping
 (liveness) and the pages that only read keep answering. Each worker renders at most
 `[reports] concurrent_renders` PDFs at once.
+
+Two threads per worker, not four: a page is mostly Python, and a worker's threads share one
+interpreter lock, so a request let in beside three others took up to four times its own time.
+Measured at 50 users with 1 s think time on 100,000 incidents (docs/performance.md, issue 18's
+sixth round), gunicorn's own request time at the 99th percentile fell from about 28 ms to 20 ms
+on the incident page, and what the users saw from 140 to 94 ms (one run each), throughput
+within the noise. A second thread still lets a worker answer /ping while one of its requests
+waits on the database.
 """
 
 import gc
@@ -12,7 +20,7 @@ import os
 bind = os.environ.get("BCP_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("BCP_WORKERS", "2"))
 worker_class = "gthread"
-threads = int(os.environ.get("BCP_THREADS", "4"))
+threads = int(os.environ.get("BCP_THREADS", "2"))
 timeout = 60
 graceful_timeout = 10
 # Idle keep-alive connections wait in the worker's poller, not in a thread. Closed sooner than
@@ -38,6 +46,10 @@ GC_THRESHOLDS = (10_000, 20, 20)
 
 
 def pre_fork(server, worker):
+    from bcp.web.app import compile_templates
+    from wsgi import app
+
+    compile_templates(app)  # once: the next forks find them compiled
     gc.collect()
     gc.freeze()
 

@@ -137,3 +137,20 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.cli.add_command(bcp_commands)
     return app
+
+
+def compile_templates(app: Flask) -> int:
+    """Compiles every page template ahead of the first request, and says how many.
+
+    Jinja compiles a template the first time it is rendered, and each gunicorn worker did so
+    for itself: the first incident page after a start took about 160 ms instead of 5, the first
+    desk queue 46 ms, and each worker's first few requests queued behind those. gunicorn's
+    master calls this before it forks (gunicorn.conf.py), so every worker starts with the
+    compiled templates, shared with the others. Not in the factory: a test or a command that
+    renders two pages need not compile fifty.
+    """
+    environment = app.jinja_env
+    names = environment.list_templates(filter_func=lambda name: name.endswith(".html"))
+    for name in names:
+        environment.get_template(name)
+    return len(names)

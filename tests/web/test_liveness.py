@@ -4,6 +4,7 @@ workers). With sync workers, /ping queued behind them for the whole lock timeout
 
 from __future__ import annotations
 
+import runpy
 import threading
 import time
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 import httpx
 from sqlalchemy import text
 
+from bcp.settings import ROOT
 from bcp.store.db import make_engine
 from tests.web.servers import Gunicorn, recent_outage
 
@@ -36,10 +38,12 @@ def database_locked(database_url: str, backend: str):
 def test_ping_answers_while_declarations_wait_for_the_database(
     database_url, backend, tmp_path, people
 ):
-    """Three declarations stuck behind a lock, fewer than a worker's four threads: wherever the
-    kernel hands them and the ping, a thread is free for it. (A gthread worker whose threads are
-    all busy still accepts connections and queues them: with four stuck on one worker, a ping
-    that lands there waits too; docs/performance.md, head-of-line blocking.)"""
+    """Declarations stuck behind a lock, one fewer than a worker's threads: wherever the kernel
+    hands them and the ping, a thread is free for it. (A gthread worker whose threads are all
+    busy still accepts connections and queues them: with as many stuck on one worker as it has
+    threads, a ping that lands there waits too; docs/performance.md, head-of-line blocking.)"""
+    stuck = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"] - 1
+    assert stuck >= 1, "a worker needs a thread beside the one waiting on the database"
     server = Gunicorn(database_url, tmp_path, workers=2)
     server.start()
     waiting: list[httpx.Response | Exception] = []
@@ -59,7 +63,7 @@ def test_ping_answers_while_declarations_wait_for_the_database(
 
     try:
         with database_locked(database_url, backend):
-            writers = [threading.Thread(target=declare) for _ in range(3)]
+            writers = [threading.Thread(target=declare) for _ in range(stuck)]
             for writer in writers:
                 writer.start()
             time.sleep(1.0)  # the declarations are in the workers, waiting for the lock
@@ -71,6 +75,6 @@ def test_ping_answers_while_declarations_wait_for_the_database(
             assert answered_in < 5, f"/ping waited {answered_in:.1f} s behind the database"
         for writer in writers:
             writer.join(timeout=30)
-        assert [getattr(r, "status_code", r) for r in waiting] == [201] * 3
+        assert [getattr(r, "status_code", r) for r in waiting] == [201] * stuck
     finally:
         server.stop()
