@@ -13,14 +13,16 @@ from bcp.domain.clock import Clock
 from bcp.domain.consignments.model import Consignment
 from bcp.domain.incident import Incident
 from bcp.domain.lifecycle import State
+from bcp.domain.referrals import Referral, referrals_of
+from bcp.domain.reflexes.model import Procedure
 from bcp.services.consignments import at_risk_soonest
 from bcp.services.context import Context
 from bcp.services.drafts import drafts_for
-from bcp.services.incidents import IncidentView, list_incidents
 from bcp.services.preferences import Preferences, preferences_of
+from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
-from bcp.store.incidents import IncidentFilter, WaitingRow
+from bcp.store.incidents import InProgressRow, WaitingRow
 from bcp.store.models import DraftRow
 
 SHOWN = 2000
@@ -116,11 +118,41 @@ IN_PROGRESS_SHOWN = 500
 
 
 @dataclass(frozen=True)
+class InProgress:
+    """An incident the desk follows: its row, its procedure, its referrals still unconfirmed."""
+
+    incident: InProgressRow
+    procedure: Procedure | None
+    unconfirmed: list[Referral]
+
+
+def in_progress(uow: UnitOfWork, library: ReflexLibrary) -> list[InProgress]:
+    """The latest IN_PROGRESS_SHOWN incidents acknowledged and not yet closed, read without
+    their timelines but for the events of their referrals."""
+    rows = uow.incidents.in_progress(IN_PROGRESS, IN_PROGRESS_SHOWN)
+    referrals = uow.incidents.referral_events(row.id for row in rows)
+    return [
+        InProgress(
+            incident=row,
+            procedure=_procedure(library, row),
+            unconfirmed=[r for r in referrals_of(referrals.get(row.id, ())) if not r.confirmed],
+        )
+        for row in rows
+    ]
+
+
+def _procedure(library: ReflexLibrary, row: InProgressRow) -> Procedure | None:
+    if row.reflex_version is None or row.procedure_id is None:
+        return None
+    return library.get(row.reflex_version).procedures.get(row.procedure_id)
+
+
+@dataclass(frozen=True)
 class DeskQueue:
     """What the desk's queue page shows."""
 
     waiting: Queue
-    in_progress: list[IncidentView]
+    in_progress: list[InProgress]
     drafts: list[DraftRow]
     goods_at_risk: tuple[list[tuple[Consignment, str | None]], int]
     preferences: Preferences
@@ -134,9 +166,7 @@ def desk_queue(ctx: Context, settings: Settings, flt: QueueFilter | None = None)
     with ctx.uow.reading():
         return DeskQueue(
             waiting=waiting_queue(ctx.uow, ctx.clock, settings, flt),
-            in_progress=list_incidents(
-                ctx, IncidentFilter(states=IN_PROGRESS, limit=IN_PROGRESS_SHOWN)
-            ),
+            in_progress=in_progress(ctx.uow, ctx.library),
             drafts=drafts_for(ctx.uow, ctx.actor),
             goods_at_risk=at_risk_soonest(ctx),
             preferences=preferences_of(ctx.uow, ctx.actor),

@@ -80,6 +80,24 @@ class WaitingRow:
     organisation_eori: str | None = None
 
 
+@dataclass(frozen=True)
+class InProgressRow:
+    """An incident the desk follows, as its queue lists it: without its timeline."""
+
+    id: int
+    state: State
+    component: str
+    organisation: str | None
+    summary: str
+    started_at: datetime
+    reflex_version: str | None
+    procedure_id: str | None
+
+
+REFERRAL_KINDS = tuple(k.value for k in EventKind if k.value.startswith("referral_"))
+"""The timeline events that tell an incident's referrals (bcp.domain.referrals.referrals_of)."""
+
+
 CONCURRENT_CHANGE = N_(
     "someone else changed this incident at the same moment; "
     "reload it to see what happened, then try again"
@@ -269,6 +287,48 @@ class IncidentRepository:
         if total == limit:
             total = self.session.scalar(counted) or 0
         return rows, total
+
+    def in_progress(self, states: Iterable[State], limit: int) -> list[InProgressRow]:
+        """Open incidents in these states, the latest declared first, without their timelines:
+        during a national outage the desk follows hundreds, and twenty agents refresh their
+        queue every few seconds (with the timelines, 250 of them took 60 ms to read and show)."""
+        query = (
+            select(
+                IncidentRow.id,
+                IncidentRow.state,
+                IncidentRow.component,
+                OrganisationRow.name,
+                IncidentRow.summary,
+                IncidentRow.started_at,
+                IncidentRow.reflex_version,
+                IncidentRow.procedure_id,
+            )
+            .outerjoin(OrganisationRow, IncidentRow.organisation_id == OrganisationRow.id)
+            .where(incident_open(states))
+            .order_by(IncidentRow.declared_at.desc(), IncidentRow.id.desc())
+            .limit(limit)
+        )
+        return [
+            InProgressRow(id_, State(state), *rest)
+            for id_, state, *rest in self.session.execute(query)
+        ]
+
+    def referral_events(self, incident_ids: Iterable[int]) -> dict[int, list[TimelineEvent]]:
+        """The events that tell these incidents' referrals, in each one's order; nothing else
+        of their timelines."""
+        ids = sorted(set(incident_ids))
+        found: dict[int, list[TimelineEvent]] = {}
+        if not ids:
+            return found
+        events = TimelineEventRow.__table__
+        query = (
+            select(events)
+            .where(events.c.incident_id.in_(ids), events.c.kind.in_(REFERRAL_KINDS))
+            .order_by(events.c.incident_id, events.c.seq)
+        )
+        for row in self.session.execute(query):
+            found.setdefault(row.incident_id, []).append(_event(row))
+        return found
 
     def open_counts(self) -> list[tuple[str, State, int]]:
         """Open incidents by component and state."""

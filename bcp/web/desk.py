@@ -66,9 +66,7 @@ def _queue() -> tuple[dict, DeskQueue]:
         "drafts": page.drafts,
         "waiting": page.waiting,
         "in_progress": page.in_progress,
-        "unconfirmed": [
-            (v, r) for v in page.in_progress for r in v.incident.referrals if not r.confirmed
-        ],
+        "unconfirmed": [(p.incident, r) for p in page.in_progress for r in p.unconfirmed],
         "goods_at_risk": page.goods_at_risk,
         "countdown": Countdown(),
         "now": rt.clock.now(),

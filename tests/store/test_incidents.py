@@ -7,13 +7,20 @@ from __future__ import annotations
 from dataclasses import fields
 
 from bcp.domain.consignments.goods import Lodging
+from bcp.domain.lifecycle import State
+from bcp.domain.referrals import referrals_of
 from bcp.services import consignments as goods
 from bcp.services.context import Context
-from bcp.services.incidents import declare_incident, record_work
+from bcp.services.incidents import apply_action, declare_incident, record_work
+from bcp.services.queue import IN_PROGRESS
+from bcp.services.referrals import confirm_referral, record_referral
+from bcp.store.incidents import REFERRAL_KINDS
 from tests.domain.conftest import facts
+from tests.jobs.test_referrals_and_notices import in_fallback
 from tests.services.test_consignments import csv_rows, mrn
 from tests.store.test_queries import incident
-from tests.typed import as_declaration
+from tests.typed import as_declaration, as_referral
+from tests.web.test_access import DNL
 
 
 def both_ways(uow, incident_id):
@@ -60,3 +67,58 @@ def test_an_incident_of_no_organisation_has_none(uow):
 
 def test_no_such_incident(uow):
     assert both_ways(uow, 10_000) == (None, None)
+
+
+def test_the_queue_reads_the_incidents_in_progress_latest_first_without_their_timelines(
+    uow, clock, people, library
+):
+    carrier = Context(uow, clock, library, people.carrier.actor)
+    waiting = declare_incident(carrier, as_declaration(facts())).incident.id
+    first = in_fallback(uow, clock, library, people)
+    clock.advance(minutes=5)
+    second = in_fallback(uow, clock, library, people)
+    apply_action(carrier, second, "recover")
+
+    with uow.reading():
+        rows = uow.incidents.in_progress(IN_PROGRESS, limit=10)
+        latest = uow.incidents.in_progress(IN_PROGRESS, limit=1)
+        read = uow.incidents.get(first)
+
+    assert [r.id for r in rows] == [second, first]
+    assert waiting not in [r.id for r in rows]
+    assert [r.state for r in rows] == [State.RECOVERED, State.FALLBACK_ACTIVE]
+    assert [r.id for r in latest] == [second]
+    row = rows[1]
+    assert row.organisation == people.carrier.actor.organisation.name
+    assert (row.component, row.summary, row.started_at) == (
+        read.facts.component,
+        read.summary,
+        read.facts.started_at,
+    )
+    assert (row.reflex_version, row.procedure_id) == (
+        read.reflex.table_version,
+        read.reflex.procedure_id,
+    )
+
+
+def test_the_referral_events_alone_tell_the_same_referrals_as_the_whole_timeline(
+    uow, clock, people, library
+):
+    desk = Context(uow, clock, library, people.desk.actor)
+    incident_id = in_fallback(uow, clock, library, people)
+    other = in_fallback(uow, clock, library, people)
+    record_referral(desk, incident_id, as_referral(DNL))
+    record_work(desk, incident_id, note="appel au transporteur")
+    record_referral(desk, incident_id, as_referral({**DNL, "air_waybill": "02012345686"}))
+    confirm_referral(Context(uow, clock, library, people.carrier.actor), incident_id, 1)
+
+    with uow.reading():
+        found = uow.incidents.referral_events([incident_id, other])
+        timeline = uow.incidents.get(incident_id).events
+
+    assert list(found) == [incident_id]
+    assert {e.kind.value for e in found[incident_id]} <= set(REFERRAL_KINDS)
+    assert referrals_of(found[incident_id]) == referrals_of(timeline)
+    assert [r.confirmed for r in referrals_of(found[incident_id])] == [True, False]
+    with uow.reading():
+        assert uow.incidents.referral_events([]) == {}

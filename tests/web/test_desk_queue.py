@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import CARRIER_EORI, OTHER_EORI
+from tests.web.test_access import DNL
 from tests.web.test_pages import declare
 
 
@@ -52,3 +53,37 @@ def test_the_desk_acknowledges_the_ticked_incidents_each_on_its_own(as_person, p
     assert empty.status_code == 303 and "Tick the incidents" in desk.page("/desk/")
     refused = carrier.post("/desk/acknowledge", {"incident": [str(first)]})
     assert refused.status_code == 403
+
+
+def in_progress_rows(page: str) -> list[str]:
+    """The rows of the table of incidents in progress, as their text."""
+    table = page.split('id="in-progress"', 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tr>")[2:]  # after the header's
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_the_queue_follows_the_incidents_in_progress_and_their_unconfirmed_referrals(
+    as_person, people, api
+):
+    desk, carrier = as_person(people.desk), as_person(people.carrier)
+    incident_id = api.declare(people.carrier).get_json()["id"]
+    for action in ("acknowledge", "activate_fallback"):
+        api.act(people.desk, incident_id, action)
+    desk.post(f"/incidents/{incident_id}/referrals", data=DNL)
+    waiting = declare(carrier)
+    procedure = re.search(r"<h2>Procedure: ([^<]+)</h2>", desk.page(f"/incidents/{incident_id}"))
+
+    page = desk.page("/desk/")
+    [row] = in_progress_rows(page)  # the incident waiting is not in progress
+    organisation = people.carrier.actor.organisation.name
+    assert row.startswith(f"{incident_id} fallback active STI {organisation} ")
+    assert row.endswith(procedure.group(1))
+    assert waiting_ids(page) == [waiting]
+    referrals = page.split('id="unconfirmed-referrals"', 1)[1].split("</table>", 1)[0]
+    assert f"{incident_id} · R1" in referrals and DNL["air_waybill"] in referrals
+    assert organisation in referrals
+
+    desk.post("/language", {"lang": "fr"})
+    assert f"{incident_id} secours en cours STI" in in_progress_rows(desk.page("/desk/"))[0]
+    carrier.post(f"/incidents/{incident_id}/referrals/1/confirm", {})
+    assert 'id="unconfirmed-referrals"' not in desk.page("/desk/")
