@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bcp.settings import ROOT
-from bench import goods, parsing, reflexes, reports
+from bench import goods, parsing, queue, reflexes, reports
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -156,6 +156,15 @@ def table(results: dict) -> str:
             f"median {_ms(s['median_ms'])} ms, p99 {_ms(s['p99_ms'])} ms",
             f"{s['median_ms'] / ping:.0f}× /ping of the same app (median {ping:.2f} ms)",
         )
+    q = results.get("queue")
+    if q:
+        s, ping = q["desk_queue"], q["ping"]["median_ms"]
+        row(
+            f"the desk queue with {q['waiting']:,} incidents waiting and {q['in_progress']:,} "
+            "in progress (one process)",
+            f"median {_ms(s['median_ms'])} ms, p99 {_ms(s['p99_ms'])} ms",
+            f"{s['median_ms'] / ping:.0f}× /ping of the same app (median {ping:.2f} ms)",
+        )
     s, base = g["csv_import"], g["csv_read"]
     row(
         f"CSV import of {g['consignments']:,} rows (checked, deadlines, one transaction)",
@@ -210,6 +219,8 @@ def main() -> None:
         results["http"][database] = http(database, args.incidents, args.seconds)
     print("an incident with 1,000 consignments...", file=sys.stderr)
     results["goods"] = goods.run()
+    print("the desk queue of an outage's day...", file=sys.stderr)
+    results["queue"] = queue.run()
     print("PDF reports...", file=sys.stderr)
     results["reports"] = reports.run()
     # What else ran on this shared machine: the load averages (1, 5, 15 min) before and after

@@ -95,8 +95,8 @@ def profile(url: str, seeded, args) -> None:
         event.listen(engine, "after_cursor_execute", timed)
 
     clients = {
-        "desk": _signed_in(app, seeded.desk_logins[0]),
-        "manager": _signed_in(app, seeded.manager_login),
+        "desk": signed_in(app, seeded.desk_logins[0]),
+        "manager": signed_in(app, seeded.manager_login),
         "operator": app.test_client(),
     }
     token = {"Authorization": f"Bearer {seeded.operator_tokens[0]}"}
@@ -174,7 +174,7 @@ def profile(url: str, seeded, args) -> None:
             print(_trimmed(out.getvalue()))
 
 
-def _signed_in(app, login: str):
+def signed_in(app, login: str):
     client = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
