@@ -123,6 +123,8 @@ class InProgress:
 
     incident: InProgressRow
     procedure: Procedure | None
+    """As the rules table has it, for every transport mode (an incident read whole has the one
+    for its own modes): the queue shows its title."""
     unconfirmed: list[Referral]
 
 

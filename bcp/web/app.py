@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         operator,
         reflexes,
         refusals,
+        rows,
         security,
         status,
     )
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.add_template_filter(
         lambda event, titles, lang: texts.event_what(event, titles, lang, said), "event_what"
     )
+    app.add_template_filter(rows.incident_cells, "incident_cells")
     app.add_template_global(vocabulary, "vocabulary")
     for blueprint in (
         home.bp,
