@@ -135,6 +135,13 @@ def table(results: dict) -> str:
             f"20 agents' polls median {p['median_ms']:.0f} ms, p99 {p['p99_ms']:.0f} ms, "
             f"{p['failures']} failed",
         )
+        a = http_result.get("acknowledged")
+        if a:
+            row(
+                f"{where}: the desk acknowledges {a['asked']} of the burst's declarations at once",
+                f"{a['in_progress']} in progress, in {a['seconds']:.1f} s",
+                "its bulk form, one transaction per incident; the queue then measured above",
+            )
         m = http_result["memory"]
         row(
             f"{name}: peak resident memory",

@@ -6,8 +6,11 @@ against a database of 100,000 past incidents and 2,000,000 timeline events.
 Measured in the same run: a bare endpoint of the same app (`/ping`, a constant) as the
 baseline; the desk queue, an incident page, the manager dashboard, the status board and the
 declaration API, each closed-loop with 50 users; the "national outage" burst (500 operators
-declaring within a minute while 20 desk agents poll their queue); peak resident memory of the
-web workers and of the scheduler. Prints JSON on stdout for `bench` to put in its table.
+declaring within a minute while 20 desk agents poll their queue); then, half of the burst's
+declarations acknowledged by the desk, the queue of an outage's day (250 waiting, 250 in
+progress; the seeded past is all closed, so the desk queue measured first is an empty one);
+peak resident memory of the web workers and of the scheduler. Prints JSON on stdout for
+`bench` to put in its table.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from bcp import migrate
+from bcp.domain.lifecycle import State
 from bcp.settings import ROOT
 from bcp.store.db import make_engine
 from bcp.store.models import IncidentRow, OutboxRow, TimelineEventRow
@@ -33,6 +37,12 @@ from tests.web.servers import Cluster, Gunicorn
 
 USERS = 50
 THINK_SECONDS = 1.0  # a person reading the page before the next click
+BURST_OPERATORS = 500
+OUTAGE_DAY_IN_PROGRESS = 250
+OUTAGE_DAY_QUEUE = (
+    f"desk queue, an outage's day ({BURST_OPERATORS - OUTAGE_DAY_IN_PROGRESS} waiting, "
+    f"{OUTAGE_DAY_IN_PROGRESS} in progress)"
+)
 
 
 def peak_rss_kib(pid: int) -> int:
@@ -135,7 +145,29 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
                 "every": 10,
                 "seconds": max(30, seconds * 2),
             },
-            {"kind": "burst", "operators": 500, "seconds": 60, "agents": 20, "poll_seconds": 2},
+            {
+                "kind": "burst",
+                "operators": BURST_OPERATORS,
+                "seconds": 60,
+                "agents": 20,
+                "poll_seconds": 2,
+            },
+            # The seeded past is all closed: the desk queue measured above is an empty one.
+            # After the burst, half of its declarations acknowledged, the queue of an outage's
+            # afternoon: OUTAGE_DAY_WAITING waiting, as many in progress.
+            {"kind": "acknowledge", "count": OUTAGE_DAY_IN_PROGRESS},
+            *(
+                {
+                    "kind": "get",
+                    "path": "/desk/",
+                    "as": "desk",
+                    "name": f"{OUTAGE_DAY_QUEUE} | {mode}",
+                    "users": USERS,
+                    "seconds": seconds,
+                    **({"think": THINK_SECONDS} if mode == "latency" else {}),
+                }
+                for mode in ("throughput", "latency")
+            ),
             {
                 "kind": "declare",
                 "name": "declare (API) | throughput",
@@ -183,6 +215,9 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
 
     burst = results.pop("burst")
     ids = burst.pop("declared_ids")
+    acknowledged = results.pop("acknowledged")
+    if acknowledged["status"] != 303:
+        raise RuntimeError(f"the desk's acknowledgement answered {acknowledged['status']}")
     with engine.connect() as connection:
         saved = (
             connection.scalar(
@@ -209,6 +244,14 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
             if ids
             else 0
         )
+        acknowledged["in_progress"] = connection.scalar(
+            select(func.count())
+            .select_from(IncidentRow)
+            .where(
+                IncidentRow.id.in_(ids[: acknowledged["asked"]]),
+                IncidentRow.state != State.DECLARED.value,
+            )
+        )
         totals = {
             "incidents": connection.scalar(select(func.count()).select_from(IncidentRow)),
             "timeline_events": connection.scalar(
@@ -227,6 +270,7 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
         "totals_after": totals,
         "scenarios": results,
         "burst": burst,
+        "acknowledged": acknowledged,
         "memory": memory,
     }
 

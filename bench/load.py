@@ -210,7 +210,7 @@ async def burst(base: str, scenario: dict, desk_cookies: list, tokens: list[str]
     done.set()
     await asyncio.gather(*agents)
     async with httpx.AsyncClient(base_url=base, timeout=60, cookies=desk_cookies[0]) as client:
-        queue = (await client.get("/desk/")).text
+        queue = (await client.get("/desk/?waiting=all")).text  # every one, not the oldest page
     shown = sum(1 for incident_id in declared.values() if f'data-incident="{incident_id}"' in queue)
     return {
         "declarations": summary(latencies, statuses, elapsed, lambda s: s == 201),
@@ -218,6 +218,24 @@ async def burst(base: str, scenario: dict, desk_cookies: list, tokens: list[str]
         "declared_ids": sorted(declared.values()),
         "shown_in_queue": shown,
     }
+
+
+async def acknowledge(base: str, cookies, incident_ids: list[int]) -> dict:
+    """The desk acknowledges these incidents at once, with its bulk form: after the burst, the
+    queue then lists incidents waiting and incidents in progress, as on an outage's afternoon."""
+    async with httpx.AsyncClient(base_url=base, timeout=300, cookies=cookies) as client:
+        page = await client.get("/desk/")
+        token = CSRF.search(page.text).group(1)
+        start = time.perf_counter()
+        response = await client.post(
+            "/desk/acknowledge",
+            data={"csrf_token": token, "incident": [str(i) for i in incident_ids]},
+        )
+        return {
+            "asked": len(incident_ids),
+            "status": response.status_code,
+            "seconds": time.perf_counter() - start,
+        }
 
 
 async def main(spec: dict) -> dict:
@@ -233,9 +251,12 @@ async def main(spec: dict) -> dict:
         elif scenario["kind"] == "burst":
             desk = [await sign_in(base, login, spec["password"]) for login in spec["desk_logins"]]
             results["burst"] = await burst(base, scenario, desk, spec["tokens"])
+        elif scenario["kind"] == "acknowledge":
+            ids = results["burst"]["declared_ids"][: scenario["count"]]
+            results["acknowledged"] = await acknowledge(base, cookies["desk"], ids)
         else:
             results[scenario["name"]] = await closed_loop(base, scenario, cookies, spec["tokens"])
-        name = scenario.get("name", "burst")
+        name = scenario.get("name", {"acknowledge": "acknowledged"}.get(scenario["kind"], "burst"))
         print(f"  {name}: {json.dumps(results[name])[:300]}", file=sys.stderr, flush=True)
     return results
 
