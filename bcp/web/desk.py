@@ -25,6 +25,13 @@ from bcp.web.security import for_roles, require
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
+ON_PAGE = 50
+"""The queue lists the 50 oldest incidents waiting and the 50 latest in progress, and all of
+them on request (`?waiting=all`, `?in_progress=all`, kept by the refresh): on an outage's day,
+250 waiting and 250 in progress made a page of 180 kB that every agent refreshed, ten times
+slower than the queue of a quiet day (docs/performance.md, issue 18's eighth round). The
+referrals awaiting confirmation and the filters' choices still come from every one."""
+
 
 @bp.get("/")
 @for_roles(Role.DESK)
@@ -62,10 +69,21 @@ def _queue() -> tuple[dict, DeskQueue]:
     actor = require(Role.DESK)
     flt = _queue_filter()
     page = desk_queue(context_for(actor), rt.settings, flt)
+    every_waiting = request.args.get("waiting") == "all"
+    every_in_progress = request.args.get("in_progress") == "all"
+    asked = request.args.to_dict()
     return {
         "drafts": page.drafts,
         "waiting": page.waiting,
+        "waiting_shown": page.waiting.items if every_waiting else page.waiting.items[:ON_PAGE],
+        "every_waiting_url": url_for(
+            "desk.queue", **{**asked, "waiting": "all"}, _anchor="waiting"
+        ),
         "in_progress": page.in_progress,
+        "in_progress_shown": page.in_progress if every_in_progress else page.in_progress[:ON_PAGE],
+        "every_in_progress_url": url_for(
+            "desk.queue", **{**asked, "in_progress": "all"}, _anchor="in-progress"
+        ),
         "unconfirmed": [(p.incident, r) for p in page.in_progress for r in p.unconfirmed],
         "goods_at_risk": page.goods_at_risk,
         "countdown": Countdown(),

@@ -87,3 +87,47 @@ def test_the_queue_follows_the_incidents_in_progress_and_their_unconfirmed_refer
     assert f"{incident_id} secours en cours STI" in in_progress_rows(desk.page("/desk/"))[0]
     carrier.post(f"/incidents/{incident_id}/referrals/1/confirm", {})
     assert 'id="unconfirmed-referrals"' not in desk.page("/desk/")
+
+
+def test_on_an_outage_day_the_queue_lists_the_oldest_waiting_and_the_latest_in_progress(
+    as_person, people, api, clock, monkeypatch
+):
+    monkeypatch.setattr("bcp.web.desk.ON_PAGE", 2)
+    desk = as_person(people.desk)
+    followed = []
+    for component in ("STI", "EO_SYSTEM", "NES"):
+        followed.append(api.declare(people.carrier, component=component).get_json()["id"])
+        clock.advance(minutes=1)
+        api.act(people.desk, followed[-1], "acknowledge")
+    waiting = []
+    for person, component in (
+        (people.carrier, "TAPAS"),
+        (people.other_carrier, "STI"),
+        (people.other_carrier, "EO_SYSTEM"),
+    ):
+        clock.advance(minutes=1)
+        waiting.append(api.declare(person, component=component).get_json()["id"])
+
+    page = desk.page("/desk/")
+    assert waiting_ids(page) == waiting[:2]  # the oldest first
+    assert "Waiting for acknowledgement (3)" in page and "The 2 oldest are shown." in page
+    assert [int(r.split()[0]) for r in in_progress_rows(page)] == followed[:0:-1]  # latest first
+    assert "In progress (3)" in page and "The 2 latest are shown." in page
+
+    every = desk.page("/desk/?waiting=all&in_progress=all")
+    assert waiting_ids(every) == waiting and "oldest are shown" not in every
+    assert [int(r.split()[0]) for r in in_progress_rows(every)] == followed[::-1]
+    assert "latest are shown" not in every
+    links = re.findall(r'href="(/desk/\?[^"]+)"', page)
+    assert "/desk/?waiting=all#waiting" in links and "/desk/?in_progress=all#in-progress" in links
+    filtered = desk.page("/desk/?component=STI&waiting=all")
+    assert waiting_ids(filtered) == [waiting[1]]
+    refreshed = desk.page("/desk/queue/rows?waiting=all")  # the refresh keeps what was asked
+    assert waiting_ids(refreshed) == waiting
+
+    desk.post("/language", {"lang": "fr"})
+    french = desk.page("/desk/")
+    assert "Les 2 plus anciens sont affichés." in french
+    assert "Afficher tous les incidents en attente" in french
+    assert "Les 2 plus récents sont affichés." in french
+    assert "Afficher tous les incidents en cours" in french
