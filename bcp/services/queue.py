@@ -119,28 +119,48 @@ IN_PROGRESS_SHOWN = 500
 
 @dataclass(frozen=True)
 class InProgress:
-    """An incident the desk follows: its row, its procedure, its referrals still unconfirmed."""
+    """An incident the desk follows: its row and its procedure."""
 
     incident: InProgressRow
     procedure: Procedure | None
     """As the rules table has it, for every transport mode (an incident read whole has the one
     for its own modes): the queue shows its title."""
-    unconfirmed: list[Referral]
 
 
-def in_progress(uow: UnitOfWork, library: ReflexLibrary) -> list[InProgress]:
-    """The latest IN_PROGRESS_SHOWN incidents acknowledged and not yet closed, read without
-    their timelines but for the events of their referrals."""
-    rows = uow.incidents.in_progress(IN_PROGRESS, IN_PROGRESS_SHOWN)
-    referrals = uow.incidents.referral_events(row.id for row in rows)
-    return [
-        InProgress(
-            incident=row,
-            procedure=_procedure(library, row),
-            unconfirmed=[r for r in referrals_of(referrals.get(row.id, ())) if not r.confirmed],
-        )
-        for row in rows
-    ]
+@dataclass(frozen=True)
+class Followed:
+    """The incidents the desk follows: the latest of them, how many in all, and the referrals
+    still awaiting the carrier's confirmation in any of them (shown or not)."""
+
+    latest: list[InProgress]
+    total: int
+    unconfirmed: list[tuple[InProgressRow, Referral]]
+
+
+def in_progress(
+    uow: UnitOfWork, library: ReflexLibrary, shown: int = IN_PROGRESS_SHOWN
+) -> Followed:
+    """The latest `shown` incidents acknowledged and not yet closed, read without their
+    timelines; the referrals still unconfirmed, from the events that tell referrals alone."""
+    rows, total = uow.incidents.in_progress(IN_PROGRESS, shown)
+    waiting_confirmation = {
+        incident_id: unconfirmed
+        for incident_id, events in uow.incidents.referral_events(IN_PROGRESS).items()
+        if (unconfirmed := [r for r in referrals_of(events) if not r.confirmed])
+    }
+    listed = {row.id: row for row in rows}
+    missing = [i for i in waiting_confirmation if i not in listed]
+    listed.update((row.id, row) for row in uow.incidents.in_progress_of(missing))
+    return Followed(
+        latest=[InProgress(row, _procedure(library, row)) for row in rows],
+        total=total,
+        unconfirmed=[
+            (listed[incident_id], referral)
+            for incident_id in sorted(waiting_confirmation, reverse=True)  # the latest first
+            for referral in waiting_confirmation[incident_id]
+            if incident_id in listed
+        ],
+    )
 
 
 def _procedure(library: ReflexLibrary, row: InProgressRow) -> Procedure | None:
@@ -154,21 +174,26 @@ class DeskQueue:
     """What the desk's queue page shows."""
 
     waiting: Queue
-    in_progress: list[InProgress]
+    in_progress: Followed
     drafts: list[DraftRow]
     goods_at_risk: tuple[list[tuple[Consignment, str | None]], int]
     preferences: Preferences
 
 
-def desk_queue(ctx: Context, settings: Settings, flt: QueueFilter | None = None) -> DeskQueue:
-    """The incidents waiting and in progress, the drafts to review, the goods nearest their
-    ENS deadline and the agent's preferences: read in one transaction, one snapshot of the same
-    moment, rather than one each (the page refreshes every few seconds for twenty agents
-    during an outage)."""
+def desk_queue(
+    ctx: Context,
+    settings: Settings,
+    flt: QueueFilter | None = None,
+    in_progress_shown: int = IN_PROGRESS_SHOWN,
+) -> DeskQueue:
+    """The incidents waiting and (the latest `in_progress_shown`) in progress, the drafts to
+    review, the goods nearest their ENS deadline and the agent's preferences: read in one
+    transaction, one snapshot of the same moment, rather than one each (the page refreshes
+    every few seconds for twenty agents during an outage)."""
     with ctx.uow.reading():
         return DeskQueue(
             waiting=waiting_queue(ctx.uow, ctx.clock, settings, flt),
-            in_progress=in_progress(ctx.uow, ctx.library),
+            in_progress=in_progress(ctx.uow, ctx.library, in_progress_shown),
             drafts=drafts_for(ctx.uow, ctx.actor),
             goods_at_risk=at_risk_soonest(ctx),
             preferences=preferences_of(ctx.uow, ctx.actor),

@@ -14,7 +14,7 @@ from bcp.services import incidents as service
 from bcp.services import notices, referrals
 from bcp.services.context import Context
 from bcp.services.preferences import choose_queue_sound
-from bcp.services.queue import DeskQueue, QueueFilter, desk_queue
+from bcp.services.queue import IN_PROGRESS_SHOWN, DeskQueue, QueueFilter, desk_queue
 from bcp.web import forms
 from bcp.web.countdown import Countdown
 from bcp.web.freshness import board_reuse
@@ -68,9 +68,10 @@ def _queue() -> tuple[dict, DeskQueue]:
     rt = runtime()
     actor = require(Role.DESK)
     flt = _queue_filter()
-    page = desk_queue(context_for(actor), rt.settings, flt)
     every_waiting = request.args.get("waiting") == "all"
     every_in_progress = request.args.get("in_progress") == "all"
+    shown = IN_PROGRESS_SHOWN if every_in_progress else ON_PAGE
+    page = desk_queue(context_for(actor), rt.settings, flt, in_progress_shown=shown)
     asked = request.args.to_dict()
     return {
         "drafts": page.drafts,
@@ -80,11 +81,10 @@ def _queue() -> tuple[dict, DeskQueue]:
             "desk.queue", **{**asked, "waiting": "all"}, _anchor="waiting"
         ),
         "in_progress": page.in_progress,
-        "in_progress_shown": page.in_progress if every_in_progress else page.in_progress[:ON_PAGE],
-        "every_in_progress_url": url_for(
-            "desk.queue", **{**asked, "in_progress": "all"}, _anchor="in-progress"
-        ),
-        "unconfirmed": [(p.incident, r) for p in page.in_progress for r in p.unconfirmed],
+        "every_in_progress_url": None
+        if every_in_progress
+        else url_for("desk.queue", **{**asked, "in_progress": "all"}, _anchor="in-progress"),
+        "unconfirmed": page.in_progress.unconfirmed,
         "goods_at_risk": page.goods_at_risk,
         "countdown": Countdown(),
         "now": rt.clock.now(),

@@ -80,14 +80,16 @@ def test_the_queue_reads_the_incidents_in_progress_latest_first_without_their_ti
     apply_action(carrier, second, "recover")
 
     with uow.reading():
-        rows = uow.incidents.in_progress(IN_PROGRESS, limit=10)
-        latest = uow.incidents.in_progress(IN_PROGRESS, limit=1)
+        rows, total = uow.incidents.in_progress(IN_PROGRESS, limit=10)
+        latest, counted = uow.incidents.in_progress(IN_PROGRESS, limit=1)
         read = uow.incidents.get(first)
+        named = uow.incidents.in_progress_of([first, first])
 
-    assert [r.id for r in rows] == [second, first]
+    assert [r.id for r in rows] == [second, first] and total == 2
     assert waiting not in [r.id for r in rows]
     assert [r.state for r in rows] == [State.RECOVERED, State.FALLBACK_ACTIVE]
-    assert [r.id for r in latest] == [second]
+    assert [r.id for r in latest] == [second] and counted == 2  # one shown, two in all
+    assert named == [rows[1]]
     row = rows[1]
     assert row.organisation == people.carrier.actor.organisation.name
     assert (row.component, row.summary, row.started_at) == (
@@ -113,12 +115,13 @@ def test_the_referral_events_alone_tell_the_same_referrals_as_the_whole_timeline
     confirm_referral(Context(uow, clock, library, people.carrier.actor), incident_id, 1)
 
     with uow.reading():
-        found = uow.incidents.referral_events([incident_id, other])
+        found = uow.incidents.referral_events(IN_PROGRESS)
         timeline = uow.incidents.get(incident_id).events
+        of_waiting = uow.incidents.referral_events([State.DECLARED])
 
-    assert list(found) == [incident_id]
+    assert list(found) == [incident_id]  # the other has no referral
+    assert other not in found
     assert {e.kind.value for e in found[incident_id]} <= set(REFERRAL_KINDS)
     assert referrals_of(found[incident_id]) == referrals_of(timeline)
     assert [r.confirmed for r in referrals_of(found[incident_id])] == [True, False]
-    with uow.reading():
-        assert uow.incidents.referral_events([]) == {}
+    assert of_waiting == {}  # only the incidents in the states asked for

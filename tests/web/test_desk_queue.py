@@ -131,3 +131,25 @@ def test_on_an_outage_day_the_queue_lists_the_oldest_waiting_and_the_latest_in_p
     assert "Afficher tous les incidents en attente" in french
     assert "Les 2 plus récents sont affichés." in french
     assert "Afficher tous les incidents en cours" in french
+
+
+def test_a_referral_awaiting_confirmation_is_listed_even_when_its_incident_is_not_shown(
+    as_person, people, api, clock, monkeypatch
+):
+    monkeypatch.setattr("bcp.web.desk.ON_PAGE", 1)
+    desk = as_person(people.desk)
+    followed = []
+    for component in ("STI", "EO_SYSTEM"):
+        followed.append(api.declare(people.carrier, component=component).get_json()["id"])
+        for action in ("acknowledge", "activate_fallback"):
+            api.act(people.desk, followed[-1], action)
+        clock.advance(minutes=1)
+    older, latest = followed
+    desk.post(f"/incidents/{older}/referrals", data=DNL)
+
+    page = desk.page("/desk/")
+    assert [int(r.split()[0]) for r in in_progress_rows(page)] == [latest]
+    assert "In progress (2)" in page
+    referrals = page.split('id="unconfirmed-referrals"', 1)[1].split("</table>", 1)[0]
+    assert f"{older} · R1" in referrals and DNL["air_waybill"] in referrals
+    assert people.carrier.actor.organisation.name in referrals
