@@ -28,9 +28,9 @@ bp = Blueprint("desk", __name__, url_prefix="/desk")
 ON_PAGE = 50
 """The queue lists the 50 oldest incidents waiting and the 50 latest in progress, and all of
 them on request (`?waiting=all`, `?in_progress=all`, kept by the refresh): on an outage's day,
-250 waiting and 250 in progress made a page of 180 kB that every agent refreshed, ten times
-slower than the queue of a quiet day (docs/performance.md, issue 18's eighth round). The
-referrals awaiting confirmation and the filters' choices still come from every one."""
+a page of 180 kB with 50 waiting and 250 in progress, five times the time of a quiet day's
+queue, that every agent refreshed (docs/performance.md, issue 18's eighth round). The counts,
+the referrals awaiting confirmation and the filters' choices still come from every one."""
 
 
 @bp.get("/")
