@@ -23,7 +23,9 @@ def test_an_incident_in_progress_has_the_same_cells_read_narrow_or_whole(
     clock.advance(minutes=5)
     apply_action(desk, incident_id, Action.ACKNOWLEDGE)
 
-    [narrow] = incident_cells(queue.in_progress(uow, library).latest)  # not the one still waiting
+    with uow.reading():  # as the desk queue reads it
+        followed = queue.in_progress(uow, library)
+    [narrow] = incident_cells(followed.latest)  # not the one still waiting
     [whole] = incident_cells([get_incident(desk, incident_id)])
 
     assert narrow == whole
