@@ -171,13 +171,13 @@ def _procedure(library: ReflexLibrary, row: InProgressRow) -> Procedure | None:
 
 @dataclass(frozen=True)
 class DeskQueue:
-    """What the desk's queue page shows."""
+    """What the desk's queue shows every agent alike: the incidents waiting and in progress, the
+    goods nearest their ENS deadline, as of `as_of`."""
 
     waiting: Queue
     in_progress: Followed
-    drafts: list[DraftRow]
     goods_at_risk: tuple[list[tuple[Consignment, str | None]], int]
-    preferences: Preferences
+    as_of: datetime
 
 
 def desk_queue(
@@ -186,17 +186,32 @@ def desk_queue(
     flt: QueueFilter | None = None,
     in_progress_shown: int = IN_PROGRESS_SHOWN,
 ) -> DeskQueue:
-    """The incidents waiting and (the latest `in_progress_shown`) in progress, the drafts to
-    review, the goods nearest their ENS deadline and the agent's preferences: read in one
-    transaction, one snapshot of the same moment, rather than one each (the page refreshes
-    every few seconds for twenty agents during an outage)."""
+    """The incidents waiting and (the latest `in_progress_shown`) in progress and the goods
+    nearest their ENS deadline, read in one transaction rather than one each: the page refreshes
+    every few seconds for twenty agents during an outage. (On PostgreSQL, whose reads run in
+    autocommit, each statement sees the database as it is when it runs.)"""
     with ctx.uow.reading():
         return DeskQueue(
             waiting=waiting_queue(ctx.uow, ctx.clock, settings, flt),
             in_progress=in_progress(ctx.uow, ctx.library, in_progress_shown),
-            drafts=drafts_for(ctx.uow, ctx.actor),
             goods_at_risk=at_risk_soonest(ctx),
-            preferences=preferences_of(ctx.uow, ctx.actor),
+            as_of=ctx.clock.now(),
+        )
+
+
+@dataclass(frozen=True)
+class AgentDesk:
+    """What the queue shows beside what every agent sees alike: the drafts bcp proposes, whose
+    forms carry the agent's session, and the agent's preferences."""
+
+    drafts: list[DraftRow]
+    preferences: Preferences
+
+
+def agent_desk(ctx: Context) -> AgentDesk:
+    with ctx.uow.reading():
+        return AgentDesk(
+            drafts=drafts_for(ctx.uow, ctx.actor), preferences=preferences_of(ctx.uow, ctx.actor)
         )
 
 

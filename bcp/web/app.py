@@ -15,7 +15,7 @@ from bcp.services.reflexes import ReflexLibrary
 from bcp.settings import ROOT, ConfigError, Settings, load_settings
 from bcp.store.db import make_engine, make_reading_engine, make_session_factory
 from bcp.store.reflex_files import load_all
-from bcp.web.runtime import Runtime
+from bcp.web.runtime import QUEUE_KEYS, Runtime
 
 
 class DatabaseId(IntegerConverter):
@@ -70,6 +70,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         board_cache=Recent(settings.board_reuse_seconds, lambda: clock.now().timestamp()),
         actor_cache=RecentByKey(settings.actor_reuse_seconds, lambda: clock.now().timestamp()),
         contacts_cache=Recent(settings.board_reuse_seconds, lambda: clock.now().timestamp()),
+        queue_cache=RecentByKey(
+            settings.board_reuse_seconds, lambda: clock.now().timestamp(), size=QUEUE_KEYS
+        ),
     )
 
     from bcp import texts, vocabulary

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from dataclasses import dataclass
 
-from bcp.domain.actors import Role
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from bcp.domain.actors import Actor, Role
 from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.errors import DomainError, InvalidInput
 from bcp.domain.notices import PUBLIC_COMPONENTS, Reason
 from bcp.services import incidents as service
 from bcp.services import notices, referrals
 from bcp.services.context import Context
+from bcp.services.drafts import drafts_for
 from bcp.services.preferences import choose_queue_sound
-from bcp.services.queue import IN_PROGRESS_SHOWN, DeskQueue, QueueFilter, desk_queue
+from bcp.services.queue import IN_PROGRESS_SHOWN, QueueFilter, agent_desk, desk_queue
 from bcp.web import forms
 from bcp.web.countdown import Countdown
-from bcp.web.freshness import board_reuse
+from bcp.web.freshness import board_reuse, queue_reuse
 from bcp.web.i18n import translated
 from bcp.web.posts import attempt
-from bcp.web.runtime import context_for, runtime
+from bcp.web.runtime import SharedRows, context_for, runtime
 from bcp.web.security import for_roles, require
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -37,14 +41,22 @@ the referrals awaiting confirmation and the filters' choices still come from eve
 @for_roles(Role.DESK)
 def queue():
     rt = runtime()
-    queue, page = _queue()
+    actor = require(Role.DESK)
+    flt, shown = _queue_filter(), _shown()
+    rows = _shared_rows(actor, flt, shown)
+    mine = agent_desk(context_for(actor))
     return render_template(
         "desk/queue.html",
         board=notices.status_board(rt.unit_of_work(), rt.clock, board_reuse()),
         components=COMPONENTS,
-        organisations=page.waiting.organisations,
-        queue_sound=page.preferences.queue_sound,
-        **queue,
+        organisations=rows.organisations,
+        waiting_total=rows.waiting_total,
+        queue_sound=mine.preferences.queue_sound,
+        drafts=mine.drafts,
+        rows=rows.html,
+        refresh_seconds=rt.settings.queue_refresh_seconds,
+        filter=flt,
+        rows_url=url_for("desk.queue_rows", **_asked(flt, shown)),
     )
 
 
@@ -61,37 +73,77 @@ def queue_sound():
 @for_roles(Role.DESK)
 def queue_rows():
     """The part of the page that refreshes by itself; nothing the agent types is in it."""
-    return render_template("desk/_queue_rows.html", **_queue()[0])
-
-
-def _queue() -> tuple[dict, DeskQueue]:
-    rt = runtime()
     actor = require(Role.DESK)
-    flt = _queue_filter()
-    every_waiting = request.args.get("waiting") == "all"
-    every_in_progress = request.args.get("in_progress") == "all"
-    shown = IN_PROGRESS_SHOWN if every_in_progress else ON_PAGE
-    page = desk_queue(context_for(actor), rt.settings, flt, in_progress_shown=shown)
-    asked = request.args.to_dict()
-    return {
-        "drafts": page.drafts,
-        "waiting": page.waiting,
-        "waiting_shown": page.waiting.items if every_waiting else page.waiting.items[:ON_PAGE],
-        "every_waiting_url": url_for(
-            "desk.queue", **{**asked, "waiting": "all"}, _anchor="waiting"
-        ),
-        "in_progress": page.in_progress,
-        "every_in_progress_url": None
-        if every_in_progress
-        else url_for("desk.queue", **{**asked, "in_progress": "all"}, _anchor="in-progress"),
-        "unconfirmed": page.in_progress.unconfirmed,
-        "goods_at_risk": page.goods_at_risk,
-        "countdown": Countdown(),
-        "now": rt.clock.now(),
-        "refresh_seconds": rt.settings.queue_refresh_seconds,
-        "filter": flt,
-        "rows_url": url_for("desk.queue_rows", **request.args),
-    }, page
+    rows = _shared_rows(actor, _queue_filter(), _shown())
+    drafts = drafts_for(runtime().unit_of_work(), actor)
+    return render_template("desk/_queue_rows.html", drafts=drafts, rows=rows.html)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Whether every incident waiting, and every one in progress, is listed (`?waiting=all`,
+    `?in_progress=all`) or the first ON_PAGE of each."""
+
+    every_waiting: bool
+    every_in_progress: bool
+
+
+def _shown() -> Shown:
+    return Shown(
+        every_waiting=request.args.get("waiting") == "all",
+        every_in_progress=request.args.get("in_progress") == "all",
+    )
+
+
+def _asked(flt: QueueFilter, shown: Shown) -> dict[str, str]:
+    """The query string of what was asked, as understood (the links and the refresh keep it)."""
+    asked = {
+        "component": flt.component,
+        "org": flt.organisation,
+        "late": "1" if flt.late_only else None,
+        "waiting": "all" if shown.every_waiting else None,
+        "in_progress": "all" if shown.every_in_progress else None,
+    }
+    return {name: value for name, value in asked.items() if value}
+
+
+def _shared_rows(actor: Actor, flt: QueueFilter, shown: Shown) -> SharedRows:
+    """The queue's rows as every agent sees them, for this filter and language: rendered once
+    per process and reused for `[status] board_reuse_seconds` by every agent but one who has
+    just changed something (bcp.web.freshness). They carry no form of their own, hence no
+    session's CSRF token: their buttons submit the page's forms (`form=` attributes). While
+    reused, their times (minutes waited, countdowns) are as old as their read, a second at
+    most."""
+
+    def read() -> SharedRows:
+        rt = runtime()
+        limit = IN_PROGRESS_SHOWN if shown.every_in_progress else ON_PAGE
+        page = desk_queue(context_for(actor), rt.settings, flt, in_progress_shown=limit)
+        asked = _asked(flt, shown)
+        waiting = page.waiting
+        html = render_template(
+            "desk/_queue_shared.html",
+            waiting=waiting,
+            waiting_shown=waiting.items if shown.every_waiting else waiting.items[:ON_PAGE],
+            every_waiting_url=url_for(
+                "desk.queue", **{**asked, "waiting": "all"}, _anchor="waiting"
+            ),
+            in_progress=page.in_progress,
+            every_in_progress_url=None
+            if shown.every_in_progress
+            else url_for("desk.queue", **{**asked, "in_progress": "all"}, _anchor="in-progress"),
+            unconfirmed=page.in_progress.unconfirmed,
+            goods_at_risk=page.goods_at_risk,
+            countdown=Countdown(),
+            now=page.as_of,
+            filter=flt,
+        )
+        rendered = Markup(html)  # noqa: S704 (a template's output, escaped by Jinja as it rendered)
+        return SharedRows(rendered, waiting.total, waiting.organisations)
+
+    reuse = queue_reuse()
+    key = (flt, shown, str(get_locale()))
+    return read() if reuse is None else reuse.get(key, read)
 
 
 def _queue_filter() -> QueueFilter:

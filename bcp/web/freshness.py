@@ -3,6 +3,9 @@
 change whichever worker answers them next. The admins' corrections of the contacts, which
 every incident page shows, follow the same rule.
 
+The desk's queue follows it too: its rows, which every agent sees alike, are rendered once per
+process for all of them (bcp.web.desk), and read anew after the same changes.
+
 - A page's session that has just sent a change (a form that did not fail) carries the time of
   it for WINDOW_SECONDS; the process that took the change forgets its board at once.
 - The API has no session: the desk's programs, which publish notices and read the board back,
@@ -24,10 +27,10 @@ from bcp.domain.actors import Role
 from bcp.services.accounts import ActorReuse
 from bcp.services.contacts import Corrections
 from bcp.services.notices import Board
-from bcp.services.recent import Recent
-from bcp.web.runtime import runtime
+from bcp.services.recent import Recent, RecentByKey
+from bcp.web.runtime import QueueReuse, runtime
 
-T = TypeVar("T")
+R = TypeVar("R", bound=Recent | RecentByKey)
 
 SESSION_KEY = "_changed_at"
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -47,7 +50,7 @@ def contacts_reuse() -> Recent[Corrections] | None:
     return _reuse(runtime().contacts_cache)
 
 
-def _reuse(recent: Recent[T]) -> Recent[T] | None:
+def _reuse(recent: R) -> R | None:
     if recent.seconds <= 0:
         return None
     if request.path.startswith("/api/"):
@@ -57,6 +60,12 @@ def _reuse(recent: Recent[T]) -> Recent[T] | None:
     if isinstance(changed_at, int | float) and 0 <= _now() - changed_at < _window(recent):
         return None
     return recent
+
+
+def queue_reuse() -> QueueReuse | None:
+    """The process's recent rows of the desk's queue, or None when this request must read them:
+    the same rule as the board's."""
+    return _reuse(runtime().queue_cache)
 
 
 def actor_reuse() -> ActorReuse | None:
@@ -70,7 +79,7 @@ def _now() -> float:
     return runtime().clock.now().timestamp()
 
 
-def _window(recent: Recent) -> float:
+def _window(recent: Recent | RecentByKey) -> float:
     """Long enough for every other process's board to have been read after the change."""
     return recent.seconds + 1.0
 
@@ -85,6 +94,7 @@ def _after_change(response: Response) -> Response:
     ):
         runtime().board_cache.forget()
         runtime().contacts_cache.forget()
+        runtime().queue_cache.forget()
         if not request.path.startswith("/api/") and runtime().board_cache.seconds > 0:
             session[SESSION_KEY] = round(_now(), 1)
     return response

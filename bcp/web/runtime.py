@@ -6,6 +6,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,11 +18,28 @@ from bcp.services.contacts import Corrections
 from bcp.services.context import Context
 from bcp.services.dashboard import DashboardCache
 from bcp.services.notices import Board
+from bcp.services.queue import OrganisationChoice
 from bcp.services.recent import LeastRecent, Recent, RecentByKey
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
 from bcp.web.rendered import kept_pages
+
+
+@dataclass(frozen=True)
+class SharedRows:
+    """The desk queue's rows as every agent sees them (bcp.web.desk), rendered once for all of
+    them, with what the rest of the page says of them."""
+
+    html: Markup
+    waiting_total: int
+    organisations: list[OrganisationChoice]
+
+
+QueueReuse = RecentByKey[Hashable, SharedRows]
+QUEUE_KEYS = 16
+"""Rows kept per process, one per filter and language asked (a few in practice): with every
+incident listed (`?waiting=all`) on an outage's day, up to a few hundred kB each."""
 
 
 @dataclass
@@ -40,6 +58,7 @@ class Runtime:
     contacts_cache: Recent[Corrections] = field(default_factory=lambda: Recent(0.0))
     renderer: Renderer = field(default_factory=lambda: Renderer(1, 64))
     pages: LeastRecent[Hashable, str] = field(default_factory=kept_pages)
+    queue_cache: QueueReuse = field(default_factory=lambda: RecentByKey(0.0))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.reading_session_factory)

@@ -1,6 +1,6 @@
-"""Two workers of the same app, each reusing the status board (and the admins' corrections of
-the contacts) it read a second ago: others see a change a moment later; whoever made the change
-sees it at once, on either worker."""
+"""Two workers of the same app, each reusing the status board (the admins' corrections of the
+contacts, the rows of the desk's queue) it read a second ago: others see a change a moment
+later; whoever made the change sees it at once, on either worker."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from bcp.services.recent import Recent
+from bcp.services.recent import Recent, RecentByKey
 from bcp.web.app import create_app
 from bcp.web.freshness import SESSION_KEY
+from bcp.web.runtime import QUEUE_KEYS
 from tests.web.conftest import Browser, Ticking
 from tests.web.test_pages import declare
 from tests.web.test_status import publish
@@ -27,6 +28,7 @@ def workers(browser_app, settings, clock):
         ticks[name] = Ticking()
         app.extensions["bcp"].board_cache = Recent(10.0, ticks[name])
         app.extensions["bcp"].contacts_cache = Recent(10.0, ticks[name])
+        app.extensions["bcp"].queue_cache = RecentByKey(10.0, ticks[name], size=QUEUE_KEYS)
     yield browser_app, other, ticks
     other.extensions["bcp"].dispose()
 
@@ -107,3 +109,31 @@ def test_a_corrected_contact_shows_on_the_other_workers_incident_pages_a_moment_
     assert "sau-new@douane.example" not in desk_on_b.page(incident)  # B's, read before
     ticks["b"].now += 10.0
     assert "sau-new@douane.example" in desk_on_b.page(incident)
+
+
+def test_a_new_declaration_shows_in_the_other_workers_queue_a_moment_later(workers, people):
+    a, b, ticks = workers
+    desk_on_b = Browser(b, people.desk)
+    assert "data-incident=" not in desk_on_b.page("/desk/queue/rows")
+    incident_id = declare(Browser(a, people.carrier))
+    assert f'data-incident="{incident_id}"' in Browser(a, people.desk).page("/desk/")  # A forgot
+    assert f'data-incident="{incident_id}"' not in desk_on_b.page("/desk/queue/rows")  # B's
+    ticks["b"].now += 10.0
+    assert f'data-incident="{incident_id}"' in desk_on_b.page("/desk/queue/rows")
+
+
+def test_the_agent_who_acknowledged_sees_it_gone_from_the_queue_at_once_on_every_worker(
+    workers, people
+):
+    a, b, _ = workers
+    incident_id = declare(Browser(a, people.carrier))
+    row = f'data-incident="{incident_id}"'
+    agent_on_a, colleague_on_b = Browser(a, people.desk), Browser(b, people.desk)
+    assert row in on(b, agent_on_a).page("/desk/queue/rows")  # B has read its rows
+    assert row in colleague_on_b.page("/desk/")
+    acknowledged = agent_on_a.post(
+        f"/incidents/{incident_id}/transition", {"action": "acknowledge"}
+    )
+    assert acknowledged.status_code == 303
+    assert row not in on(b, agent_on_a).page("/desk/queue/rows")  # the session says it changed
+    assert row in colleague_on_b.page("/desk/queue/rows")  # B's rows, read a moment ago
