@@ -15,6 +15,8 @@ once, gets `no-cache`: its browser asks every time, and is answered 304 while no
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 
@@ -38,8 +40,38 @@ except PackageNotFoundError:  # run from a checkout without installing it
 def fingerprint(now: datetime, reader: object, *shown: object) -> str:
     """The ETag of an answer showing `shown` to `reader` at `now` (to the minute). The parts'
     repr is their content: bcp's records are dataclasses and enums."""
-    made_of = (_RELEASE, str(get_locale()), reader, now.replace(second=0, microsecond=0), shown)
+    parts = [_digests.of(part) for part in shown]
+    made_of = (_RELEASE, str(get_locale()), reader, now.replace(second=0, microsecond=0), parts)
     return hashlib.sha256(repr(made_of).encode()).hexdigest()[:32]
+
+
+class _Digests:
+    """The digests of the last values fingerprinted, by identity. The board a process reuses for
+    a second (bcp.services.recent) is the same object for every request meanwhile, and its repr
+    was most of the time of a poller's 304. Each value is held while its digest is kept, so no
+    other object can take its identity meanwhile; the values shared between requests are never
+    changed (bcp.services.recent)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._kept: OrderedDict[int, tuple[object, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, value: object) -> str:
+        with self._lock:
+            kept = self._kept.get(id(value))
+            if kept is not None and kept[0] is value:
+                self._kept.move_to_end(id(value))
+                return kept[1]
+        digest = hashlib.sha256(repr(value).encode()).hexdigest()
+        with self._lock:
+            self._kept[id(value)] = (value, digest)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return digest
+
+
+_digests = _Digests()
 
 
 def unchanged(etag: str, reader: Actor) -> Response | None:
