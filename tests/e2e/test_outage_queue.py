@@ -17,6 +17,7 @@ from tests.domain.conftest import facts
 from tests.e2e.checks import assert_accessible, assert_fits, untranslated
 from tests.e2e.test_journey import sign_in
 from tests.typed import as_declaration
+from tests.web.test_desk_queue import OUTAGE_DAY_IN_PROGRESS, OUTAGE_DAY_WAITING
 
 WORDS = {
     "fr": {
@@ -38,24 +39,21 @@ WORDS = {
 
 @pytest.fixture
 def outage_day(uow, clock, library, people, monkeypatch):
-    """Three incidents in progress and three waiting for the desk, two of each on a page."""
+    """Three incidents in progress and three waiting for the desk, two of each on a page (as in
+    tests/web/test_desk_queue.py)."""
     monkeypatch.setattr("bcp.web.desk.ON_PAGE", 2)
 
     def declared(person, component: str) -> int:
         ctx = Context(uow, clock, library, person.actor)
         return declare_incident(ctx, as_declaration(facts(component=component))).incident.id
 
-    for component in ("STI", "EO_SYSTEM", "NES"):
+    for component in OUTAGE_DAY_IN_PROGRESS:
         incident_id = declared(people.carrier, component)
         apply_action(Context(uow, clock, library, people.desk.actor), incident_id, "acknowledge")
     waiting = []
-    for person, component in (
-        (people.carrier, "TAPAS"),
-        (people.other_carrier, "STI"),
-        (people.other_carrier, "EO_SYSTEM"),
-    ):
+    for who, component in OUTAGE_DAY_WAITING:
         clock.advance(minutes=1)
-        waiting.append(declared(person, component))
+        waiting.append(declared(getattr(people, who), component))
     return waiting
 
 

@@ -89,24 +89,30 @@ def test_the_queue_follows_the_incidents_in_progress_and_their_unconfirmed_refer
     assert 'id="unconfirmed-referrals"' not in desk.page("/desk/")
 
 
+OUTAGE_DAY_IN_PROGRESS = ("STI", "EO_SYSTEM", "NES")
+"""The carrier's outages the desk has acknowledged, a minute apart."""
+OUTAGE_DAY_WAITING = (
+    ("carrier", "TAPAS"),
+    ("other_carrier", "STI"),
+    ("other_carrier", "EO_SYSTEM"),
+)
+"""Then the outages waiting for the desk, by whom, a minute apart."""
+
+
 def test_on_an_outage_day_the_queue_lists_the_oldest_waiting_and_the_latest_in_progress(
     as_person, people, api, clock, monkeypatch
 ):
     monkeypatch.setattr("bcp.web.desk.ON_PAGE", 2)
     desk = as_person(people.desk)
     followed = []
-    for component in ("STI", "EO_SYSTEM", "NES"):
+    for component in OUTAGE_DAY_IN_PROGRESS:
         followed.append(api.declare(people.carrier, component=component).get_json()["id"])
         clock.advance(minutes=1)
         api.act(people.desk, followed[-1], "acknowledge")
     waiting = []
-    for person, component in (
-        (people.carrier, "TAPAS"),
-        (people.other_carrier, "STI"),
-        (people.other_carrier, "EO_SYSTEM"),
-    ):
+    for who, component in OUTAGE_DAY_WAITING:
         clock.advance(minutes=1)
-        waiting.append(api.declare(person, component=component).get_json()["id"])
+        waiting.append(api.declare(getattr(people, who), component=component).get_json()["id"])
 
     page = desk.page("/desk/")
     assert waiting_ids(page) == waiting[:2]  # the oldest first
