@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from limits import parse as parse_rate
+
 from bcp.domain.addresses import DestinationPolicy, IpNetwork, email_problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,6 +206,14 @@ def check(settings: Settings) -> None:
         raise ConfigError("[reports] concurrent_renders is at least 1, cache_entries at least 0")
     if settings.proxy_trusted_hops < 0:
         raise ConfigError("[proxy] trusted_hops is 0 (no proxy) or the number of proxies")
+    for name in ("sign_in_attempts_per_address", "api_requests_per_token"):
+        rate = getattr(settings, name)
+        try:
+            parse_rate(rate)
+        except ValueError:
+            raise ConfigError(
+                f'[limits] {name}: {rate!r} is not a rate, e.g. "600 per minute"'
+            ) from None
     if settings.env not in ENVIRONMENTS:
         raise ConfigError(f"BCP_ENV={settings.env!r}: expected one of {', '.join(ENVIRONMENTS)}")
     if settings.is_production and (

@@ -95,3 +95,12 @@ def test_referral_targets_come_from_config_and_are_at_least_a_minute(tmp_path):
     extra.write_text("[referrals]\ndnl_minutes = 0\n")
     with pytest.raises(ConfigError, match="referrals"):
         load_settings({"BCP_CONFIG": str(extra)})
+
+
+def test_a_rate_limit_that_is_no_rate_is_refused_at_start_naming_its_setting(tmp_path):
+    extra = tmp_path / "site.toml"
+    extra.write_text('[limits]\napi_requests_per_token = "600 a minute"\n')
+    with pytest.raises(ConfigError, match=r"\[limits\] api_requests_per_token: '600 a minute'"):
+        load_settings({"BCP_CONFIG": str(extra)})
+    extra.write_text('[limits]\nsign_in_attempts_per_address = "10 per hour"\n')
+    assert load_settings({"BCP_CONFIG": str(extra)}).sign_in_attempts_per_address == "10 per hour"
