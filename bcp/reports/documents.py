@@ -33,6 +33,14 @@ lays a table out column by column, about 5 ms a row; a line of text costs about 
 (`make bench`: an incident report of 1,000 events took 6.5 s as a table)."""
 
 
+GOODS_LINES_IN_FLOW = 30
+"""A list of goods this long or shorter stays in the document's flow, in portrait; a longer one
+is set on landscape pages (in the incident report and the post-mortem, an annex after the
+timeline), where a consignment takes one line instead of two: WeasyPrint's cost goes by the line,
+and an incident report of 1,000 events and 1,000 consignments took about a quarter less time
+(docs/performance.md, issue 18's tenth round)."""
+
+
 def check_lang(lang: str | None) -> str:
     lang = (lang or "fr").lower()
     if lang not in LANGUAGES:
@@ -108,6 +116,7 @@ def period_pdf(report: PeriodReport, lang: str, now: datetime) -> bytes:
 
 def _pdf(template: str, lang: str, **context) -> bytes:
     context.setdefault("components", COMPONENTS)
+    context.setdefault("goods_lines_in_flow", GOODS_LINES_IN_FLOW)
     with force_locale(lang):
         html = render_template(template, lang=lang, **LABELS, **context)
     return render_pdf(html, base_url=str(ROOT))

@@ -329,3 +329,72 @@ def test_one_consignment_refused_says_each_fault_beside_its_field(as_person, api
     )
     assert '<p class="field-error" id="office_of_first_entry-error">' in form
     assert 'value="AF0123"' in form and "aria-invalid" not in form.split("c-office", 1)[0]
+
+
+def test_a_long_list_of_goods_is_a_landscape_annex_a_consignment_a_line(
+    api, people, monkeypatch, tmp_path
+):
+    """Past GOODS_LINES_IN_FLOW consignments (30; 3 here), the incident report lists them in an
+    annex after the timeline, on landscape pages where each takes one line; the body keeps their
+    counts and says where they are. A short list stays where it was, in portrait."""
+    import subprocess
+
+    from bcp.reports import documents
+    from bcp.reports.render import Renderer
+
+    monkeypatch.setattr(api.client.application.extensions["bcp"], "renderer", Renderer(1, 0))
+    incident_id = declared(api, people)
+    api.client.post(
+        f"/api/v1/incidents/{incident_id}/consignments/import",
+        json={"csv": csv_rows(6)},
+        headers=people.carrier.auth,
+    )
+
+    def report(lang: str) -> PdfReader:
+        url = f"/incidents/{incident_id}/report.pdf?lang={lang}"
+        return PdfReader(io.BytesIO(api.get(people.carrier, url).data))
+
+    def landscape(page) -> bool:
+        return page.mediabox.width > page.mediabox.height
+
+    in_flow = report("fr")
+    assert not any(landscape(p) for p in in_flow.pages)
+    assert "Annexe : marchandises en jeu" not in "".join(p.extract_text() for p in in_flow.pages)
+
+    monkeypatch.setattr(documents, "GOODS_LINES_IN_FLOW", 3)
+    for lang, annex, pointer in (
+        ("fr", "Annexe : marchandises en jeu", "Listées une par ligne dans l’annexe"),
+        ("en", "Annex: goods at stake", "Listed one a line in the annex"),
+    ):
+        pdf = report(lang)
+        wide = [p for p in pdf.pages if landscape(p)]
+        turned = [i for i, p in enumerate(pdf.pages) if landscape(p)]
+        last = len(pdf.pages) - 1  # the notifications' annex comes after the goods'
+        assert turned and turned == list(range(last - len(turned), last))
+        body = "".join(p.extract_text() for p in pdf.pages if not landscape(p))
+        annexed = "".join(p.extract_text() for p in wide)
+        assert pointer in body and "H0000" not in body
+        assert annex in annexed
+        lines = [line for line in annexed.splitlines() if line.startswith("H000")]
+        assert [line.split(" — ")[0] for line in lines] == [f"H{i:04d}" for i in range(6)]
+        assert all("FR004100" in line and "22/11/2026" in line for line in lines)  # one line each
+    (tmp_path / "report.pdf").write_bytes(
+        api.get(people.carrier, f"/incidents/{incident_id}/report.pdf?lang=fr").data
+    )
+    first_wide = next(i for i, p in enumerate(report("fr").pages) if landscape(p)) + 1
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            str(first_wide),
+            "-l",
+            str(first_wide),
+            str(tmp_path / "report.pdf"),
+            str(tmp_path / "annex"),
+        ],
+        check=True,
+    )
+    assert any(p.stat().st_size > 5_000 for p in tmp_path.glob("annex*.png"))
