@@ -15,6 +15,14 @@ the one statement left in a poller's 304.
 A read that started before `forget()` never stores its value after it: what it read may predate
 the change that was forgotten.
 
+One read at a time (`stale_while_reading`): once a value has expired, the first request reads the
+next one, and those that come while it reads are served the expired value, as long as it is less
+than twice `seconds` old, instead of reading it again beside it. Under load, a second thread (or
+every thread, when the read is slow) used to read the same board or queue at the same moment,
+each waiting for its own read. Never after `forget()`: what this process has just changed is
+never served stale. Not for the accounts: a revoked token is refused by every process within
+`[accounts] actor_reuse_seconds`, not twice that.
+
 What is kept by its content rather than by its age (PDF documents by their stamp, rendered pages
 by their ETag) is kept in a `LeastRecent`, up to a weight, the least recently served going first.
 """
@@ -36,26 +44,46 @@ class Recent(Generic[T]):
     app's clock, which is what the value's own "as of" time comes from. Values are shared by
     every thread of the process: they must be read, never changed."""
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        seconds: float,
+        clock: Callable[[], float] = time.time,
+        stale_while_reading: bool = True,
+    ) -> None:
         self.seconds = seconds
         self._clock = clock
         self._lock = threading.Lock()
         self._entry: tuple[float, T] | None = None
         self._generation = 0
+        self._stale_while_reading = stale_while_reading
+        self._reader: object | None = None  # the read under way, if any
 
     def get(self, read: Callable[[], T]) -> T:
         now = self._clock()
+        reader = object()
         with self._lock:
             entry, generation = self._entry, self._generation
-        if entry is not None and 0 <= now - entry[0] < self.seconds:  # a clock set back: read
-            return entry[1]
-        value = read()  # outside the lock: a slow read never holds up the others' reuse
-        if self.seconds > 0:
+            another = self._stale_while_reading and self._reader is not None
+            if entry is not None and _usable(now - entry[0], self.seconds, another):
+                return entry[1]
+            if self.seconds > 0:
+                self._reader = reader
+        try:
+            value = read()  # outside the lock: a slow read never holds up the others' reuse
+        except BaseException:
             with self._lock:
-                fresher = self._entry is None or self._entry[0] <= now
-                if fresher and self._generation == generation:
-                    self._entry = (now, value)
+                self._done(reader)
+            raise
+        with self._lock:
+            self._done(reader)
+            fresher = self._entry is None or self._entry[0] <= now
+            if self.seconds > 0 and fresher and self._generation == generation:
+                self._entry = (now, value)
         return value
+
+    def _done(self, reader: object) -> None:
+        if self._reader is reader:
+            self._reader = None
 
     def forget(self) -> None:
         """What this process has just written makes the last value out of date."""
@@ -71,7 +99,11 @@ class RecentByKey(Generic[K, T]):
     once)."""
 
     def __init__(
-        self, seconds: float, clock: Callable[[], float] = time.time, size: int = 10_000
+        self,
+        seconds: float,
+        clock: Callable[[], float] = time.time,
+        size: int = 10_000,
+        stale_while_reading: bool = False,
     ) -> None:
         self.seconds = seconds
         self.size = size
@@ -79,23 +111,38 @@ class RecentByKey(Generic[K, T]):
         self._lock = threading.Lock()
         self._entries: dict[K, tuple[float, T]] = {}
         self._generation = 0
+        self._stale_while_reading = stale_while_reading
+        self._readers: dict[K, object] = {}  # the reads under way, by key
 
     def get(self, key: K, read: Callable[[], T | None]) -> T | None:
         now = self._clock()
+        reader = object()
         with self._lock:
             entry, generation = self._entries.get(key), self._generation
-        if entry is not None and 0 <= now - entry[0] < self.seconds:
-            return entry[1]
-        value = read()
-        if self.seconds > 0 and value is not None:
+            another = self._stale_while_reading and key in self._readers
+            if entry is not None and _usable(now - entry[0], self.seconds, another):
+                return entry[1]
+            if self.seconds > 0:
+                self._readers[key] = reader
+        try:
+            value = read()
+        except BaseException:
             with self._lock:
-                if self._generation == generation:
-                    if key not in self._entries and len(self._entries) >= self.size:
-                        self._prune(now)
-                    current = self._entries.get(key)
-                    if current is None or current[0] <= now:
-                        self._entries[key] = (now, value)
+                self._done(key, reader)
+            raise
+        with self._lock:
+            self._done(key, reader)
+            if self.seconds > 0 and value is not None and self._generation == generation:
+                if key not in self._entries and len(self._entries) >= self.size:
+                    self._prune(now)
+                current = self._entries.get(key)
+                if current is None or current[0] <= now:
+                    self._entries[key] = (now, value)
         return value
+
+    def _done(self, key: K, reader: object) -> None:
+        if self._readers.get(key) is reader:
+            del self._readers[key]
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -112,6 +159,14 @@ class RecentByKey(Generic[K, T]):
         }
         if len(self._entries) >= self.size:
             self._entries.clear()
+
+
+def _usable(age: float, seconds: float, another_reading: bool) -> bool:
+    """Whether a value this old may be served: younger than `seconds` (a clock set back reads
+    again), or, while another request reads the next one, younger than twice `seconds`."""
+    if age < 0:
+        return False
+    return age < seconds or (another_reading and age < 2 * seconds)
 
 
 class LeastRecent(Generic[K, T]):

@@ -71,7 +71,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         actor_cache=RecentByKey(settings.actor_reuse_seconds, lambda: clock.now().timestamp()),
         contacts_cache=Recent(settings.board_reuse_seconds, lambda: clock.now().timestamp()),
         queue_cache=RecentByKey(
-            settings.board_reuse_seconds, lambda: clock.now().timestamp(), size=QUEUE_KEYS
+            settings.board_reuse_seconds,
+            lambda: clock.now().timestamp(),
+            size=QUEUE_KEYS,
+            stale_while_reading=True,
         ),
     )
 

@@ -3,6 +3,8 @@ board, and who each session or API token stands for."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bcp.services.recent import LeastRecent, Recent, RecentByKey
@@ -81,6 +83,91 @@ def test_a_read_under_way_when_the_process_forgets_is_not_kept():
 
     assert recent.get(read_while_a_change_lands) == "board read before the change"
     assert recent.get(lambda: "board 2") == "board 2"
+
+
+class SlowRead:
+    """A read under way in another thread (a request reading the next board), until released."""
+
+    def __init__(self, recent, value="board 2", key=None, fails=False) -> None:
+        self.started, self.release = threading.Event(), threading.Event()
+        self.value, self.fails, self.result = value, fails, None
+
+        def read():
+            self.started.set()
+            assert self.release.wait(10)
+            if self.fails:
+                raise ConnectionError("database unreachable")
+            return self.value
+
+        def request():
+            try:
+                self.result = recent.get(read) if key is None else recent.get(key, read)
+            except ConnectionError as error:
+                self.result = error
+
+        self.thread = threading.Thread(target=request)
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.started.wait(10)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release.set()
+        self.thread.join(10)
+
+
+def test_while_one_request_reads_the_next_value_the_others_are_served_the_last_one():
+    clock, (read, reads) = Ticking(), counting()
+    recent = Recent(1.0, clock)
+    recent.get(read)
+    clock.now += 1.5
+    with SlowRead(recent) as under_way:
+        assert recent.get(read) == "board 1"  # not read a second time beside it
+    assert under_way.result == "board 2" and reads == [1]
+    assert recent.get(read) == "board 2"
+
+
+def test_but_never_older_than_twice_its_seconds_nor_after_the_process_forgets():
+    clock, (read, reads) = Ticking(), counting()
+    recent = Recent(1.0, clock)
+    recent.get(read)
+    clock.now += 2.0
+    with SlowRead(recent):
+        assert recent.get(read) == "board 2"  # too old to serve: read
+    clock.now += 1.5
+    with SlowRead(recent, "board 4"):
+        recent.forget()  # this process has just changed something
+        assert recent.get(read) == "board 3"
+    assert reads == [1, 2, 3]
+
+
+def test_a_read_that_fails_lets_the_next_request_read():
+    clock, (read, reads) = Ticking(), counting()
+    recent = Recent(1.0, clock)
+    recent.get(read)
+    clock.now += 1.5
+    with SlowRead(recent, fails=True) as failing:
+        pass
+    assert isinstance(failing.result, ConnectionError)
+    assert recent.get(read) == "board 2" and reads == [1, 2]
+
+
+def test_one_read_at_a_time_per_key_for_the_queue_rows_not_for_the_accounts():
+    clock = Ticking()
+    rows = RecentByKey(1.0, clock, stale_while_reading=True)
+    accounts = RecentByKey(1.0, clock)
+    for recent in (rows, accounts):
+        recent.get("fr", lambda: "rows 1")
+        recent.get("en", lambda: "rows 1")
+    clock.now += 1.5
+    with SlowRead(rows, "rows 2", key="fr"):
+        assert rows.get("fr", lambda: "read beside it") == "rows 1"
+        assert rows.get("en", lambda: "en read") == "en read"  # another key: its own read
+    assert rows.get("fr", lambda: "not read") == "rows 2"
+    with SlowRead(accounts, "carrier 2", key="fr"):
+        # a revoked token must be refused within the second: no account is served stale
+        assert accounts.get("fr", lambda: "read beside it") == "read beside it"
 
 
 def accounts():
