@@ -204,6 +204,28 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def cpu_table(results: dict) -> str:
+    """Where the machine's 2 cores went during each HTTP scenario (bench.load.CpuMeter): the
+    server's web workers, the scheduler beside them, the load generator, and the share of the
+    machine that was busy (the database server's time is in it) or taken by the hypervisor."""
+    lines = [
+        "| scenario | machine busy | stolen | web workers | scheduler | load generator |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, http_result in results["http"].items():
+        named = {**http_result["scenarios"], "national outage burst": http_result["burst"]}
+        for key, s in named.items():
+            c = s.get("cpu")
+            if c is None:  # a run from before issue 18's tenth round
+                continue
+            lines.append(
+                f"| {name}: {key.replace(' | ', ', ')} | {c['machine_busy']:.0%} | "
+                f"{c['machine_steal']:.0%} | {c['web_workers_s']:.1f} s | "
+                f"{c['scheduler_s']:.1f} s | {c['load_generator_s']:.1f} s |"
+            )
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
 def baseline_rps(scenarios: dict) -> float:
     """/ping's throughput: the faster of its run before the pages and its run after them (a
     shared machine's busy moment makes one run slow, and every ratio above 1 with it)."""
@@ -239,11 +261,15 @@ def main() -> None:
     results["reports"] = reports.run()
     # What else ran on this shared machine: the load averages (1, 5, 15 min) before and after
     results["machine"]["load_average"] = {"start": started_load, "end": list(os.getloadavg())}
-    text = table(results)
+    text, cpu = table(results), cpu_table(results)
     print(text)
+    if cpu:
+        print("\nCPU seconds during each scenario (of 2 cores × its seconds):\n" + cpu)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{started:%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps({**results, "table": text}, indent=2, ensure_ascii=False))
+    path.write_text(
+        json.dumps({**results, "table": text, "cpu_table": cpu}, indent=2, ensure_ascii=False)
+    )
     print(f"\nwritten to {path.relative_to(ROOT)}", file=sys.stderr)
 
 

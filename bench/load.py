@@ -12,29 +12,45 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import re
+import resource
+import ssl
 import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
+TLS = ssl.create_default_context()
+"""One TLS context for every client. httpx builds one for each client it makes, loading the CA
+bundle: 42 ms of CPU each, synchronously, in this process's one event loop. Each scenario made 50
+clients at its start (the burst, 520), blocking the loop for two seconds while the first requests
+were in flight: their measured times, the 99th percentile of every page until issue 18's tenth
+round among them, included the generator's own wait (docs/performance.md). The bench speaks plain
+HTTP to 127.0.0.1: the context is never used for a handshake."""
+
+
+def new_client(base: str, **options) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=base, verify=TLS, **options)
+
 
 async def sign_in(base: str, login: str, password: str) -> httpx.Cookies:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        page = await client.get("/sign-in")
+    async with new_client(base, timeout=30) as signing_in:
+        page = await signing_in.get("/sign-in")
         token = CSRF.search(page.text)
-        response = await client.post(
+        response = await signing_in.post(
             "/sign-in",
             data={"login": login, "password": password, "csrf_token": token.group(1)},
         )
         if response.status_code not in (302, 303):
             raise RuntimeError(f"sign-in of {login} failed: {response.status_code}")
-        return client.cookies
+        return signing_in.cookies
 
 
 def declaration(summary: str) -> dict:
@@ -79,8 +95,8 @@ async def closed_loop(base: str, scenario: dict, cookies: dict, tokens: list[str
     conditional = scenario.get("conditional", False)
 
     async def user(number: int) -> None:
-        async with httpx.AsyncClient(
-            base_url=base, timeout=60, cookies=cookies.get(scenario.get("as")), limits=limits
+        async with new_client(
+            base, timeout=60, cookies=cookies.get(scenario.get("as")), limits=limits
         ) as client:
             sent = 0
             held: dict[str, str] = {}  # the ETag of the last answer, sent back when conditional
@@ -156,7 +172,7 @@ async def pollers(base: str, scenario: dict, tokens: list[str]) -> dict:
             await asyncio.sleep(scenario["every"])
 
     started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+    async with new_client(base, timeout=60, limits=limits) as client:
         await asyncio.gather(*(poller(client, n) for n in range(scenario["pollers"])))
     elapsed = time.perf_counter() - started
     result = summary(latencies, statuses, elapsed, lambda s: s in (200, 304))
@@ -175,7 +191,7 @@ async def burst(base: str, scenario: dict, desk_cookies: list, tokens: list[str]
     async def operator(number: int) -> None:
         await asyncio.sleep(seconds * number / operators)
         summary_text = f"burst {number:03d}"
-        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        async with new_client(base, timeout=60) as client:
             start = time.perf_counter()
             try:
                 response = await client.post(
@@ -191,7 +207,7 @@ async def burst(base: str, scenario: dict, desk_cookies: list, tokens: list[str]
             latencies.append(time.perf_counter() - start)
 
     async def agent(cookies) -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=60, cookies=cookies) as client:
+        async with new_client(base, timeout=60, cookies=cookies) as client:
             await asyncio.sleep(random.random() * scenario["poll_seconds"])
             while not done.is_set():
                 start = time.perf_counter()
@@ -209,7 +225,7 @@ async def burst(base: str, scenario: dict, desk_cookies: list, tokens: list[str]
     elapsed = time.perf_counter() - started
     done.set()
     await asyncio.gather(*agents)
-    async with httpx.AsyncClient(base_url=base, timeout=60, cookies=desk_cookies[0]) as client:
+    async with new_client(base, timeout=60, cookies=desk_cookies[0]) as client:
         queue = (await client.get("/desk/?waiting=all")).text  # every one, not the oldest page
     shown = sum(1 for incident_id in declared.values() if f'data-incident="{incident_id}"' in queue)
     return {
@@ -223,7 +239,7 @@ async def burst(base: str, scenario: dict, desk_cookies: list, tokens: list[str]
 async def acknowledge(base: str, cookies, incident_ids: list[int]) -> dict:
     """The desk acknowledges these incidents at once, with its bulk form: after the burst, the
     queue then lists incidents waiting and incidents in progress, as on an outage's afternoon."""
-    async with httpx.AsyncClient(base_url=base, timeout=300, cookies=cookies) as client:
+    async with new_client(base, timeout=300, cookies=cookies) as client:
         page = await client.get("/desk/")
         token = CSRF.search(page.text).group(1)
         start = time.perf_counter()
@@ -238,6 +254,62 @@ async def acknowledge(base: str, cookies, incident_ids: list[int]) -> dict:
         }
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _machine() -> tuple[int, int, int]:
+    """The machine's CPU time since boot, in ticks: (busy, stolen, all)."""
+    user, nice, system, idle, iowait, irq, softirq, steal = (
+        int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    busy = user + nice + system + irq + softirq
+    return busy, steal, busy + steal + idle + iowait
+
+
+def process_seconds(pid: int) -> float:
+    """CPU seconds (user and system) a process has used, its finished threads included."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+class CpuMeter:
+    """Where the machine's CPU went during one scenario: the share of all its cores that was
+    busy and that the hypervisor took (steal), and the CPU seconds of the web workers, of the
+    scheduler and of this load generator; the rest of the busy time is the database server's
+    and whatever else ran. On a shared 2-core machine this says whether a slow 99th percentile
+    was the server's own work or something beside it."""
+
+    def __init__(self, watched: dict[str, list[int]]) -> None:
+        self.watched = watched
+
+    def snapshot(self) -> dict:
+        return {
+            "machine": _machine(),
+            "generator": resource.getrusage(resource.RUSAGE_SELF),
+            "processes": {
+                name: sum(process_seconds(pid) for pid in pids)
+                for name, pids in self.watched.items()
+            },
+        }
+
+    @staticmethod
+    def between(start: dict, end: dict) -> dict:
+        busy, stolen, total = (b - a for a, b in zip(start["machine"], end["machine"], strict=True))
+        g0, g1 = start["generator"], end["generator"]
+        return {
+            "machine_busy": busy / total if total else 0.0,
+            "machine_steal": stolen / total if total else 0.0,
+            "load_generator_s": (g1.ru_utime + g1.ru_stime) - (g0.ru_utime + g0.ru_stime),
+            **{
+                f"{name}_s": end["processes"][name] - start["processes"][name]
+                for name in start["processes"]
+            },
+        }
+
+
 async def main(spec: dict) -> dict:
     base = spec["base"]
     cookies = {
@@ -245,7 +317,9 @@ async def main(spec: dict) -> dict:
         for kind, login in spec["sign_in"].items()
     }
     results = {}
+    meter = CpuMeter(spec.get("watch", {}))
     for scenario in spec["scenarios"]:
+        before = meter.snapshot()
         if scenario["kind"] == "pollers":
             results[scenario["name"]] = await pollers(base, scenario, spec["tokens"])
         elif scenario["kind"] == "burst":
@@ -257,6 +331,7 @@ async def main(spec: dict) -> dict:
         else:
             results[scenario["name"]] = await closed_loop(base, scenario, cookies, spec["tokens"])
         name = scenario.get("name", {"acknowledge": "acknowledged"}.get(scenario["kind"], "burst"))
+        results[name]["cpu"] = CpuMeter.between(before, meter.snapshot())
         print(f"  {name}: {json.dumps(results[name])[:300]}", file=sys.stderr, flush=True)
     return results
 
