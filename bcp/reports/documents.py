@@ -116,7 +116,10 @@ def period_pdf(report: PeriodReport, lang: str, now: datetime) -> bytes:
 
 def _pdf(template: str, lang: str, **context) -> bytes:
     context.setdefault("components", COMPONENTS)
-    context.setdefault("goods_lines_in_flow", GOODS_LINES_IN_FLOW)
+    report = context.get("report")
+    context["goods_wide"] = isinstance(report, IncidentReport) and (
+        len(report.consignments) > GOODS_LINES_IN_FLOW
+    )
     with force_locale(lang):
         html = render_template(template, lang=lang, **LABELS, **context)
     return render_pdf(html, base_url=str(ROOT))

@@ -48,7 +48,7 @@ class Recent(Generic[T]):
         self,
         seconds: float,
         clock: Callable[[], float] = time.time,
-        stale_while_reading: bool = True,
+        stale_while_reading: bool = False,
     ) -> None:
         self.seconds = seconds
         self._clock = clock

@@ -67,9 +67,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         clock=clock,
         library=library,
         renderer=Renderer(settings.pdf_concurrent_renders, settings.pdf_cache_entries),
-        board_cache=Recent(settings.board_reuse_seconds, lambda: clock.now().timestamp()),
+        board_cache=Recent(
+            settings.board_reuse_seconds,
+            lambda: clock.now().timestamp(),
+            stale_while_reading=True,
+        ),
         actor_cache=RecentByKey(settings.actor_reuse_seconds, lambda: clock.now().timestamp()),
-        contacts_cache=Recent(settings.board_reuse_seconds, lambda: clock.now().timestamp()),
+        contacts_cache=Recent(
+            settings.board_reuse_seconds,
+            lambda: clock.now().timestamp(),
+            stale_while_reading=True,
+        ),
         queue_cache=RecentByKey(
             settings.board_reuse_seconds,
             lambda: clock.now().timestamp(),

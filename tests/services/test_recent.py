@@ -119,7 +119,7 @@ class SlowRead:
 
 def test_while_one_request_reads_the_next_value_the_others_are_served_the_last_one():
     clock, (read, reads) = Ticking(), counting()
-    recent = Recent(1.0, clock)
+    recent = Recent(1.0, clock, stale_while_reading=True)
     recent.get(read)
     clock.now += 1.5
     with SlowRead(recent) as under_way:
@@ -130,7 +130,7 @@ def test_while_one_request_reads_the_next_value_the_others_are_served_the_last_o
 
 def test_but_never_older_than_twice_its_seconds_nor_after_the_process_forgets():
     clock, (read, reads) = Ticking(), counting()
-    recent = Recent(1.0, clock)
+    recent = Recent(1.0, clock, stale_while_reading=True)
     recent.get(read)
     clock.now += 2.0
     with SlowRead(recent):
@@ -144,7 +144,7 @@ def test_but_never_older_than_twice_its_seconds_nor_after_the_process_forgets():
 
 def test_a_read_that_fails_lets_the_next_request_read():
     clock, (read, reads) = Ticking(), counting()
-    recent = Recent(1.0, clock)
+    recent = Recent(1.0, clock, stale_while_reading=True)
     recent.get(read)
     clock.now += 1.5
     with SlowRead(recent, fails=True) as failing:

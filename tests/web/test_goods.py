@@ -398,3 +398,11 @@ def test_a_long_list_of_goods_is_a_landscape_annex_a_consignment_a_line(
         check=True,
     )
     assert any(p.stat().st_size > 5_000 for p in tmp_path.glob("annex*.png"))
+    # the carrier sheet keeps its list in place, turned to landscape, its summary before it
+    url = f"/incidents/{incident_id}/carrier-sheet.pdf?lang=fr"
+    sheet = PdfReader(io.BytesIO(api.get(people.carrier, url).data))
+    assert not landscape(sheet.pages[0]) and "Vols et marchandises" in sheet.pages[0].extract_text()
+    turned = "".join(p.extract_text() for p in sheet.pages if landscape(p))
+    assert [line.split(" — ")[0] for line in turned.splitlines() if line.startswith("H000")] == [
+        f"H{i:04d}" for i in range(6)
+    ]
