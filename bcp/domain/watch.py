@@ -2,7 +2,10 @@
 time, reminders before a step's due time, "overdue" after it, reminders of follow-up steps after
 recovery, and escalations of referrals the carrier has not confirmed. Each is recorded once; a
 scheduler that was down catches up with one event for the latest level reached, not one per
-missed tick."""
+missed tick.
+
+`next_watch` says when the clock may next call for something on an incident, so that the
+scheduler looks again only then (or as soon as anything else changes the incident)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from typing import Any
 from bcp.domain.incident import Incident
 from bcp.domain.lifecycle import State
 from bcp.domain.referrals import ReferralKind, referral_alerts
-from bcp.domain.reflexes.model import Anchor, Phase
+from bcp.domain.reflexes.engine import next_review
+from bcp.domain.reflexes.model import Anchor, Phase, ReflexTable
 from bcp.domain.reflexes.progress import StepState, milestones
 from bcp.domain.timeline import EventKind
 
@@ -82,16 +86,87 @@ def due_alerts(incident: Incident, now: datetime, timing: Timing) -> list[Alert]
     return alerts
 
 
+def next_watch(
+    incident: Incident, now: datetime, timing: Timing, table: ReflexTable | None
+) -> datetime | None:
+    """The earliest moment after `now` at which `due_alerts`, or a review of the rules in
+    `table` (the incident's own version), could find something new, assuming what was due at
+    `now` has been recorded. Never later than the truth: a moment too early only costs a look
+    that finds nothing. None when only a change of the incident (an action, an event) can."""
+    if not incident.state.is_open:
+        return None
+    moments = [*_escalation_moments(incident, timing), *_referral_moments(incident, timing)]
+    recorded = {(e.kind, e.changes.get("step")) for e in incident.events}
+    for status in incident.steps(now):
+        step, due = status.step, status.due_at
+        if status.state.settled or due is None:
+            continue
+        if step.phase is Phase.FOLLOW_UP and incident.state is State.RECOVERED:
+            moments += _follow_up_moments(incident, step.id, timing)
+        if (EventKind.STEP_OVERDUE, step.id) in recorded:
+            continue
+        if (EventKind.STEP_REMINDER, step.id) in recorded or status.state is StepState.OVERDUE:
+            moments.append(due + _INSTANT)  # overdue is strictly after the due time
+        else:
+            moments.append(due - timing.remind_before)
+    if table is not None:
+        review = next_review(incident.reflex_facts(), table, now)
+        if review is not None:
+            moments.append(review)
+    return min(moments, default=None)
+
+
+# The smallest step of the clock: a step is overdue once its due time has passed.
+_INSTANT = timedelta(microseconds=1)
+
+
+def _escalation_moments(incident: Incident, timing: Timing) -> list[datetime]:
+    if incident.state is not State.DECLARED:
+        return []
+    done = _escalation_level(incident)
+    return [incident.declared_at + (done + 1) * timing.acknowledgement_target] if done < 2 else []
+
+
+def _referral_moments(incident: Incident, timing: Timing) -> list[datetime]:
+    return [
+        r.sent_at + (r.escalations + 1) * timing.referral_targets[r.kind]
+        for r in incident.referrals
+        if not r.confirmed
+    ]
+
+
+def _follow_up_moments(incident: Incident, step_id: str, timing: Timing) -> list[datetime]:
+    recovered = milestones(incident.events).get(Anchor.RECOVERED)
+    if recovered is None:
+        return []
+    return [recovered + (max(_follow_ups_sent(incident, step_id), 0) + 1) * timing.follow_up_every]
+
+
+def _escalation_level(incident: Incident) -> int:
+    return max(
+        (e.changes.get("level", 0) for e in incident.events if e.kind is EventKind.ESCALATED),
+        default=0,
+    )
+
+
+def _follow_ups_sent(incident: Incident, step_id: str) -> int:
+    return max(
+        (
+            e.changes.get("count", 0)
+            for e in incident.events
+            if e.kind is EventKind.FOLLOW_UP_REMINDER and e.changes.get("step") == step_id
+        ),
+        default=0,
+    )
+
+
 def _escalation(incident: Incident, now: datetime, timing: Timing) -> list[Alert]:
     if incident.state is not State.DECLARED:
         return []
     waited = now - incident.declared_at
     target = timing.acknowledgement_target
     level = 2 if waited >= 2 * target else 1 if waited >= target else 0
-    done = max(
-        (e.changes.get("level", 0) for e in incident.events if e.kind is EventKind.ESCALATED),
-        default=0,
-    )
+    done = _escalation_level(incident)
     if level <= done:
         return []
     minutes, target_minutes = int(waited.total_seconds() // 60), int(target.total_seconds() // 60)
@@ -113,14 +188,7 @@ def _follow_up(incident: Incident, step_id: str, now: datetime, timing: Timing) 
     if recovered is None:
         return []
     count = int((now - recovered) / timing.follow_up_every)
-    sent = max(
-        (
-            e.changes.get("count", 0)
-            for e in incident.events
-            if e.kind is EventKind.FOLLOW_UP_REMINDER and e.changes.get("step") == step_id
-        ),
-        default=0,
-    )
+    sent = _follow_ups_sent(incident, step_id)
     if count < 1 or count <= sent:
         return []
     return [

@@ -23,7 +23,7 @@ from bcp.services.idempotency import purge
 from bcp.services.notices import watch_notices
 from bcp.services.notifications import claim, dispatch, settle
 from bcp.services.probes import run_due_probes
-from bcp.services.watch import watch_all
+from bcp.services.watch import watch_all, watch_all_again
 
 log = logging.getLogger("bcp.scheduler")
 _RUNTIME = None  # the process's runtime, set by `run`; jobs are stored by reference, not pickled
@@ -108,6 +108,7 @@ def run(rt, *, poll_seconds: float = 5.0) -> None:
         log.info("another scheduler holds the lock; waiting")
         time.sleep(poll_seconds)
     log.info("scheduler %s holds the lock", holder)
+    log.info("%s open incidents to look at once", watch_all_again(rt.unit_of_work()))
     scheduler = BlockingScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=rt.engine)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, or_, select
+from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -102,6 +102,11 @@ CONCURRENT_CHANGE = N_(
     "someone else changed this incident at the same moment; "
     "reload it to see what happened, then try again"
 )
+
+
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+"""The scheduler's next look at an incident when only a change of it can call for one (NULL
+says "at the next tick")."""
 
 
 class IncidentRepository:
@@ -208,6 +213,35 @@ class IncidentRepository:
     def open_ids(self) -> list[int]:
         query = select(IncidentRow.id).where(incident_open()).order_by(IncidentRow.id)
         return list(self.session.scalars(query))
+
+    def due_for_watch(self, now: datetime) -> list[int]:
+        """The open incidents the scheduler should look at now: changed since its last look,
+        or with something that may have come due (bcp.domain.watch.next_watch)."""
+        query = select(IncidentRow.id).where(
+            incident_open(), or_(IncidentRow.watch_at.is_(None), IncidentRow.watch_at <= now)
+        )
+        return list(self.session.scalars(query.order_by(IncidentRow.id)))
+
+    def watch_again_at(self, incident: Incident, when: datetime | None) -> None:
+        """After the scheduler's look (and its save, if it recorded anything): when to look
+        again. Written in the transaction that loaded the incident for update (a row lock on
+        PostgreSQL, the write lock on SQLite), so no change can land in between. The incident's
+        version is left as it is: nothing it shows has changed. None: only a change of the
+        incident will call for a look."""
+        self.session.execute(
+            update(IncidentRow)
+            .where(IncidentRow.id == incident.id)
+            .values(watch_at=when or NEVER)
+            .execution_options(synchronize_session=False)
+        )
+
+    def watch_all_again(self) -> int:
+        """Have the scheduler look at every open incident at its next tick: when it starts, as
+        its settings (acknowledgement targets, reminders) may have changed meanwhile."""
+        result = self.session.execute(
+            update(IncidentRow).where(incident_open()).values(watch_at=None)
+        )
+        return result.rowcount
 
     def following(self, notice_id: int) -> list[int]:
         """The open incidents linked to a notice."""
@@ -475,6 +509,7 @@ def _changing_columns(incident: Incident) -> dict[str, Any]:
         "procedure_id": choice.procedure_id if choice else None,
         "acknowledged_at": milestones.acknowledged_at,
         "recovered_at": milestones.recovered_at,
+        "watch_at": None,  # changed: the scheduler looks at it again at its next tick
     }
 
 

@@ -7,9 +7,10 @@ from datetime import date
 from sqlalchemy import select
 
 from bcp.domain.actors import Actor, Role
+from bcp.domain.lifecycle import Action
 from bcp.services.certificates import record_certificate, watch_certificates
 from bcp.services.context import Context
-from bcp.services.incidents import declare_incident, get_incident
+from bcp.services.incidents import apply_action, declare_incident, get_incident
 from bcp.services.watch import watch_all
 from bcp.store.models import OutboxRow
 from tests.domain.conftest import facts
@@ -39,6 +40,33 @@ def test_the_clock_escalates_and_switches_procedure_as_the_scheduler(
     view = get_incident(Context(uow, clock, library, people.desk.actor), incident_id)
     assert view.incident.reflex.procedure_id == "administration-prolonged"
     assert watch_all(uow, clock, library, settings) == []
+
+
+def due(uow, clock) -> list[int]:
+    with uow.reading():
+        return uow.incidents.due_for_watch(clock.now())
+
+
+def test_a_tick_reads_only_the_incidents_with_something_due(uow, clock, library, settings, people):
+    carrier = Context(uow, clock, library, people.carrier.actor)
+    incident_id = declare_incident(carrier, as_declaration(facts())).incident.id
+    assert due(uow, clock) == [incident_id]  # declared since the last tick
+    watch_all(uow, clock, library, settings)
+    assert due(uow, clock) == []  # the STI procedure's first steps are due at 15 minutes
+    clock.advance(minutes=9, seconds=59)
+    assert due(uow, clock) == []
+    clock.advance(seconds=1)  # 5 minutes before they are due: the reminders
+    assert due(uow, clock) == [incident_id]
+    assert {e.kind.value for e in watch_all(uow, clock, library, settings)} == {"step_reminder"}
+    assert due(uow, clock) == []
+    clock.advance(minutes=5)  # the acknowledgement target
+    assert due(uow, clock) == [incident_id]
+    [escalated] = [
+        e for e in watch_all(uow, clock, library, settings) if e.kind.value == "escalated"
+    ]
+    assert escalated.changes["level"] == 1 and due(uow, clock) == []
+    apply_action(Context(uow, clock, library, people.desk.actor), incident_id, Action.ACKNOWLEDGE)
+    assert due(uow, clock) == [incident_id]  # changed: looked at again at the next tick
 
 
 def test_certificate_warnings_once_each_and_the_draft_on_the_day(uow, clock, people):

@@ -5,9 +5,10 @@ order and how many of its consignments are not back in ICS2."""
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import timedelta
 
 from bcp.domain.consignments.goods import Lodging
-from bcp.domain.lifecycle import State
+from bcp.domain.lifecycle import Action, State
 from bcp.domain.referrals import referrals_of
 from bcp.services import consignments as goods
 from bcp.services.context import Context
@@ -21,6 +22,8 @@ from tests.services.test_consignments import csv_rows, mrn
 from tests.store.test_queries import incident
 from tests.typed import as_declaration, as_referral
 from tests.web.test_access import DNL
+
+DAY = timedelta(days=1)
 
 
 def both_ways(uow, incident_id):
@@ -125,3 +128,41 @@ def test_the_referral_events_alone_tell_the_same_referrals_as_the_whole_timeline
     assert referrals_of(found[incident_id]) == referrals_of(timeline)
     assert [r.confirmed for r in referrals_of(found[incident_id])] == [True, False]
     assert of_waiting == {}  # only the incidents in the states asked for
+
+
+def test_the_scheduler_s_next_look_is_kept_until_the_incident_changes(uow, clock, people, library):
+    carrier = Context(uow, clock, library, people.carrier.actor)
+    incident_id = declare_incident(carrier, as_declaration(facts())).incident.id
+    later = clock.now() + timedelta(minutes=15)
+    with uow.reading():
+        assert uow.incidents.due_for_watch(clock.now()) == [incident_id]  # new: looked at once
+    with uow:
+        uow.incidents.watch_again_at(uow.incidents.get(incident_id), later)
+        uow.commit()
+    with uow.reading():
+        assert uow.incidents.due_for_watch(clock.now()) == []
+        assert uow.incidents.due_for_watch(later) == [incident_id]
+    record_work(carrier, incident_id, note="EDI provider called")  # any change: look again
+    with uow.reading():
+        assert uow.incidents.due_for_watch(clock.now()) == [incident_id]
+    with uow:
+        uow.incidents.watch_again_at(uow.incidents.get(incident_id), None)
+        uow.commit()
+    with uow.reading():  # nothing will come due by itself: only a change brings it back
+        assert uow.incidents.due_for_watch(clock.now() + timedelta(days=3650)) == []
+
+
+def test_a_starting_scheduler_looks_at_every_open_incident_again(uow, clock, people, library):
+    carrier = Context(uow, clock, library, people.carrier.actor)
+    first = declare_incident(carrier, as_declaration(facts())).incident.id
+    second = declare_incident(carrier, as_declaration(facts(component="CR"))).incident.id
+    with uow:
+        for incident_id in (first, second):
+            uow.incidents.watch_again_at(uow.incidents.get(incident_id), clock.now() + DAY)
+        uow.commit()
+    apply_action(carrier, second, Action.CANCEL, note="declared by mistake")
+    with uow:
+        assert uow.incidents.watch_all_again() == 1  # the open one
+        uow.commit()
+    with uow.reading():
+        assert uow.incidents.due_for_watch(clock.now()) == [first]

@@ -94,6 +94,7 @@ QUERIES = {
         ),
     ),
     "the scheduler's open incidents": lambda s: IncidentRepository(s).open_ids(),
+    "the scheduler's incidents due a look": lambda s: IncidentRepository(s).due_for_watch(T0),
     "the dashboard's open counts": lambda s: IncidentRepository(s).open_counts(),
     "the board's outages without a notice": lambda s: IncidentRepository(s).open_outages(),
     "a notice's open incidents": lambda s: IncidentRepository(s).following(1),

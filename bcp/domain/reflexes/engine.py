@@ -224,7 +224,7 @@ def evaluate(
         procedure=procedure,
         matched=matched,
         steps=steps,
-        next_review_at=_next_review(facts, table, now),
+        next_review_at=next_review(facts, table, now),
         facts=facts,
         decided_at=now,
         rules=table.rules,
@@ -240,7 +240,7 @@ def _due(step: Step, milestones: dict[Anchor, datetime]) -> datetime | None:
     return None if start is None else start + step.due_after
 
 
-def _next_review(facts: ReflexFacts, table: ReflexTable, now: datetime) -> datetime | None:
+def next_review(facts: ReflexFacts, table: ReflexTable, now: datetime) -> datetime | None:
     """The next moment at which the passing of time alone could change the decision: a duration
     threshold of the table, or the end of a planned window."""
     moments = [facts.started_at + t for t in table.thresholds if facts.started_at + t > now]
