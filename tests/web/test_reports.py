@@ -175,7 +175,7 @@ def test_the_incident_report_says_everything(client, people, closed, lang, words
 def test_a_long_timeline_is_a_line_per_event_with_everything_the_table_says(
     app, client, people, closed, lang, monkeypatch
 ):
-    """Past TIMELINE_TABLE_ROWS events (150; 3 here), a line per event: the table would take
+    """Past TIMELINE_TABLE_ROWS events (50; 3 here), a line per event: the table would take
     WeasyPrint seconds to lay out."""
     monkeypatch.setattr(app.extensions["bcp"], "renderer", Renderer(1, 0))  # no cache
     url = f"/api/v1/incidents/{closed}/report.pdf?lang={lang}"
