@@ -25,6 +25,7 @@ from bcp.domain.referrals import describe
 from bcp.domain.reflexes.engine import Decision
 from bcp.domain.reflexes.progress import StepStatus
 from bcp.domain.timeline import EventKind, TimelineEvent
+from bcp.domain.watch import next_watch
 from bcp.services.context import Context
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
@@ -84,8 +85,21 @@ def declare_incident(ctx: Context, declaration: Declaration) -> IncidentView:
             issue_reference(ctx.uow, desk_notice(incident.notice_id), incident, now)
             ctx.uow.incidents.save(incident)
         _enqueue_events(ctx.uow, incident, incident.events)
+        _first_watch(ctx.uow, ctx.library, incident, now)
         ctx.uow.commit()
     return view_of(incident, ctx.actor, now)
+
+
+def _first_watch(
+    uow: UnitOfWork, library: ReflexLibrary, incident: Incident, now: datetime
+) -> None:
+    """When the scheduler should first look at a new incident: its rules were run and nothing
+    was due at its declaration, so the first moment something can be (the scheduler's look
+    would cost about twice the declaration itself). Left to the next tick without timings."""
+    timing = library.timing(incident.facts.component)
+    if timing is not None and incident.reflex is not None:
+        table = library.get(incident.reflex.table_version)
+        uow.incidents.watch_again_at(incident, next_watch(incident, now, timing, table))
 
 
 @dataclass(frozen=True)

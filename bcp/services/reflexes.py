@@ -10,6 +10,7 @@ from bcp.domain.consignments.deadlines import DeadlineTable
 from bcp.domain.errors import NotAllowed, NotFound
 from bcp.domain.messages import N_
 from bcp.domain.reflexes.model import ReflexTable
+from bcp.domain.watch import Timing
 from bcp.services.context import Context
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
@@ -26,12 +27,20 @@ class ReflexLibrary:
     default_version: str
     deadlines: DeadlineTable = field(default_factory=load_deadlines)
     """The ENS deadlines per mode, from reflexes/deadlines/."""
+    timings: Mapping[str, Timing] = field(default_factory=dict)
+    """Per component, the times the scheduler holds an open incident to (config/: the
+    acknowledgement target, reminders, referrals; bcp.services.watch.timings). A declaration
+    uses them to say when the scheduler should first look at it; without them, at its next
+    tick."""
 
     def get(self, version: str) -> ReflexTable:
         try:
             return self.tables[version]
         except KeyError:
             raise NotFound(N_("no rules table %(version)s in reflexes/"), version=version) from None
+
+    def timing(self, component: str) -> Timing | None:
+        return self.timings.get(component)
 
     def active(self, uow: UnitOfWork) -> ReflexTable:
         """Call inside an open unit of work."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bcp.domain.actors import SCHEDULER
+from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.clock import Clock
 from bcp.domain.referrals import ReferralKind
 from bcp.domain.timeline import TimelineEvent
@@ -29,6 +30,11 @@ def timing(settings: Settings, component: str) -> Timing:
             ReferralKind.RFI: timedelta(minutes=settings.referral_rfi_minutes),
         },
     )
+
+
+def timings(settings: Settings) -> dict[str, Timing]:
+    """The timing of every component of the catalogue, for the rules library."""
+    return {component: timing(settings, component) for component in COMPONENTS}
 
 
 def watch_incident(

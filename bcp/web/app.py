@@ -12,6 +12,7 @@ from bcp.domain.clock import Clock, SystemClock
 from bcp.reports.render import Renderer
 from bcp.services.recent import Recent, RecentByKey
 from bcp.services.reflexes import ReflexLibrary
+from bcp.services.watch import timings
 from bcp.settings import ROOT, ConfigError, Settings, load_settings
 from bcp.store.db import make_engine, make_reading_engine, make_session_factory
 from bcp.store.reflex_files import load_all
@@ -49,7 +50,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.url_map.converters["int"] = DatabaseId
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    library = ReflexLibrary(load_all(), settings.reflexes_default_version)
+    library = ReflexLibrary(
+        load_all(), settings.reflexes_default_version, timings=timings(settings)
+    )
     if settings.reflexes_default_version not in library.tables:
         raise ConfigError(
             f"reflexes.default_version = {settings.reflexes_default_version!r}, but reflexes/ "

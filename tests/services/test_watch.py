@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from bcp.domain.lifecycle import Action
 from bcp.services.certificates import record_certificate, watch_certificates
 from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident, get_incident
-from bcp.services.watch import watch_all
+from bcp.services.watch import timings, watch_all
 from bcp.store.models import OutboxRow
 from tests.domain.conftest import facts
 from tests.typed import as_declaration
@@ -67,6 +68,19 @@ def test_a_tick_reads_only_the_incidents_with_something_due(uow, clock, library,
     assert escalated.changes["level"] == 1 and due(uow, clock) == []
     apply_action(Context(uow, clock, library, people.desk.actor), incident_id, Action.ACKNOWLEDGE)
     assert due(uow, clock) == [incident_id]  # changed: looked at again at the next tick
+
+
+def test_a_declaration_says_when_the_scheduler_first_looks(uow, clock, library, settings, people):
+    """The rules were run and nothing was due when it was declared: the scheduler need not look
+    before the first reminder (the STI procedure's first steps: due at 15 minutes, reminded 5
+    minutes before)."""
+    timed = replace(library, timings=timings(settings))
+    carrier = Context(uow, clock, timed, people.carrier.actor)
+    incident_id = declare_incident(carrier, as_declaration(facts())).incident.id
+    assert due(uow, clock) == []
+    clock.advance(minutes=10)
+    assert due(uow, clock) == [incident_id]
+    assert {e.kind.value for e in watch_all(uow, clock, timed, settings)} == {"step_reminder"}
 
 
 def test_certificate_warnings_once_each_and_the_draft_on_the_day(uow, clock, people):
