@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from bcp.store.models import DeliveryRow, OutboxRow, UserRow, WebhookRow
+from bcp.domain.catalogue import Scope
+from bcp.store.models import DeliveryRow, IncidentRow, OutboxRow, UserRow, WebhookRow
 
 _INSERT = insert(OutboxRow.__table__)
 
@@ -58,6 +59,28 @@ def pending_outbox(session: Session, limit: int = 500) -> list[OutboxRow]:
         .with_for_update(skip_locked=True)
     )
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom an incident's notifications are for: everyone (an outage of national or EU
+    scope), or its organisation."""
+
+    everyone: bool
+    organisation_id: int | None
+
+
+def incident_audiences(session: Session, incident_ids: set[int]) -> dict[int, Audience]:
+    """For a batch of outbox rows, their incidents' audiences in one statement."""
+    if not incident_ids:
+        return {}
+    query = select(IncidentRow.id, IncidentRow.scope, IncidentRow.organisation_id).where(
+        IncidentRow.id.in_(sorted(incident_ids))
+    )
+    return {
+        incident_id: Audience(Scope(scope).concerns_everyone, organisation_id)
+        for incident_id, scope, organisation_id in session.execute(query)
+    }
 
 
 def failed_outbox(session: Session, limit: int = 100) -> list[OutboxRow]:

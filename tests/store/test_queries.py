@@ -129,6 +129,19 @@ def test_the_outbox_pending_failed_and_of_an_incident(session):
     assert outbox.outbox_of(session, one.id) == [first]
 
 
+def test_whom_a_batch_of_outbox_rows_is_for_in_one_read(session):
+    org = organisation(session)
+    own = incident(session, org)
+    national = incident(session, None, component="CR")
+    national.scope = "national"
+    session.flush()
+    assert outbox.incident_audiences(session, {own.id, national.id}) == {
+        own.id: outbox.Audience(everyone=False, organisation_id=org.id),
+        national.id: outbox.Audience(everyone=True, organisation_id=None),
+    }
+    assert outbox.incident_audiences(session, set()) == {}
+
+
 def test_deliveries_due_now_and_those_in_trouble(session):
     parent = outbox_row(session, "a")
     due = delivery(session, parent, "due")
