@@ -85,17 +85,18 @@ def declare_incident(ctx: Context, declaration: Declaration) -> IncidentView:
             issue_reference(ctx.uow, desk_notice(incident.notice_id), incident, now)
             ctx.uow.incidents.save(incident)
         _enqueue_events(ctx.uow, incident, incident.events)
-        _first_watch(ctx.uow, ctx.library, incident, now)
+        _next_look(ctx.uow, ctx.library, incident, now)
         ctx.uow.commit()
     return view_of(incident, ctx.actor, now)
 
 
-def _first_watch(
-    uow: UnitOfWork, library: ReflexLibrary, incident: Incident, now: datetime
-) -> None:
-    """When the scheduler should first look at a new incident: its rules were run and nothing
-    was due at its declaration, so the first moment something can be (the scheduler's look
-    would cost about twice the declaration itself). Left to the next tick without timings."""
+def _next_look(uow: UnitOfWork, library: ReflexLibrary, incident: Incident, now: datetime) -> None:
+    """When the scheduler should next look at an incident just declared or changed, with its
+    rules run at `now` (bcp.domain.watch.next_watch: what is due and not recorded yet is due at
+    once, at the scheduler's next tick). Its look would cost about what the declaration or the
+    change did (bench/results/20261207-053333.json: the scheduler's first looks at the
+    declarations and at the desk's 250 acknowledgements). Without timings (a library made
+    without config), the save's NULL stands: the next tick looks."""
     timing = library.timing(incident.facts.component)
     if timing is not None and incident.reflex is not None:
         table = library.get(incident.reflex.table_version)
@@ -357,7 +358,9 @@ def change(
         events = review(incident, ctx.library, now)
         done = act(incident, now)
         events += done if isinstance(done, list) else [done]
-        save(ctx.uow, incident, events)
+        save(ctx.uow, incident, events, commit=False)
+        _next_look(ctx.uow, ctx.library, incident, now)
+        ctx.uow.commit()
     return view_of(incident, ctx.actor, now)
 
 

@@ -83,6 +83,23 @@ def test_a_declaration_says_when_the_scheduler_first_looks(uow, clock, library, 
     assert {e.kind.value for e in watch_all(uow, clock, timed, settings)} == {"step_reminder"}
 
 
+def test_an_action_says_when_the_scheduler_next_looks(uow, clock, library, settings, people):
+    timed = replace(library, timings=timings(settings))
+    carrier = Context(uow, clock, timed, people.carrier.actor)
+    desk = Context(uow, clock, timed, people.desk.actor)
+    first = declare_incident(carrier, as_declaration(facts())).incident.id
+    second = declare_incident(carrier, as_declaration(facts(component="CR"))).incident.id
+    clock.advance(minutes=2)
+    apply_action(desk, first, Action.ACKNOWLEDGE)
+    assert due(uow, clock) == []  # the first steps' reminders are still 8 minutes away
+    clock.advance(minutes=14)  # the reminders and the escalation have come, unseen
+    apply_action(desk, second, Action.ACKNOWLEDGE)
+    assert due(uow, clock) == [first, second]  # what is due stays due for the next tick
+    kinds = [e.kind.value for e in watch_all(uow, clock, timed, settings)]
+    assert "step_reminder" in kinds and "escalated" not in kinds  # acknowledged meanwhile
+    assert due(uow, clock) == []
+
+
 def test_certificate_warnings_once_each_and_the_draft_on_the_day(uow, clock, people):
     admin = Actor(None, "admin", Role.ADMIN)
     org_id = people.carrier.actor.organisation.id
