@@ -9,7 +9,7 @@ scheduler looks again only then (or as soon as anything else changes the inciden
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,8 +18,8 @@ from bcp.domain.incident import Incident
 from bcp.domain.lifecycle import State
 from bcp.domain.referrals import ReferralKind, referral_alerts
 from bcp.domain.reflexes.engine import next_review
-from bcp.domain.reflexes.model import Anchor, Phase, ReflexTable
-from bcp.domain.reflexes.progress import StepState, milestones
+from bcp.domain.reflexes.model import Anchor, Phase, ReflexTable, Step
+from bcp.domain.reflexes.progress import StepState, StepStatus, milestones
 from bcp.domain.timeline import EventKind
 
 DEFAULT_REFERRAL_TARGETS = {
@@ -65,12 +65,9 @@ def due_alerts(incident: Incident, now: datetime, timing: Timing) -> list[Alert]
                 f"carrier after {due.waited_minutes} min (target {due.target_minutes} min)",
             )
         )
-    recorded = {(e.kind, e.changes.get("step")) for e in incident.events}
-    for status in incident.steps(now):
-        step, due = status.step, status.due_at
-        if status.state.settled or due is None:
-            continue
-        if step.phase is Phase.FOLLOW_UP and incident.state is State.RECOVERED:
+    recorded = _recorded_steps(incident)
+    for status, step, due in _watched_steps(incident, now):
+        if _follows_up(incident, step):
             alerts += _follow_up(incident, step.id, now, timing)
         if status.state is StepState.OVERDUE:
             if (EventKind.STEP_OVERDUE, step.id) not in recorded:
@@ -96,12 +93,9 @@ def next_watch(
     if not incident.state.is_open:
         return None
     moments = [*_escalation_moments(incident, timing), *_referral_moments(incident, timing)]
-    recorded = {(e.kind, e.changes.get("step")) for e in incident.events}
-    for status in incident.steps(now):
-        step, due = status.step, status.due_at
-        if status.state.settled or due is None:
-            continue
-        if step.phase is Phase.FOLLOW_UP and incident.state is State.RECOVERED:
+    recorded = _recorded_steps(incident)
+    for status, step, due in _watched_steps(incident, now):
+        if _follows_up(incident, step):
             moments += _follow_up_moments(incident, step.id, timing)
         if (EventKind.STEP_OVERDUE, step.id) in recorded:
             continue
@@ -118,6 +112,24 @@ def next_watch(
 
 # The smallest step of the clock: a step is overdue once its due time has passed.
 _INSTANT = timedelta(microseconds=1)
+
+
+def _watched_steps(
+    incident: Incident, now: datetime
+) -> Iterator[tuple[StepStatus, Step, datetime]]:
+    """The steps the clock watches: not settled, with a due time; with that time."""
+    for status in incident.steps(now):
+        if not status.state.settled and status.due_at is not None:
+            yield status, status.step, status.due_at
+
+
+def _recorded_steps(incident: Incident) -> set[tuple[EventKind, Any]]:
+    return {(e.kind, e.changes.get("step")) for e in incident.events}
+
+
+def _follows_up(incident: Incident, step: Step) -> bool:
+    """A follow-up step still to do after the recovery is reminded of periodically."""
+    return step.phase is Phase.FOLLOW_UP and incident.state is State.RECOVERED
 
 
 def _escalation_moments(incident: Incident, timing: Timing) -> list[datetime]:
