@@ -25,7 +25,7 @@ from bcp.domain.referrals import describe
 from bcp.domain.reflexes.engine import Decision
 from bcp.domain.reflexes.progress import StepStatus
 from bcp.domain.timeline import EventKind, TimelineEvent
-from bcp.domain.watch import next_watch
+from bcp.domain.watch import Timing, next_watch
 from bcp.services.context import Context
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
@@ -98,9 +98,17 @@ def _next_look(uow: UnitOfWork, library: ReflexLibrary, incident: Incident, now:
     declarations and at the desk's 250 acknowledgements). Without timings (a library made
     without config), the save's NULL stands: the next tick looks."""
     timing = library.timing(incident.facts.component)
-    if timing is not None and incident.reflex is not None:
-        table = library.get(incident.reflex.table_version)
-        uow.incidents.watch_again_at(incident, next_watch(incident, now, timing, table))
+    if timing is not None:
+        look_again(uow, library, incident, now, timing)
+
+
+def look_again(
+    uow: UnitOfWork, library: ReflexLibrary, incident: Incident, now: datetime, timing: Timing
+) -> None:
+    """Inside an open unit of work, after the incident's rules were run at `now` and it was
+    saved: write when the scheduler should next look at it."""
+    table = library.get(incident.reflex.table_version) if incident.reflex else None
+    uow.incidents.watch_again_at(incident, next_watch(incident, now, timing, table))
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ class ReflexLibrary:
     timings: Mapping[str, Timing] = field(default_factory=dict)
     """Per component, the times the scheduler holds an open incident to (config/: the
     acknowledgement target, reminders, referrals; bcp.services.watch.timings). A declaration
-    uses them to say when the scheduler should first look at it; without them, at its next
-    tick."""
+    or a change uses them to say when the scheduler should next look at the incident; without
+    them, it looks at its next tick."""
 
     def get(self, version: str) -> ReflexTable:
         try:

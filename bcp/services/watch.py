@@ -12,8 +12,8 @@ from bcp.domain.catalogue import COMPONENTS
 from bcp.domain.clock import Clock
 from bcp.domain.referrals import ReferralKind
 from bcp.domain.timeline import TimelineEvent
-from bcp.domain.watch import Timing, due_alerts, next_watch
-from bcp.services.incidents import attach_procedure, review, save
+from bcp.domain.watch import Timing, due_alerts
+from bcp.services.incidents import attach_procedure, look_again, review, save
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
@@ -54,8 +54,7 @@ def watch_incident(
             events.append(incident.record_alert(alert.kind, alert.changes, alert.note, now))
         if events:
             save(uow, incident, events, commit=False)
-        table = library.get(incident.reflex.table_version) if incident.reflex else None
-        uow.incidents.watch_again_at(incident, next_watch(incident, now, rules, table))
+        look_again(uow, library, incident, now, rules)
         uow.commit()
         return events
 

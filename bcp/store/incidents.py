@@ -223,11 +223,11 @@ class IncidentRepository:
         return list(self.session.scalars(query.order_by(IncidentRow.id)))
 
     def watch_again_at(self, incident: Incident, when: datetime | None) -> None:
-        """After the scheduler's look (and its save, if it recorded anything): when to look
-        again. Written in the transaction that loaded the incident for update (a row lock on
-        PostgreSQL, the write lock on SQLite), so no change can land in between. The incident's
-        version is left as it is: nothing it shows has changed. None: only a change of the
-        incident will call for a look."""
+        """When the scheduler should next look at an incident whose rules were just run, after
+        its save. Written in the transaction that declared it or loaded it for update (a row
+        lock on PostgreSQL, the write lock on SQLite), so no change can land in between. The
+        incident's version is left as it is: nothing it shows has changed. None: only a change
+        of the incident will call for a look."""
         self.session.execute(
             update(IncidentRow)
             .where(IncidentRow.id == incident.id)

@@ -136,7 +136,8 @@ class IncidentRow(Base):
     # The desk's notice whose outage this incident is part of (see bcp.domain.notices).
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
     # When the scheduler should next look at this open incident (bcp.domain.watch.next_watch);
-    # NULL: at its next tick. Every save sets it to NULL; only the scheduler sets a time.
+    # NULL: at its next tick. Every save sets it to NULL; a use case that has just run the
+    # incident's rules (the scheduler's look, a declaration, a change) then writes the time.
     watch_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
