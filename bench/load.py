@@ -25,6 +25,13 @@ from pathlib import Path
 
 import httpx
 
+# httpcore asks `import sniffio` at least six times a request, to learn which event loop runs it.
+# Without the package, each ask searched every folder of sys.path again, about 0.1 ms of CPU
+# each: a fifth to a third of this generator's CPU per request until issue 18's twelfth round
+# (docs/performance.md). Imported here so that a machine without it stops at once instead of
+# measuring its own generator.
+import sniffio  # noqa: F401
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 TLS = ssl.create_default_context()

@@ -138,6 +138,11 @@ def profile(url: str, seeded, args) -> None:
                     json=declaration("profiled"),
                     headers={"Authorization": f"Bearer {rng.choice(seeded.operator_tokens)}"},
                 )
+            elif page.as_login == "operator":
+                # a random operator's token, as in the bench: the process keeps an account for a
+                # second only (`actor_reuse_seconds`), so most requests read the token
+                token = {"Authorization": f"Bearer {rng.choice(seeded.operator_tokens)}"}
+                response = client.get(path, headers={**headers, **token})
             else:
                 response = client.get(path, headers=headers)
             if profiler:
