@@ -16,6 +16,7 @@ waits on the database.
 
 import gc
 import os
+import sys
 
 bind = os.environ.get("BCP_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("BCP_WORKERS", "2"))
@@ -45,6 +46,19 @@ preload_app = True
 GC_THRESHOLDS = (10_000, 20, 20)
 
 
+# The interpreter lock: while a worker's two threads both have Python to run (two pages at once),
+# the lock passes from one to the other every `sys.getswitchinterval()`, 5 ms by default, each
+# time with the other request's memory to bring back into the core's caches. A page of 7 to 10 ms
+# of CPU was cut in two or three such slices, and cost about a fifth more CPU than alone. At
+# 20 ms, a page mostly runs to its end or to its next wait on the database (which lets the lock
+# go at once, whatever the interval): measured with the incident page at 50 users, alternating
+# runs of one server each, 2 threads at 5 ms used 8.0 ms of CPU a page (median of three rounds),
+# at 20 ms 7.1 ms, at 50 ms 7.0 ms, on this shared machine where one round differs from the next
+# by a quarter (docs/performance.md, issue 18's twelfth round). The cost: a request waits up to
+# 20 ms, not 5, for a thread of its worker running a PDF's layout.
+SWITCH_INTERVAL = float(os.environ.get("BCP_SWITCH_INTERVAL", "0.02"))
+
+
 def pre_fork(server, worker):
     from bcp.web.app import compile_templates
     from wsgi import app
@@ -58,4 +72,5 @@ def post_fork(server, worker):
     from wsgi import app
 
     gc.set_threshold(*GC_THRESHOLDS)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     app.extensions["bcp"].dispose(close=False)
