@@ -9,7 +9,7 @@ from bcp.domain.actors import SCHEDULER
 from bcp.domain.lifecycle import State
 from bcp.domain.timeline import EventKind, TimelineEvent
 from bcp.jobs.letters import LetterEvent
-from bcp.texts import actor_label, event_note, event_what, notice_text
+from bcp.texts import actor_label, event_note, event_what, notice_text, paris_time
 
 FRENCH = {
     "Service restored.": "Service rétabli.",
@@ -88,3 +88,13 @@ def test_an_e_mail_s_event_reads_the_same_as_the_timeline_s():
     assert event_note(letter, french) == event_note(
         event(EventKind.ESCALATED, waited_minutes=45, target_minutes=30), french
     )
+
+
+def test_times_are_shown_in_paris_with_the_zone_in_force_then():
+    assert paris_time(datetime(2026, 7, 3, 8, 5, tzinfo=UTC)) == "03/07/2026 10:05 CEST"
+    assert paris_time(datetime(2026, 12, 3, 8, 5, tzinfo=UTC)) == "03/12/2026 09:05 CET"
+    # the night the clocks go back: 02:30 comes twice, each with its zone
+    assert paris_time(datetime(2026, 10, 25, 0, 30, tzinfo=UTC)) == "25/10/2026 02:30 CEST"
+    assert paris_time(datetime(2026, 10, 25, 1, 30, tzinfo=UTC)) == "25/10/2026 02:30 CET"
+    assert paris_time("2026-01-02T23:59:00+00:00") == "03/01/2026 00:59 CET"
+    assert paris_time(None) == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, get_translations, gettext
@@ -64,7 +65,25 @@ def page_gettext(text: str) -> str:
 def _page_gettext(context: EvalContext, string: str, **variables: object) -> str:
     """Jinja's new-style gettext. It asks for the evaluation context only: a function given the
     whole context gets a copy of it at each call in a loop."""
-    return _formatted(context, page_gettext(string), variables)
+    translations = _translations()
+    if variables:
+        return _formatted(context, translations.ugettext(string), variables)
+    # Most of a page's texts have no values: each is made once per catalogue (a language) and
+    # way of escaping, then reused by every page, instead of being looked up, wrapped and
+    # formatted some hundred times a page.
+    made = _made.get(translations)
+    if made is None:
+        made = _made.setdefault(translations, ({}, {}))
+    said = made[context.autoescape]
+    text = said.get(string)
+    if text is None:
+        text = said[string] = _formatted(context, translations.ugettext(string), {})
+    return text
+
+
+_made: WeakKeyDictionary[object, tuple[dict[str, str], dict[str, str]]] = WeakKeyDictionary()
+"""By catalogue (Flask-Babel's, one per language, kept as long as the app), the texts without
+values as `_` gives them to a page: [0] not escaped, [1] escaped (Markup)."""
 
 
 @pass_eval_context

@@ -102,3 +102,15 @@ def test_a_template_translates_escapes_then_formats_as_jinja_would(app):
         page = app.jinja_env.from_string(source).render()
         assert page == reference.from_string(source).render()
     assert page == "Incident|avis &lt;i&gt; <b>|100%|3 envois"
+
+
+def test_a_text_without_values_is_in_the_language_of_each_page(app):
+    """`_` keeps what it made of a text without values, by language: a French page, then an
+    English one, then a French one again, each gets its own."""
+    source = '{{ _("Incident") }}|{{ _("notice") }}|{{ _("100%%") }}'
+    pages = []
+    with app.test_request_context():
+        for lang in ("fr", "en", "fr", "en"):
+            with force_locale(lang):
+                pages.append(app.jinja_env.from_string(source).render())
+    assert pages == ["Incident|avis|100%", "Incident|notice|100%"] * 2
