@@ -17,6 +17,7 @@ from bcp.settings import ROOT, ConfigError, Settings, load_settings
 from bcp.store.db import make_engine, make_reading_engine, make_session_factory
 from bcp.store.reflex_files import load_all
 from bcp.web.runtime import QUEUE_KEYS, Runtime
+from bcp.web.why import why
 
 
 class DatabaseId(IntegerConverter):
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.add_template_filter(rows.incident_cells, "incident_cells")
     app.add_template_global(vocabulary, "vocabulary")
+    app.add_template_global(why, "why")
     for blueprint in (
         home.bp,
         auth.bp,
