@@ -48,14 +48,14 @@ GC_THRESHOLDS = (10_000, 20, 20)
 
 # The interpreter lock: while a worker's two threads both have Python to run (two pages at once),
 # the lock passes from one to the other every `sys.getswitchinterval()`, 5 ms by default, each
-# time with the other request's memory to bring back into the core's caches. A page of 7 to 10 ms
-# of CPU was cut in two or three such slices, and cost about a fifth more CPU than alone. At
-# 20 ms, a page mostly runs to its end or to its next wait on the database (which lets the lock
-# go at once, whatever the interval): measured with the incident page at 50 users, alternating
-# runs of one server each, 2 threads at 5 ms used 8.0 ms of CPU a page (median of three rounds),
-# at 20 ms 7.1 ms, at 50 ms 7.0 ms, on this shared machine where one round differs from the next
-# by a quarter (docs/performance.md, issue 18's twelfth round). The cost: a request waits up to
-# 20 ms, not 5, for a thread of its worker running a PDF's layout.
+# time with the other request's memory to bring back into the core's caches: a page of 7 to 10 ms
+# of CPU was cut into two or three such slices. At 20 ms, a page mostly runs to its end or to
+# its next wait on the database (which lets the lock go at once, whatever the interval).
+# Measured with the incident page at 50 users, alternating servers: at 5 ms, 8.0 ms of CPU a
+# page (median of three rounds), at 20 ms 7.1 ms, at 50 ms 7.0 ms, on a shared machine where one
+# round differs from the next by up to a half (docs/performance.md, issue 18's twelfth round).
+# The cost: a request may wait up to 20 ms, not 5, behind its worker's other thread running a
+# PDF's layout.
 SWITCH_INTERVAL = float(os.environ.get("BCP_SWITCH_INTERVAL", "0.02"))
 
 
