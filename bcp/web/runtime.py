@@ -42,6 +42,11 @@ QUEUE_KEYS = 16
 incident listed (`?waiting=all`) on an outage's day, up to a few hundred kB each."""
 
 
+EXPLANATION_CHARACTERS = 2 * 1024 * 1024
+"""Why a procedure applies, rendered (bcp.web.why): about 3,000 explanations of five conditions
+(some 700 characters each) per process, at most 4 MiB."""
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -59,6 +64,9 @@ class Runtime:
     renderer: Renderer = field(default_factory=lambda: Renderer(1, 64))
     pages: LeastRecent[Hashable, str] = field(default_factory=kept_pages)
     queue_cache: QueueReuse = field(default_factory=lambda: RecentByKey(0.0))
+    explanations: LeastRecent[tuple[str, str], Markup] = field(
+        default_factory=lambda: LeastRecent(EXPLANATION_CHARACTERS, len)
+    )
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.reading_session_factory)

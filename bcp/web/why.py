@@ -17,21 +17,18 @@ from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from bcp.services.recent import LeastRecent
-
-MAX_CHARACTERS = 2 * 1024 * 1024
-"""About 1,500 explanations per process, at most 4 MiB."""
-
-_kept: LeastRecent[tuple[str, str], Markup] = LeastRecent(MAX_CHARACTERS, len)
+from bcp.web.runtime import runtime
 
 
 def why(because: Mapping) -> Markup:
     """The explanation `because` (Decision.because(), or the one recorded with an incident's
-    choice of procedure) as HTML, in the reader's language."""
+    choice of procedure) as HTML, in the reader's language; kept by the app
+    (`Runtime.explanations`)."""
+    kept = runtime().explanations
     key = (str(get_locale()), json.dumps(because, sort_keys=True, default=str))
-    text = _kept.get(key)
+    text = kept.get(key)
     if text is None:
         template = current_app.jinja_env.get_template("reflexes/_why.html")
         text = Markup(template.render(because=because))  # noqa: S704 (rendered with autoescape)
-        _kept.put(key, text)
+        kept.put(key, text)
     return text
