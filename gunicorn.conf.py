@@ -15,13 +15,28 @@ waits on the database.
 """
 
 import gc
+import math
 import os
 import sys
 
+
+def _positive(name: str, default: str, kind: type[int] | type[float]) -> int | float:
+    """A positive number from the environment, or a message that names the variable and stops
+    gunicorn at start (instead of a traceback, or a worker that starts and then fails)."""
+    given = os.environ.get(name, default)
+    try:
+        value = kind(given)
+    except ValueError:
+        value = 0
+    if not 0 < value < math.inf:
+        raise SystemExit(f"{name}={given!r}: expected a positive {kind.__name__}")
+    return value
+
+
 bind = os.environ.get("BCP_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("BCP_WORKERS", "2"))
+workers = _positive("BCP_WORKERS", "2", int)
 worker_class = "gthread"
-threads = int(os.environ.get("BCP_THREADS", "2"))
+threads = _positive("BCP_THREADS", "2", int)
 timeout = 60
 graceful_timeout = 10
 # Idle keep-alive connections wait in the worker's poller, not in a thread. Closed sooner than
@@ -56,7 +71,7 @@ GC_THRESHOLDS = (10_000, 20, 20)
 # round differs from the next by up to a half (docs/performance.md, issue 18's twelfth round).
 # The cost: a request may wait up to 20 ms, not 5, behind its worker's other thread running a
 # PDF's layout.
-SWITCH_INTERVAL = float(os.environ.get("BCP_SWITCH_INTERVAL", "0.02"))
+SWITCH_INTERVAL = _positive("BCP_SWITCH_INTERVAL", "0.02", float)
 
 
 def pre_fork(server, worker):
