@@ -215,17 +215,16 @@ def actor_for_token(
 def _token_actor(
     uow: UnitOfWork, token: str, now: datetime
 ) -> tuple[Actor, datetime | None] | None:
-    with uow.reading():
-        row = token_in_force(uow.session, token, now)
-        if row is None:
-            return None
-        actor, token_id, used = actor_of(row.user), row.id, row.last_used_at
-        expires_at = row.expires_at
+    with uow.lookup() as connection:
+        found = token_in_force(connection, token, now)
+    if found is None:
+        return None
+    used = found.last_used_at
     if used is None or now - used >= TOKEN_USE_RESOLUTION:
         with uow:
-            mark_token_used(uow.session, token_id, now)
+            mark_token_used(uow.session, found.token_id, now)
             uow.commit()
-    return actor, expires_at
+    return found.actor, found.expires_at
 
 
 def actor_for_session(

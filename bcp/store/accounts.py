@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, bindparam, func, or_, select, update
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy import Connection, Row, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session, joinedload, selectinload
 
+from bcp.domain.actors import Actor, Role
+from bcp.store.incidents import organisation_ref
 from bcp.store.models import ApiTokenRow, OrganisationRow, UserRow
 
 
@@ -15,30 +18,65 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# Every API request asks the first, every page the second: each is one statement, built once.
-_TOKEN_IN_FORCE = (
-    select(ApiTokenRow)
-    .join(ApiTokenRow.user)
-    .outerjoin(UserRow.organisation)
-    .where(
-        ApiTokenRow.token_sha256 == bindparam("digest"),
-        ApiTokenRow.revoked_at.is_(None),
-        or_(ApiTokenRow.expires_at.is_(None), ApiTokenRow.expires_at > bindparam("now")),
-        UserRow.active.is_(True),
-    )
-    .options(contains_eager(ApiTokenRow.user).contains_eager(UserRow.organisation))
-)
+# Every page asks this one (with the signed-in user's id): one statement, built once.
 _USER_WITH_ORGANISATION = (
     select(UserRow)
     .where(UserRow.id == bindparam("user_id"))
     .options(joinedload(UserRow.organisation))
 )
 
+# Every API request asks this one: its columns only, read on a plain connection
+# (UnitOfWork.lookup), without a Session or ORM objects, which cost twice the statement.
+_TOKEN_IN_FORCE = (
+    select(
+        ApiTokenRow.id.label("token_id"),
+        ApiTokenRow.expires_at,
+        ApiTokenRow.last_used_at,
+        UserRow.id.label("user_id"),
+        UserRow.display_name,
+        UserRow.role,
+        # named as the organisation's own, for bcp.store.incidents.organisation_ref
+        OrganisationRow.id,
+        OrganisationRow.name,
+        OrganisationRow.kind,
+        OrganisationRow.eori,
+        OrganisationRow.siret,
+        OrganisationRow.provider_id,
+        OrganisationRow.stp_access,
+    )
+    .join(UserRow, ApiTokenRow.user_id == UserRow.id)
+    .outerjoin(OrganisationRow, UserRow.organisation_id == OrganisationRow.id)
+    .where(
+        ApiTokenRow.token_sha256 == bindparam("digest"),
+        ApiTokenRow.revoked_at.is_(None),
+        or_(ApiTokenRow.expires_at.is_(None), ApiTokenRow.expires_at > bindparam("now")),
+        UserRow.active.is_(True),
+    )
+)
 
-def token_in_force(session: Session, token: str, now: datetime) -> ApiTokenRow | None:
-    """The token row, with its active user and their organisation, unless revoked or expired."""
-    found = session.scalars(_TOKEN_IN_FORCE, {"digest": token_digest(token), "now": now})
-    return found.one_or_none()
+
+@dataclass(frozen=True)
+class TokenInForce:
+    """A token that may be used now, and who it stands for."""
+
+    token_id: int
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    actor: Actor
+
+
+def token_in_force(connection: Connection, token: str, now: datetime) -> TokenInForce | None:
+    """The token, its active user and their organisation, unless revoked or expired."""
+    row = connection.execute(_TOKEN_IN_FORCE, {"digest": token_digest(token), "now": now}).first()
+    if row is None:
+        return None
+    actor = Actor(
+        user_id=row.user_id,
+        label=row.display_name,
+        role=Role(row.role),
+        organisation=None if row.id is None else organisation_ref(row),
+    )
+    return TokenInForce(row.token_id, row.expires_at, row.last_used_at, actor)
 
 
 def user_with_organisation(session: Session, user_id: int) -> UserRow | None:
@@ -54,8 +92,15 @@ def tokens_of(session: Session, user_id: int | None = None) -> list[ApiTokenRow]
     return list(session.scalars(query.order_by(ApiTokenRow.id.desc()).limit(1000)))
 
 
+_TOKEN_USED = (
+    update(ApiTokenRow.__table__)
+    .where(ApiTokenRow.__table__.c.id == bindparam("token_id"))
+    .values(last_used_at=bindparam("now"))
+)
+
+
 def mark_token_used(session: Session, token_id: int, now: datetime) -> None:
-    session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=now))
+    session.execute(_TOKEN_USED, {"token_id": token_id, "now": now})
 
 
 def end_sessions(session: Session, user: UserRow) -> None:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.db import make_engine, make_reading_engine, make_session_factory
@@ -48,6 +49,41 @@ def test_a_reading_unit_of_work_does_not_wait_for_a_writer(
         count = uow.session.execute(text("SELECT count(*) FROM job_marks")).scalar_one()
     assert time.monotonic() - started < 1.0
     assert count == 0  # what is committed: the other writer has not
+    if reading_engine:
+        reading_engine.dispose()
+
+
+def test_a_lookup_does_not_wait_for_a_writer_and_writes_nothing(
+    database_url, engine, writer_holding_the_lock
+):
+    """UnitOfWork.lookup, the one-statement read of every API request (its token): on a
+    connection of the readings', without a Session."""
+    reading_engine = make_reading_engine(database_url)
+    reading = make_session_factory(reading_engine) if reading_engine else None
+    uow = UnitOfWork(make_session_factory(engine), reading)
+    started = time.monotonic()
+    with uow.lookup() as connection:
+        count = connection.execute(text("SELECT count(*) FROM job_marks")).scalar_one()
+    assert time.monotonic() - started < 1.0
+    assert count == 0
+    if reading_engine:
+        reading_engine.dispose()
+
+
+def test_nothing_a_lookup_does_is_committed(database_url, engine):
+    """On SQLite its transaction is rolled back; PostgreSQL refuses the write outright
+    (tests/store/test_reading_connections.py)."""
+    reading_engine = make_reading_engine(database_url)
+    reading = make_session_factory(reading_engine) if reading_engine else None
+    uow = UnitOfWork(make_session_factory(engine), reading)
+    stray = text("INSERT INTO job_marks (job, key, done_at) VALUES ('stray', 'z', '2026-11-22')")
+    try:
+        with uow.lookup() as connection:
+            connection.execute(stray)
+    except DBAPIError as refused:
+        assert "read-only transaction" in str(refused)
+    with uow.reading():
+        assert uow.session.execute(text("SELECT count(*) FROM job_marks")).scalar_one() == 0
     if reading_engine:
         reading_engine.dispose()
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bcp.domain.actors import Actor, OrganisationKind, OrganisationRef, Role
 from bcp.store import certificates, contacts, drafts, idempotency, outbox, probes
 from bcp.store.accounts import (
     organisation_count,
@@ -351,11 +352,32 @@ def test_accounts_organisations_and_tokens_in_force(session):
         )
         session.add(rows[token])
     session.flush()
-    assert token_in_force(session, "good", T0) == rows["good"]
-    assert token_in_force(session, "forever", T0) == rows["forever"]
-    assert token_in_force(session, "revoked", T0) is None
-    assert token_in_force(session, "expired", T0) is None
-    assert token_in_force(session, "good", T0 + timedelta(days=1)) is None
+    connection = session.connection()
+    good = token_in_force(connection, "good", T0)
+    assert (good.token_id, good.expires_at, good.last_used_at) == (
+        rows["good"].id,
+        T0 + timedelta(days=1),
+        None,
+    )
+    assert good.actor == Actor(
+        user_id=camille.id,
+        label=camille.display_name,
+        role=Role.OPERATOR,
+        organisation=OrganisationRef(
+            id=org.id, name="Aérofret", kind=OrganisationKind(org.kind), eori=org.eori
+        ),
+    )
+    assert token_in_force(connection, "forever", T0).token_id == rows["forever"].id
+    assert token_in_force(connection, "revoked", T0) is None
+    assert token_in_force(connection, "expired", T0) is None
+    assert token_in_force(connection, "good", T0 + timedelta(days=1)) is None
+    assert token_in_force(connection, "unknown", T0) is None
+    dominique = user(session, "dominique")  # a person of no organisation (the desk's)
+    session.add(
+        ApiTokenRow(user_id=dominique.id, token_sha256=token_digest("d"), label="d", created_at=T0)
+    )
+    session.flush()
+    assert token_in_force(connection, "d", T0).actor.organisation is None
     assert [t.label for t in tokens_of(session, camille.id)] == [
         "forever",
         "expired",
@@ -364,7 +386,7 @@ def test_accounts_organisations_and_tokens_in_force(session):
     ]
     camille.active = False
     session.flush()
-    assert token_in_force(session, "good", T0) is None
+    assert token_in_force(connection, "good", T0) is None
 
 
 def test_an_idempotency_key_is_reserved_once_and_forgotten_after_its_time(session):

@@ -49,6 +49,17 @@ def test_the_server_refuses_a_write_in_a_reading(engines):
         assert uow.session.execute(text("SELECT count(*) FROM job_marks")).scalar_one() == 0
 
 
+def test_a_lookup_is_a_reading_too(engines):
+    """UnitOfWork.lookup (an API token's read): no transaction block, no write."""
+    with uow_of(engines).lookup() as connection:
+        connection.execute(text("SELECT count(*) FROM job_marks"))
+        assert connection.connection.driver_connection.info.transaction_status.name == "IDLE"
+    insert = text("INSERT INTO job_marks (job, key, done_at) VALUES ('stray', 'x', '2026-12-07')")
+    refused = pytest.raises(DBAPIError, match="read-only transaction")
+    with refused, uow_of(engines).lookup() as connection:
+        connection.execute(insert)
+
+
 def test_the_options_of_the_database_url_are_kept(own_cluster):
     url = make_url(own_cluster.url).update_query_dict({"options": "-c statement_timeout=4000"})
     reading = make_reading_engine(url.render_as_string(hide_password=False))
