@@ -228,12 +228,7 @@ class IncidentRepository:
         lock on PostgreSQL, the write lock on SQLite), so no change can land in between. The
         incident's version is left as it is: nothing it shows has changed. None: only a change
         of the incident will call for a look."""
-        self.session.execute(
-            update(IncidentRow)
-            .where(IncidentRow.id == incident.id)
-            .values(watch_at=when or NEVER)
-            .execution_options(synchronize_session=False)
-        )
+        self.session.execute(_WATCH_AGAIN, {"incident_id": incident.id, "when": when or NEVER})
 
     def watch_all_again(self) -> int:
         """Have the scheduler look at every open incident at its next tick: when it starts, as
@@ -622,6 +617,14 @@ _READ_INCIDENT = (
 )
 _INSERT_INCIDENT = insert(_INCIDENTS).returning(_INCIDENTS.c.id)
 _INSERT_EVENTS = insert(_EVENTS)
+# Every declaration and every change writes it: a statement on the table, built once, without
+# the ORM's bulk update (which built and keyed the statement anew each time: 0.8 ms of a
+# declaration's 9 under cProfile, the UPDATE itself 0.03 ms).
+_WATCH_AGAIN = (
+    update(_INCIDENTS)
+    .where(_INCIDENTS.c.id == bindparam("incident_id"))
+    .values(watch_at=bindparam("when"))
+)
 _READ_TIMELINE = (
     select(_EVENTS).where(_EVENTS.c.incident_id == bindparam("incident_id")).order_by(_EVENTS.c.seq)
 )
