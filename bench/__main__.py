@@ -103,6 +103,8 @@ def table(results: dict) -> str:
         where = f"{name}, {seeded['incidents']:,} incidents, {seeded['events']:,} events"
         for key, s in scenarios.items():
             page, mode = key.split(" | ")
+            if mode == "paired /ping":  # in its page's row
+                continue
             held = f", {s['not_modified']} answered 304" if s.get("not_modified") else ""
             if mode == "pollers":
                 figure = (
@@ -117,6 +119,12 @@ def table(results: dict) -> str:
                     f"p99 {s['p99_ms']:.0f} ms; {s['failures']} failed{held})"
                 )
                 versus = f"{s['rps'] / bare:.2f}× /ping's throughput ({bare:,.0f} req/s)"
+                paired = scenarios.get(f"{page} | paired /ping")
+                if paired:
+                    versus += (
+                        f"; {s['rps'] / paired['rps']:.2f}× the /ping just before it "
+                        f"({paired['rps']:,.0f} req/s)"
+                    )
             else:
                 figure = (
                     f"median {s['median_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms "
@@ -216,7 +224,7 @@ def cpu_table(results: dict) -> str:
         named = {**http_result["scenarios"], "national outage burst": http_result["burst"]}
         for key, s in named.items():
             c = s.get("cpu")
-            if c is None:  # a run from before issue 18's tenth round
+            if c is None or key.endswith("paired /ping"):  # before the tenth round; a baseline
                 continue
             lines.append(
                 f"| {name}: {key.replace(' | ', ', ')} | {c['machine_busy']:.0%} | "

@@ -38,6 +38,23 @@ from tests.web.servers import Cluster, Gunicorn
 
 USERS = 50
 THINK_SECONDS = 1.0  # a person reading the page before the next click
+PAIRED_PING_SECONDS = 8.0
+"""Each page's throughput is also compared with a /ping run just before it (`<page> | paired
+/ping`): the machine's neighbours change its speed from one minute to the next, and a /ping
+measured minutes earlier or later (the two runs of the bare /ping) may have met another
+moment."""
+
+
+def paired_ping(name: str, seconds: float) -> dict:
+    return {
+        "kind": "get",
+        "path": "/ping",
+        "name": f"{name} | paired /ping",
+        "users": USERS,
+        "seconds": min(PAIRED_PING_SECONDS, seconds),
+    }
+
+
 BURST_OPERATORS = 500
 OUTAGE_DAY_IN_PROGRESS = 250
 OUTAGE_DAY_QUEUE = (
@@ -141,6 +158,8 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
             ),
         ]
         for name, scenario in pages:
+            if name != "bare /ping":
+                spec["scenarios"].append(paired_ping(name, seconds))
             spec["scenarios"].append(
                 {**scenario, "name": f"{name} | throughput", "users": USERS, "seconds": seconds}
             )
@@ -173,6 +192,7 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
             # After the burst, half of its declarations acknowledged, the queue of an outage's
             # afternoon: OUTAGE_DAY_WAITING waiting, as many in progress.
             {"kind": "acknowledge", "count": OUTAGE_DAY_IN_PROGRESS},
+            paired_ping(OUTAGE_DAY_QUEUE, seconds),
             *(
                 {
                     "kind": "get",
@@ -185,6 +205,7 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
                 }
                 for mode in ("throughput", "latency")
             ),
+            paired_ping("declare (API)", seconds),
             {
                 "kind": "declare",
                 "name": "declare (API) | throughput",
