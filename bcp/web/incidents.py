@@ -81,7 +81,7 @@ def page(ctx: Context, incident_id: int):
         actor=ctx.actor,
         lang=lang,
         contacts=contacts,
-        titles=table.titles() if table else {},
+        titles=table.titles if table else {},
         filled=filled,
         references=references,
         attachments=attachments,

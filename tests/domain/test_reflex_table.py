@@ -176,3 +176,13 @@ def test_a_procedure_without_follow_up_is_refused():
 )
 def test_broken_files(text, words):
     assert words in str(fault(text))
+
+
+def test_the_titles_by_id_name_every_procedure_and_step_and_are_made_once():
+    table = parse_table(MINIMAL, "fr-2099-01.yaml")
+    titles = table.titles
+    assert titles["p"].en == "P"
+    assert titles["close"].fr == "Clore"
+    assert table.titles is titles  # shared by every incident page of the table
+    with pytest.raises(TypeError):
+        titles["p"] = titles["close"]  # type: ignore[index]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
+from functools import cached_property
+from types import MappingProxyType
 
 from bcp.domain.catalogue import Channel, EnsOperation, Mode, Scope, Side
 
@@ -166,9 +169,11 @@ class ReflexTable:
     origin: str = ""
     thresholds: tuple[timedelta, ...] = field(default=())
 
-    def titles(self) -> dict[str, Text]:
+    @cached_property
+    def titles(self) -> Mapping[str, Text]:
         """The title of every procedure and step of the table, by id: what a page shows where
-        the timeline recorded an id."""
+        the timeline recorded an id. Made once per table (a table never changes once loaded),
+        not for every incident page; read-only, as every reader shares it."""
         titles = {s.id: s.title for p in self.procedures.values() for s in p.steps}
         titles.update({p.id: p.title for p in self.procedures.values()})
-        return titles
+        return MappingProxyType(titles)
