@@ -78,6 +78,25 @@ def test_saved_and_read_back_as_they_were(uow, incidents):
         assert uow.consignments.of_incident(first)[0].mrn == "26FR00000000000018"
 
 
+def test_the_consignments_shown_are_those_saved_read_as_plain_rows(uow, incidents):
+    """shown_of_incident (the incident and goods pages) reads plain rows, not the ORM's objects
+    that a change needs: the same consignments all the same, waiting or settled."""
+    first, second = incidents
+    saved(uow, [consignment(first, "H2", 1.0), consignment(first, "H3", None)])
+    saved(uow, [consignment(second, "H4", 3.0)])
+    with uow:
+        late = uow.consignments.of_incident(first)[0]
+        late.state, late.mrn, late.lodged_at = ConsignmentState.LODGED, "26FR1", T0
+        uow.consignments.save([late])
+        uow.commit()
+    with uow.reading():
+        shown = uow.consignments.shown_of_incident(first)
+        assert shown == uow.consignments.of_incident(first)
+    assert [c.facts.document_number for c in shown] == ["H2", "H3"]
+    assert (shown[0].state, shown[0].mrn) == (ConsignmentState.LODGED, "26FR1")
+    assert shown[1].deadline.missing is TimeKind.ARRIVAL
+
+
 def test_one_document_once_per_incident(uow, incidents):
     first, second = incidents
     saved(uow, [consignment(first, "H1", 1.0), consignment(second, "H1", 1.0)])
