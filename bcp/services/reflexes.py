@@ -15,7 +15,7 @@ from bcp.services.context import Context
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.audit import audit
 from bcp.store.models import ReflexActivationRow
-from bcp.store.reflex_activations import latest_activation
+from bcp.store.reflex_activations import active_version
 from bcp.store.reflex_files import load_deadlines
 
 
@@ -44,8 +44,7 @@ class ReflexLibrary:
 
     def active(self, uow: UnitOfWork) -> ReflexTable:
         """Call inside an open unit of work."""
-        row = latest_activation(uow.session)
-        return self.get(row.version if row else self.default_version)
+        return self.get(active_version(uow.session) or self.default_version)
 
 
 def active_table(uow: UnitOfWork, library: ReflexLibrary) -> ReflexTable:

@@ -37,7 +37,7 @@ from bcp.store.models import (
     UserRow,
     WebhookRow,
 )
-from bcp.store.reflex_activations import latest_activation
+from bcp.store.reflex_activations import active_version
 from tests.conftest import T0
 
 
@@ -281,14 +281,14 @@ def test_certificates_soonest_expiry_first_and_the_watchs_marks(session):
 
 
 def test_contacts_and_the_active_rules_table(session):
-    assert latest_activation(session) is None
+    assert active_version(session) is None
     for version in ("fr-2025-10", "fr-2026-01"):
         session.add(
             ReflexActivationRow(version=version, activated_at=T0, activated_by="a", note="")
         )
     session.add(ContactRow(key="desk", name_fr="d", name_en="d", updated_at=T0, updated_by="a"))
     session.flush()
-    assert latest_activation(session).version == "fr-2026-01"
+    assert active_version(session) == "fr-2026-01"
     assert [c.key for c in contacts.all_contacts(session)] == ["desk"]
 
 
