@@ -26,11 +26,11 @@ from bcp.store.accounts import (
     organisation_by_eori,
     organisation_names,
     organisations_with_providers,
+    session_holder,
     token_digest,
     token_in_force,
     tokens_of,
     user_by_login,
-    user_with_organisation,
     users_with_organisations,
 )
 from bcp.store.audit import audit, recent
@@ -234,11 +234,9 @@ def actor_for_session(
     since the user's sessions were last ended."""
 
     def read() -> tuple[Actor, None] | None:
-        with uow.reading():
-            user = user_with_organisation(uow.session, user_id)
-            if user is None or not user.active or user.session_epoch != epoch:
-                return None
-            return actor_of(user), None
+        with uow.lookup() as connection:
+            actor = session_holder(connection, user_id, epoch)
+        return None if actor is None else (actor, None)
 
     found = read() if reuse is None else reuse.get(("session", user_id, epoch), read)
     return found[0] if found else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Row, bindparam, func, or_, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from bcp.domain.actors import Actor, Role
 from bcp.store.incidents import organisation_ref
@@ -18,34 +18,29 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# Every page asks this one (with the signed-in user's id): one statement, built once.
-_USER_WITH_ORGANISATION = (
-    select(UserRow)
-    .where(UserRow.id == bindparam("user_id"))
-    .options(joinedload(UserRow.organisation))
-)
-
-# Every API request asks this one: its columns only, read on a plain connection
+# Who a request comes from, asked by every page (its session) and every API request (its
+# token): the person's columns and their organisation's only, read on a plain connection
 # (UnitOfWork.lookup), without a Session or ORM objects, which cost twice the statement.
+_PERSON = (
+    UserRow.id.label("user_id"),
+    UserRow.display_name,
+    UserRow.role,
+    # named as the organisation's own, for bcp.store.incidents.organisation_ref
+    OrganisationRow.id,
+    OrganisationRow.name,
+    OrganisationRow.kind,
+    OrganisationRow.eori,
+    OrganisationRow.siret,
+    OrganisationRow.provider_id,
+    OrganisationRow.stp_access,
+)
+_OF_ORGANISATION = UserRow.organisation_id == OrganisationRow.id
 _TOKEN_IN_FORCE = (
-    select(
-        ApiTokenRow.id.label("token_id"),
-        ApiTokenRow.expires_at,
-        ApiTokenRow.last_used_at,
-        UserRow.id.label("user_id"),
-        UserRow.display_name,
-        UserRow.role,
-        # named as the organisation's own, for bcp.store.incidents.organisation_ref
-        OrganisationRow.id,
-        OrganisationRow.name,
-        OrganisationRow.kind,
-        OrganisationRow.eori,
-        OrganisationRow.siret,
-        OrganisationRow.provider_id,
-        OrganisationRow.stp_access,
-    )
+    select(ApiTokenRow.id.label("token_id"), ApiTokenRow.expires_at, ApiTokenRow.last_used_at)
+    .add_columns(*_PERSON)
+    .select_from(ApiTokenRow)
     .join(UserRow, ApiTokenRow.user_id == UserRow.id)
-    .outerjoin(OrganisationRow, UserRow.organisation_id == OrganisationRow.id)
+    .outerjoin(OrganisationRow, _OF_ORGANISATION)
     .where(
         ApiTokenRow.token_sha256 == bindparam("digest"),
         ApiTokenRow.revoked_at.is_(None),
@@ -53,6 +48,32 @@ _TOKEN_IN_FORCE = (
         UserRow.active.is_(True),
     )
 )
+_SESSION_HOLDER = (
+    select(*_PERSON)
+    .select_from(UserRow)
+    .outerjoin(OrganisationRow, _OF_ORGANISATION)
+    .where(
+        UserRow.id == bindparam("user_id"),
+        UserRow.active.is_(True),
+        UserRow.session_epoch == bindparam("epoch"),
+    )
+)
+
+
+def _person(row: Row) -> Actor:
+    return Actor(
+        user_id=row.user_id,
+        label=row.display_name,
+        role=Role(row.role),
+        organisation=None if row.id is None else organisation_ref(row),
+    )
+
+
+def session_holder(connection: Connection, user_id: int, epoch: int) -> Actor | None:
+    """The person signed in by a browser session, if still active and if the session was opened
+    since their sessions were last ended (UserRow.session_epoch)."""
+    row = connection.execute(_SESSION_HOLDER, {"user_id": user_id, "epoch": epoch}).first()
+    return None if row is None else _person(row)
 
 
 @dataclass(frozen=True)
@@ -70,18 +91,7 @@ def token_in_force(connection: Connection, token: str, now: datetime) -> TokenIn
     row = connection.execute(_TOKEN_IN_FORCE, {"digest": token_digest(token), "now": now}).first()
     if row is None:
         return None
-    actor = Actor(
-        user_id=row.user_id,
-        label=row.display_name,
-        role=Role(row.role),
-        organisation=None if row.id is None else organisation_ref(row),
-    )
-    return TokenInForce(row.token_id, row.expires_at, row.last_used_at, actor)
-
-
-def user_with_organisation(session: Session, user_id: int) -> UserRow | None:
-    """A user and their organisation."""
-    return session.scalars(_USER_WITH_ORGANISATION, {"user_id": user_id}).one_or_none()
+    return TokenInForce(row.token_id, row.expires_at, row.last_used_at, _person(row))
 
 
 def tokens_of(session: Session, user_id: int | None = None) -> list[ApiTokenRow]:

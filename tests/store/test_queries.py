@@ -12,6 +12,7 @@ from bcp.store import certificates, contacts, drafts, idempotency, outbox, probe
 from bcp.store.accounts import (
     organisation_count,
     organisation_names,
+    session_holder,
     set_notify_topics,
     token_digest,
     token_in_force,
@@ -387,6 +388,26 @@ def test_accounts_organisations_and_tokens_in_force(session):
     camille.active = False
     session.flush()
     assert token_in_force(connection, "good", T0) is None
+
+
+def test_the_holder_of_a_browser_session(session):
+    """Active, and signed in since their sessions were last ended (UserRow.session_epoch)."""
+    org = organisation(session)
+    camille = user(session, "camille", org)
+    dominique = user(session, "dominique")
+    connection = session.connection()
+    held = session_holder(connection, camille.id, 0)
+    assert (held.user_id, held.role, held.organisation.eori) == (
+        camille.id,
+        Role.OPERATOR,
+        org.eori,
+    )
+    assert session_holder(connection, dominique.id, 0).organisation is None
+    assert session_holder(connection, camille.id, 1) is None  # a session ended since
+    assert session_holder(connection, 999, 0) is None
+    camille.active = False
+    session.flush()
+    assert session_holder(connection, camille.id, 0) is None
 
 
 def test_an_idempotency_key_is_reserved_once_and_forgotten_after_its_time(session):
