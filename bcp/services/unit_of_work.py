@@ -47,7 +47,8 @@ class UnitOfWork:
 
     @contextmanager
     def lookup(self) -> Iterator[Connection]:
-        """For one statement that only reads, asked on nearly every request (an API token):
+        """For one statement that only reads, asked on nearly every request (who its API token
+        or its browser session stands for):
         `with uow.lookup() as connection:`, a connection of the reading sessions', without a
         Session. Creating a Session, and the ORM's work on the statement and its row, cost twice
         the statement itself (in one process, on SQLite: 470 µs a token, 165 µs this way). It
