@@ -128,6 +128,9 @@ class Incident:
     outstanding_consignments: int = field(default=0, compare=False)
     """Consignments listed and not yet back in ICS2 (set with its goods, see
     bcp.domain.consignments.goods): the incident does not close while there are any."""
+    listed_consignments: int | None = field(default=None, compare=False)
+    """How many consignments it lists, when read with it for a page (None: not read): a page
+    of an incident that lists none does not ask for them."""
 
     @property
     def concerns_everyone(self) -> bool:

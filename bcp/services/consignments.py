@@ -48,7 +48,9 @@ class GoodsView:
 def get_goods(ctx: Context, incident_id: int) -> GoodsView:
     with ctx.uow.reading():
         incident = load_visible(ctx.uow, ctx.library, ctx.actor, incident_id)
-        goods = Goods(incident, ctx.uow.consignments.shown_of_incident(incident_id))
+        listed = incident.listed_consignments  # 0: no statement for an empty list
+        shown = ctx.uow.consignments.shown_of_incident(incident_id) if listed != 0 else []
+        goods = Goods(incident, shown)
     return _view(ctx, goods, ctx.clock.now())
 
 

@@ -138,12 +138,12 @@ class IncidentRepository:
         return int(count), int(total)
 
     def get(self, incident_id: int, *, for_update: bool = False) -> Incident | None:
-        """The incident with its organisation and its count of consignments still out (one
-        statement), and its timeline (a second)."""
+        """The incident with its organisation and its counts of consignments, listed and still
+        out (one statement), and its timeline (a second)."""
         if self.reading and not for_update:
             return self._read(incident_id)
         query = (
-            select(IncidentRow, _outstanding(IncidentRow.id))
+            select(IncidentRow, _outstanding(IncidentRow.id), _listed(IncidentRow.id))
             .where(IncidentRow.id == incident_id)
             .options(selectinload(IncidentRow.events), joinedload(IncidentRow.organisation))
         )
@@ -152,10 +152,11 @@ class IncidentRepository:
         found = self.session.execute(query).one_or_none()
         if found is None:
             return None
-        row, outstanding = found
+        row, outstanding, listed = found
         self._rows[row.id] = row
         incident = to_domain(row, [_event(e) for e in row.events], row.organisation)
         incident.outstanding_consignments = outstanding
+        incident.listed_consignments = listed
         return incident
 
     def _read(self, incident_id: int) -> Incident | None:
@@ -167,6 +168,7 @@ class IncidentRepository:
         organisation = _Columns(columns, "org_") if columns["org_id"] is not None else None
         incident = to_domain(found, [_event_of_columns(e) for e in timeline], organisation)
         incident.outstanding_consignments = columns["outstanding"]
+        incident.listed_consignments = columns["listed"]
         return incident
 
     def add(self, incident: Incident) -> Incident:
@@ -552,6 +554,16 @@ def _outstanding(incident_id: Any):
     )
 
 
+def _listed(incident_id: Any):
+    """How many consignments the incident lists (a page of one that lists none reads none)."""
+    return (
+        select(func.count(ConsignmentRow.id))
+        .where(ConsignmentRow.incident_id == incident_id)
+        .scalar_subquery()
+        .label("listed")
+    )
+
+
 @cache
 def _in_progress_query() -> Select:
     """The columns of an incident the desk queue lists as in progress, the latest first: built
@@ -612,6 +624,7 @@ _READ_INCIDENT = (
         _INCIDENTS,
         *(c.label(f"org_{c.name}") for c in _ORGANISATIONS.c),
         _outstanding(_INCIDENTS.c.id),
+        _listed(_INCIDENTS.c.id),
     )
     .select_from(_INCIDENTS.outerjoin(_ORGANISATIONS))
     .where(_INCIDENTS.c.id == bindparam("incident_id"))

@@ -134,3 +134,22 @@ def test_a_signed_in_page_reread_within_the_second_asks_nothing_about_the_person
     with statements(browser_app) as sent:
         assert carrier.get("/status/", headers=again).status_code == 304
     assert sent == []
+
+
+def test_the_page_of_an_incident_that_lists_no_consignment_does_not_ask_for_them(
+    app, as_person, people, uow, clock, library
+):
+    """Its read counts them (bcp.store.incidents._listed): none, and the list is not asked."""
+    carrier = Context(uow, clock, library, people.carrier.actor)
+    incident_id = declare_incident(carrier, as_declaration(facts())).incident.id
+    desk = as_person(people.desk)
+    path = f"/incidents/{incident_id}"
+    desk.page(path)
+    with statements(app) as sent:
+        desk.page(path)
+    assert not [s for s in sent if "FROM consignments" in s and "count(" not in s]
+    add_consignments(carrier, incident_id, [("", as_consignment(CONSIGNMENT))])
+    with statements(app) as sent:
+        shown = desk.page(path)
+    assert [s for s in sent if "FROM consignments" in s and "count(" not in s]
+    assert CONSIGNMENT["document_number"] in shown

@@ -103,7 +103,7 @@ class Goods:
     def __init__(self, incident: Incident, consignments: Sequence[Consignment]) -> None:
         self.incident = incident
         self.consignments = list(consignments)
-        incident.outstanding_consignments = len(self.outstanding())
+        self._count()
 
     def outstanding(self) -> list[Consignment]:
         return [c for c in self.consignments if not c.state.settled]
@@ -422,6 +422,7 @@ class Goods:
 
     def _count(self) -> None:
         self.incident.outstanding_consignments = len(self.outstanding())
+        self.incident.listed_consignments = len(self.consignments)
 
     def _chosen(self, ids: Sequence[int]) -> list[Consignment]:
         if not ids:
