@@ -545,10 +545,13 @@ def to_domain(row: Any, events: list[TimelineEvent], organisation: Any | None) -
 
 
 def _outstanding(incident_id: Any):
-    """How many of the incident's consignments are not back in ICS2 (its closing waits)."""
+    """How many of the incident's consignments are not back in ICS2 (its closing waits). On the
+    table's columns, not the ORM's attributes: a statement that names none of the ORM's stays a
+    plain one, without the ORM's compiling and loading of its rows (a tenth of an incident
+    page's time, in one process)."""
     return (
-        select(func.count(ConsignmentRow.id))
-        .where(ConsignmentRow.incident_id == incident_id, ConsignmentRow.state.in_(OUTSTANDING))
+        select(func.count(_CONSIGNMENTS.c.id))
+        .where(_CONSIGNMENTS.c.incident_id == incident_id, _CONSIGNMENTS.c.state.in_(OUTSTANDING))
         .scalar_subquery()
         .label("outstanding")
     )
@@ -557,8 +560,8 @@ def _outstanding(incident_id: Any):
 def _listed(incident_id: Any):
     """How many consignments the incident lists (a page of one that lists none reads none)."""
     return (
-        select(func.count(ConsignmentRow.id))
-        .where(ConsignmentRow.incident_id == incident_id)
+        select(func.count(_CONSIGNMENTS.c.id))
+        .where(_CONSIGNMENTS.c.incident_id == incident_id)
         .scalar_subquery()
         .label("listed")
     )
@@ -616,6 +619,7 @@ class _Columns:
 
 
 _INCIDENTS, _ORGANISATIONS = IncidentRow.__table__, OrganisationRow.__table__
+_CONSIGNMENTS = ConsignmentRow.__table__
 _EVENTS = TimelineEventRow.__table__
 # Built once: SQLAlchemy then keys its cache of compiled statements without building them again
 # at each read (a tenth of the incident page's read).
