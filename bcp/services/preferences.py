@@ -10,8 +10,7 @@ from bcp.domain.actors import Actor
 from bcp.domain.errors import invalid
 from bcp.domain.messages import N_
 from bcp.services.unit_of_work import UnitOfWork
-from bcp.store.accounts import set_preferences
-from bcp.store.models import UserRow
+from bcp.store.accounts import preferences_row, set_preferences
 from bcp.texts import LANGUAGES
 
 
@@ -22,11 +21,11 @@ class Preferences:
 
 
 def preferences_of(uow: UnitOfWork, actor: Actor) -> Preferences:
+    if actor.user_id is None:
+        return Preferences(None, False)
     with uow.reading():
-        user = uow.session.get(UserRow, actor.user_id) if actor.user_id else None
-        if user is None:
-            return Preferences(None, False)
-        return Preferences(user.language, user.queue_sound)
+        found = preferences_row(uow.session, actor.user_id)
+    return Preferences(*found) if found else Preferences(None, False)
 
 
 def choose_language(uow: UnitOfWork, actor: Actor, language: str) -> None:

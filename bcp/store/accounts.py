@@ -130,6 +130,19 @@ def set_notify_topics(session: Session, user_id: int, topics: list[str]) -> None
     session.execute(update(UserRow).where(UserRow.id == user_id).values(notify_topics=topics))
 
 
+_USERS = UserRow.__table__
+_PREFERENCES = select(_USERS.c.language, _USERS.c.queue_sound).where(
+    _USERS.c.id == bindparam("user_id")
+)
+
+
+def preferences_row(session: Session, user_id: int) -> tuple[str | None, bool] | None:
+    """The person's own choices (`language`, `queue_sound`), asked by every desk queue page:
+    two columns, not the user's whole row as an ORM object."""
+    row = session.execute(_PREFERENCES, {"user_id": user_id}).first()
+    return None if row is None else (row[0], bool(row[1]))
+
+
 def set_preferences(session: Session, user_id: int, **values: object) -> None:
     """The person's own choices (`language`, `queue_sound`)."""
     session.execute(update(UserRow).where(UserRow.id == user_id).values(**values))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bcp.store.models import DraftRow, IncidentRow
@@ -35,9 +35,14 @@ def open_draft(
     return session.scalars(query).first()
 
 
+# Asked by every desk queue and operator home page: built once (SQLAlchemy then keys its cache of
+# compiled statements without building them again).
+_OPEN_DRAFTS = select(DraftRow).where(DraftRow.status == "open").order_by(DraftRow.id)
+_OPEN_DRAFTS_OF = _OPEN_DRAFTS.where(DraftRow.organisation_id == bindparam("organisation_id"))
+
+
 def open_drafts(session: Session, organisation_id: int | None = None) -> list[DraftRow]:
     """Open drafts: an organisation's, or every one (the desk's view) when None."""
-    query = select(DraftRow).where(DraftRow.status == "open").order_by(DraftRow.id)
-    if organisation_id is not None:
-        query = query.where(DraftRow.organisation_id == organisation_id)
-    return list(session.scalars(query))
+    if organisation_id is None:
+        return list(session.scalars(_OPEN_DRAFTS))
+    return list(session.scalars(_OPEN_DRAFTS_OF, {"organisation_id": organisation_id}))
