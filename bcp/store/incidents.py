@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Row, Select, bindparam, func, insert, or_, select, update
@@ -648,7 +648,7 @@ _READ_TIMELINE = (
 )
 
 
-def _event(row: TimelineEventRow) -> TimelineEvent:
+def _event(row: TimelineEventRow | _EventColumns) -> TimelineEvent:
     return TimelineEvent(
         seq=row.seq,
         at=row.at,
@@ -666,39 +666,11 @@ def _event(row: TimelineEventRow) -> TimelineEvent:
 _KINDS = {k.value: k for k in EventKind}
 _ROLES = {r.value: r for r in Role}
 _STATES = {s.value: s for s in State}
-_EVENT_COLUMNS = itemgetter(
-    *(
-        list(_EVENTS.c.keys()).index(name)
-        for name in (
-            "seq",
-            "at",
-            "kind",
-            "actor_user_id",
-            "actor_label",
-            "actor_role",
-            "state_before",
-            "state_after",
-            "changes",
-            "note",
-        )
-    )
-)
+_EventColumns = namedtuple("_EventColumns", _EVENTS.c.keys())
+"""A plain row of the whole timeline table (`select(_EVENTS)`), its columns as attributes: a
+Row's attribute costs about 0.6 µs, and an incident page reads its timeline, twenty events or a
+thousand (`_event` of a Row: 13 µs an event; of this, with the dicts above: about 5 µs)."""
 
 
 def _event_of_columns(row: Row) -> TimelineEvent:
-    """`_event` from a plain row of the whole table (`select(_EVENTS)`), its columns taken by
-    their place: a Row's attribute costs about 0.6 µs, and an incident page reads its timeline,
-    twenty events or a thousand (13 µs an event by name, 2.6 µs this way)."""
-    seq, at, kind, user_id, label, role, before, after, changes, note = _EVENT_COLUMNS(row)
-    return TimelineEvent(
-        seq=seq,
-        at=at,
-        kind=_KINDS[kind],
-        actor_user_id=user_id,
-        actor_label=label,
-        actor_role=_ROLES[role] if role else None,
-        state_before=_STATES[before] if before else None,
-        state_after=_STATES[after],
-        changes=dict(changes),
-        note=note,
-    )
+    return _event(_EventColumns._make(row))
