@@ -68,6 +68,13 @@ _NOTICE_DEFAULTS = {
 }
 
 
+def one_line(text: str) -> str:
+    """Text on one line: its runs of white space, line breaks among them, as one space. The
+    long lists of the PDFs set five items to a paragraph, one a line (`white-space: pre-line`):
+    a note typed on several lines must not break its item's line."""
+    return type(text)(" ".join(text.split()))
+
+
 def notice_text(text: str, gettext: Gettext) -> str:
     """The default texts of bcp.domain.notices in the reader's language; any other as typed
     (every note of a timeline passes here: it is looked up, not translated)."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from markupsafe import Markup
+
 from bcp.domain import notices
 from bcp.domain.actors import SCHEDULER
 from bcp.domain.lifecycle import State
 from bcp.domain.timeline import EventKind, TimelineEvent
 from bcp.jobs.letters import LetterEvent
-from bcp.texts import actor_label, event_note, event_what, notice_text, paris_time
+from bcp.texts import actor_label, event_note, event_what, notice_text, one_line, paris_time
 
 FRENCH = {
     "Service restored.": "Service rétabli.",
@@ -98,3 +100,10 @@ def test_times_are_shown_in_paris_with_the_zone_in_force_then():
     assert paris_time(datetime(2026, 10, 25, 1, 30, tzinfo=UTC)) == "25/10/2026 02:30 CET"
     assert paris_time("2026-01-02T23:59:00+00:00") == "03/01/2026 00:59 CET"
     assert paris_time(None) == ""
+
+
+def test_a_note_typed_on_several_lines_is_put_on_one_line_and_stays_escaped():
+    assert one_line("Dépôts :\r\n  ENS en\tsecours\n") == "Dépôts : ENS en secours"
+    kept = one_line(Markup("<strong>R2</strong>\n&lt;b&gt;"))
+    assert isinstance(kept, Markup)
+    assert kept == Markup("<strong>R2</strong> &lt;b&gt;")

@@ -123,6 +123,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     security.init(app)
     security.csrf.exempt(api)
     app.add_template_filter(texts.paris_time, "paris")
+    app.add_template_filter(texts.one_line, "one_line")
     said = i18n.page_gettext
     app.add_template_filter(lambda text: texts.notice_text(text, said), "notice_text")
     app.add_template_filter(lambda label: texts.actor_label(label, said), "actor")

@@ -190,6 +190,11 @@ def test_a_long_timeline_is_a_line_per_event_with_everything_the_table_says(
     assert f"{len(events)} {said}" in as_lines and said not in as_table
     for event in events:
         assert f"{event['seq']} · {paris(event['at'])} · " in as_lines, event["seq"]
+    # five to a paragraph, each on a line of its own, its note on the same line
+    lines = text_of(response.data).splitlines()
+    for event in events:
+        assert any(line.startswith(f"{event['seq']} · ") for line in lines), event["seq"]
+    assert any(line.endswith("— Pris en compte") for line in lines)
     for field in ["Pris en compte", "Secours autorisé", "R1 DNL", "PS-2026-FR81234567800013-0001"]:
         assert field in as_lines and field in as_table, field
     if lang == "fr":
