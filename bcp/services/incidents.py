@@ -30,7 +30,7 @@ from bcp.services.context import Context
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import organisation_by_eori
-from bcp.store.incidents import IncidentFilter, organisation_ref
+from bcp.store.incidents import IncidentFilter, NextLook, organisation_ref
 from bcp.store.models import AttachmentRow, FallbackReferenceRow
 from bcp.store.outbox import Message, enqueue
 
@@ -79,13 +79,17 @@ def declare_incident(ctx: Context, declaration: Declaration) -> IncidentView:
     with ctx.uow:
         incident = _prepare(ctx.uow, ctx.library, ctx.actor, declaration, now)
         _follow_covering_notice(ctx.uow, ctx.library, incident, now)
-        ctx.uow.incidents.add(incident)
         if incident.awaits_first_reference and incident.notice_id is not None:
-            # joined a notice whose fallback window is open: the message to send names it
+            # joined a notice whose fallback window is open: the message to send names it, and
+            # its number needs the incident's
+            ctx.uow.incidents.add(incident)
             issue_reference(ctx.uow, desk_notice(incident.notice_id), incident, now)
             ctx.uow.incidents.save(incident)
+            _next_look(ctx.uow, ctx.library, incident, now)
+        else:
+            # written with the row: one statement less than an UPDATE after it
+            ctx.uow.incidents.add(incident, _next_look_of(ctx.library, incident, now))
         _enqueue_events(ctx.uow, incident, incident.events)
-        _next_look(ctx.uow, ctx.library, incident, now)
         ctx.uow.commit()
     return view_of(incident, ctx.actor, now)
 
@@ -97,9 +101,23 @@ def _next_look(uow: UnitOfWork, library: ReflexLibrary, incident: Incident, now:
     change did (bench/results/20261207-053333.json: the scheduler's first looks at the
     declarations and at the desk's 250 acknowledgements). Without timings (a library made
     without config), the save's NULL stands: the next tick looks."""
+    look = _next_look_of(library, incident, now)
+    if look is not None:
+        uow.incidents.watch_again_at(incident, look.at)
+
+
+def _next_look_of(library: ReflexLibrary, incident: Incident, now: datetime) -> NextLook | None:
+    """The scheduler's next look at an incident whose rules were run at `now`; None without
+    timings (a library made without config): at its next tick."""
     timing = library.timing(incident.facts.component)
-    if timing is not None:
-        look_again(uow, library, incident, now, timing)
+    return None if timing is None else NextLook(_next_watch(library, incident, now, timing))
+
+
+def _next_watch(
+    library: ReflexLibrary, incident: Incident, now: datetime, timing: Timing
+) -> datetime | None:
+    table = library.get(incident.reflex.table_version) if incident.reflex else None
+    return next_watch(incident, now, timing, table)
 
 
 def look_again(
@@ -107,8 +125,7 @@ def look_again(
 ) -> None:
     """Inside an open unit of work, after the incident's rules were run at `now` and it was
     saved: write when the scheduler should next look at it."""
-    table = library.get(incident.reflex.table_version) if incident.reflex else None
-    uow.incidents.watch_again_at(incident, next_watch(incident, now, timing, table))
+    uow.incidents.watch_again_at(incident, _next_watch(library, incident, now, timing))
 
 
 @dataclass(frozen=True)

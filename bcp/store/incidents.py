@@ -110,6 +110,14 @@ NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 says "at the next tick")."""
 
 
+@dataclass(frozen=True)
+class NextLook:
+    """When the scheduler should next look at an incident whose rules were just run
+    (bcp.domain.watch.next_watch): at `at`, or only after a change of it (None)."""
+
+    at: datetime | None
+
+
 class IncidentRepository:
     def __init__(self, session: Session, *, reading: bool = False) -> None:
         """`reading`: the unit of work only reads (it may not commit), so `get` reads plain
@@ -171,9 +179,11 @@ class IncidentRepository:
         incident.listed_consignments = columns["listed"]
         return incident
 
-    def add(self, incident: Incident) -> Incident:
+    def add(self, incident: Incident, next_look: NextLook | None = None) -> Incident:
         """Insert a new incident and its timeline: plain inserts (one for the row, one for all
-        its events), without the ORM's objects; a `save` in the same unit of work loads them."""
+        its events), without the ORM's objects; a `save` in the same unit of work loads them.
+        With `next_look`, its rules were run: the row says when the scheduler should look at it
+        (as `watch_again_at` would after it); without, at the scheduler's next tick."""
         facts = incident.facts
         columns = {
             "organisation_id": incident.organisation.id if incident.organisation else None,
@@ -189,6 +199,8 @@ class IncidentRepository:
             "version": 1,  # the ORM's version counter (IncidentRow's version_id_col) starts here
             **_changing_columns(incident),
         }
+        if next_look is not None:
+            columns["watch_at"] = next_look.at or NEVER
         incident.id = self.session.execute(_INSERT_INCIDENT, columns).scalar_one()
         timeline = [{"incident_id": incident.id, **event_columns(e)} for e in incident.events]
         self.session.execute(_INSERT_EVENTS, timeline)

@@ -12,10 +12,12 @@ from bcp.domain.lifecycle import Action
 from bcp.services.certificates import record_certificate, watch_certificates
 from bcp.services.context import Context
 from bcp.services.incidents import apply_action, declare_incident, get_incident
+from bcp.services.notices import publish_notice
 from bcp.services.watch import timings, watch_all
 from bcp.store.models import OutboxRow
 from tests.domain.conftest import facts
-from tests.typed import as_declaration
+from tests.domain.test_notices import notice_data
+from tests.typed import as_declaration, as_notice
 
 
 def topics(uow) -> list[str]:
@@ -81,6 +83,23 @@ def test_a_declaration_says_when_the_scheduler_first_looks(uow, clock, library, 
     clock.advance(minutes=10)
     assert due(uow, clock) == [incident_id]
     assert {e.kind.value for e in watch_all(uow, clock, timed, settings)} == {"step_reminder"}
+
+
+def test_a_declaration_joining_an_open_fallback_window_says_it_too(
+    uow, clock, library, settings, people
+):
+    """Its row is written, then its first fallback reference, which needs the row's number: the
+    next look is written after them, as for a change."""
+    timed = replace(library, timings=timings(settings))
+    desk = Context(uow, clock, timed, people.desk.actor)
+    publish_notice(desk, as_notice(notice_data(fallback_allowed=True)))
+    watch_all(uow, clock, timed, settings)
+    forwarder = Context(uow, clock, timed, people.forwarder.actor)
+    view = declare_incident(forwarder, as_declaration(facts()))
+    assert view.incident.fallback_references  # it joined the open window
+    assert due(uow, clock) == []
+    clock.advance(hours=12)
+    assert due(uow, clock) == [view.incident.id]
 
 
 def test_an_action_says_when_the_scheduler_next_looks(uow, clock, library, settings, people):
