@@ -17,10 +17,11 @@ from bcp.domain.identifiers import eori_problem, siret_problem
 from bcp.domain.messages import N_
 from bcp.domain.passwords import RULE as PASSWORD_RULE
 from bcp.domain.passwords import password_problems
-from bcp.services.recent import RecentByKey
+from bcp.services.recent import KeptUntilChanged
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.store.accounts import (
     OrganisationName,
+    account_changes,
     end_sessions,
     mark_token_used,
     organisation_by_eori,
@@ -192,9 +193,14 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=10)
 """A token's "last used" is written at most this often: not one write per API request."""
 
 
-ActorReuse = RecentByKey[tuple, tuple[Actor, datetime | None]]
-"""Who a session or a token stood for a moment ago, in this process (bcp.services.recent): given
-by the web layer for reading requests only; a change always reads the account again."""
+ActorReuse = KeptUntilChanged[tuple, tuple[Actor, datetime | None]]
+"""Who a session or a token stood for, in this process, until the accounts change
+(bcp.services.recent.KeptUntilChanged): given by the web layer for reading requests only; a
+change always reads the account again."""
+
+KEEP_ACTOR_SECONDS = TOKEN_USE_RESOLUTION.total_seconds() / 2
+"""How long a process keeps who a token stands for while no account changes: a token in use is
+read again, and its use recorded, at least this often."""
 
 
 def actor_for_token(
@@ -205,7 +211,11 @@ def actor_for_token(
     if reuse is None:
         found = _token_actor(uow, token, now)
     else:
-        found = reuse.get(("token", token_digest(token)), lambda: _token_actor(uow, token, now))
+        found = reuse.get(
+            ("token", token_digest(token)),
+            lambda: _token_actor(uow, token, now),
+            lambda: _account_changes(uow),
+        )
     if found is None:
         return None
     actor, expires_at = found
@@ -238,8 +248,16 @@ def actor_for_session(
             actor = session_holder(connection, user_id, epoch)
         return None if actor is None else (actor, None)
 
-    found = read() if reuse is None else reuse.get(("session", user_id, epoch), read)
+    if reuse is None:
+        found = read()
+    else:
+        found = reuse.get(("session", user_id, epoch), read, lambda: _account_changes(uow))
     return found[0] if found else None
+
+
+def _account_changes(uow: UnitOfWork) -> int | None:
+    with uow.lookup() as connection:
+        return account_changes(connection)
 
 
 def sign_out_everywhere(uow: UnitOfWork, clock: Clock, actor: Actor) -> None:

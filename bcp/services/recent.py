@@ -8,9 +8,10 @@ decides who: bcp.web.freshness), so nobody misses their own change; others see a
 `seconds` later, well within the ten seconds their browser may keep the board anyway
 (bcp.web.conditional).
 
-Who a session or an API token stands for is kept the same way, one entry per session or token
-(`RecentByKey`), for reading requests only (bcp.services.accounts): on PostgreSQL that read was
-the one statement left in a poller's 304.
+Who a session or an API token stands for is kept by key, for reading requests only
+(bcp.services.accounts), until the count of the accounts' changes moves (`KeptUntilChanged`):
+on PostgreSQL that read was the one statement left in a poller's 304, and a thousand pollers
+each have their own token.
 
 A read that started before `forget()` never stores its value after it: what it read may predate
 the change that was forgotten.
@@ -156,6 +157,87 @@ class RecentByKey(Generic[K, T]):
     def _prune(self, now: float) -> None:
         self._entries = {
             key: entry for key, entry in self._entries.items() if 0 <= now - entry[0] < self.seconds
+        }
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+
+
+class KeptUntilChanged(Generic[K, T]):
+    """Values by key, kept while a count of changes in the database stays the same: who an API
+    token or a browser session stands for, until an account, a token or an organisation changes
+    (bcp.store.accounts.account_changes, counted by triggers). The count is read at most once
+    every `seconds` (0: nothing is kept), whoever asks, so a change made by any process is seen
+    by this one within `seconds`, as with `RecentByKey`; but a thousand pollers, each with its
+    own token, cost one statement a second instead of one per request. A value is kept at most
+    `keep` seconds (a token's record of use is written when it is read again: bcp.services.
+    accounts), and at most `size` of them.
+
+    A value read while the count was being found changed is not kept: what it read may predate
+    the change. A count that cannot be read (None) keeps nothing."""
+
+    def __init__(
+        self,
+        seconds: float,
+        clock: Callable[[], float] = time.time,
+        keep: float = 300.0,
+        size: int = 10_000,
+    ) -> None:
+        self.seconds = seconds
+        self.keep = keep
+        self.size = size
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._entries: dict[K, tuple[float, T]] = {}
+        self._count: int | None = None
+        self._counted_at: float | None = None
+        self._generation = 0  # raised whenever the entries are dropped
+
+    def get(
+        self, key: K, read: Callable[[], T | None], changes: Callable[[], int | None]
+    ) -> T | None:
+        """The value of `key`, kept or read; `changes` reads the count of changes."""
+        if self.seconds <= 0:
+            return read()
+        now = self._clock()
+        with self._lock:
+            counted_at = self._counted_at
+            due = counted_at is None or not 0 <= now - counted_at < self.seconds
+        if due:
+            count = changes()  # outside the lock, as every read
+            with self._lock:
+                if count is None or count != self._count:
+                    self._drop()
+                self._count = count
+                if count is not None and (self._counted_at is None or self._counted_at < now):
+                    self._counted_at = now
+        with self._lock:
+            entry, generation = self._entries.get(key), self._generation
+            if entry is not None and 0 <= now - entry[0] < self.keep:
+                return entry[1]
+        value = read()
+        with self._lock:
+            if value is not None and self._count is not None and self._generation == generation:
+                if key not in self._entries and len(self._entries) >= self.size:
+                    self._prune(now)
+                self._entries[key] = (now, value)
+        return value
+
+    def forget(self) -> None:
+        """Something this process has just written may change any of the values."""
+        with self._lock:
+            self._drop()
+            self._counted_at = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _drop(self) -> None:
+        self._entries.clear()
+        self._generation += 1
+
+    def _prune(self, now: float) -> None:
+        self._entries = {
+            key: entry for key, entry in self._entries.items() if 0 <= now - entry[0] < self.keep
         }
         if len(self._entries) >= self.size:
             self._entries.clear()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bcp.domain.actors import Actor, Role
 from bcp.store.incidents import organisation_ref
-from bcp.store.models import ApiTokenRow, OrganisationRow, UserRow
+from bcp.store.models import AccountChangesRow, ApiTokenRow, OrganisationRow, UserRow
 
 
 def token_digest(token: str) -> str:
@@ -92,6 +92,14 @@ def token_in_force(connection: Connection, token: str, now: datetime) -> TokenIn
     if row is None:
         return None
     return TokenInForce(row.token_id, row.expires_at, row.last_used_at, _person(row))
+
+
+_ACCOUNT_CHANGES = select(AccountChangesRow.__table__.c.changes)
+
+
+def account_changes(connection: Connection) -> int | None:
+    """How many times the accounts have changed (AccountChangesRow); None if its row is gone."""
+    return connection.execute(_ACCOUNT_CHANGES).scalar()
 
 
 def tokens_of(session: Session, user_id: int | None = None) -> list[ApiTokenRow]:

@@ -99,6 +99,18 @@ class ApiTokenRow(Base):
     user: Mapped[UserRow] = relationship()
 
 
+class AccountChangesRow(Base):
+    """One row: how many times the organisations, the users or the API tokens (but for a
+    token's record of use) have changed, counted by triggers (migration c8f1a3e5d7b9) whatever
+    writes them. Each process keeps who a token or a session stands for while it stays the
+    same (bcp.services.recent.KeptUntilChanged)."""
+
+    __tablename__ = "account_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class IncidentRow(Base):
     __tablename__ = "incidents"
     # No index on declared_at alone: SQLite's planner would walk it to avoid a sort and scan

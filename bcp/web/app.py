@@ -10,7 +10,8 @@ from werkzeug.routing import IntegerConverter
 
 from bcp.domain.clock import Clock, SystemClock
 from bcp.reports.render import Renderer
-from bcp.services.recent import Recent, RecentByKey
+from bcp.services.accounts import KEEP_ACTOR_SECONDS
+from bcp.services.recent import KeptUntilChanged, Recent, RecentByKey
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.watch import timings
 from bcp.settings import ROOT, ConfigError, Settings, load_settings
@@ -76,7 +77,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             lambda: clock.now().timestamp(),
             stale_while_reading=True,
         ),
-        actor_cache=RecentByKey(settings.actor_reuse_seconds, lambda: clock.now().timestamp()),
+        actor_cache=KeptUntilChanged(
+            settings.actor_reuse_seconds, lambda: clock.now().timestamp(), KEEP_ACTOR_SECONDS
+        ),
         contacts_cache=Recent(
             settings.board_reuse_seconds,
             lambda: clock.now().timestamp(),

@@ -19,7 +19,7 @@ from bcp.services.context import Context
 from bcp.services.dashboard import DashboardCache
 from bcp.services.notices import Board
 from bcp.services.queue import OrganisationChoice
-from bcp.services.recent import LeastRecent, Recent, RecentByKey
+from bcp.services.recent import KeptUntilChanged, LeastRecent, Recent, RecentByKey
 from bcp.services.reflexes import ReflexLibrary
 from bcp.services.unit_of_work import UnitOfWork
 from bcp.settings import Settings
@@ -59,7 +59,7 @@ class Runtime:
     reading_session_factory: sessionmaker[Session] | None = None
     dashboard_cache: DashboardCache = field(default_factory=DashboardCache)
     board_cache: Recent[Board] = field(default_factory=lambda: Recent(0.0))
-    actor_cache: ActorReuse = field(default_factory=lambda: RecentByKey(0.0))
+    actor_cache: ActorReuse = field(default_factory=lambda: KeptUntilChanged(0.0))
     contacts_cache: Recent[Corrections] = field(default_factory=lambda: Recent(0.0))
     renderer: Renderer = field(default_factory=lambda: Renderer(1, 64))
     pages: LeastRecent[Hashable, str] = field(default_factory=kept_pages)

@@ -1,5 +1,6 @@
 """A value read at most once a second per process, for everyone who asks meanwhile: the status
-board, and who each session or API token stands for."""
+board, the queue's rows; and who each session or API token stands for, kept until the accounts
+change."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import threading
 
 import pytest
 
-from bcp.services.recent import LeastRecent, Recent, RecentByKey
+from bcp.services.recent import KeptUntilChanged, LeastRecent, Recent, RecentByKey
 
 
 class Ticking:
@@ -263,3 +264,94 @@ def test_kept_by_count_and_capacity_zero_keeps_nothing():
     nothing = LeastRecent(0)
     nothing.put("one", b"pdf")
     assert nothing.get("one") is None and len(nothing) == 0
+
+
+class Changes:
+    """The count of the accounts' changes in the database, and how often it was read."""
+
+    def __init__(self) -> None:
+        self.count: int | None = 0
+        self.reads = 0
+
+    def __call__(self) -> int | None:
+        self.reads += 1
+        return self.count
+
+
+def test_an_account_is_kept_while_no_account_changes_the_count_read_once_a_second():
+    clock, (read, reads), changes = Ticking(), accounts(), Changes()
+    kept = KeptUntilChanged(1.0, clock, keep=300.0)
+    assert kept.get("carrier", read("carrier"), changes) == "carrier 1"
+    assert kept.get("desk", read("desk"), changes) == "desk 1"
+    for _ in range(100):  # a poller every 0.6 s for a minute
+        clock.now += 0.6
+        assert kept.get("carrier", read("carrier"), changes) == "carrier 1"
+    assert reads == ["carrier", "desk"]
+    assert 50 <= changes.reads <= 61  # once a second at most, not once a request
+
+
+def test_a_change_to_any_account_drops_them_all_within_the_second():
+    clock, (read, reads), changes = Ticking(), accounts(), Changes()
+    kept = KeptUntilChanged(1.0, clock)
+    kept.get("carrier", read("carrier"), changes)
+    kept.get("desk", read("desk"), changes)
+    changes.count = 1  # a token revoked, by any process
+    clock.now += 0.9
+    assert kept.get("carrier", read("carrier"), changes) == "carrier 1"  # not counted again yet
+    clock.now += 0.1
+    assert kept.get("carrier", read("carrier"), changes) == "carrier 2"
+    assert kept.get("desk", read("desk"), changes) == "desk 2"
+    assert reads == ["carrier", "desk", "carrier", "desk"]
+
+
+def test_an_account_read_while_a_change_was_counted_is_not_kept():
+    clock, (read, reads), changes = Ticking(), accounts(), Changes()
+    kept = KeptUntilChanged(1.0, clock)
+    kept.get("desk", read("desk"), changes)
+
+    def read_while_another_request_counts_a_change():
+        changes.count = 1
+        clock.now += 1.0
+        assert kept.get("desk", read("desk"), changes) == "desk 2"  # counted: all dropped
+        return "carrier as it was"
+
+    assert kept.get("carrier", read_while_another_request_counts_a_change, changes) == (
+        "carrier as it was"
+    )
+    assert kept.get("carrier", read("carrier"), changes) == "carrier 1"  # read again
+    assert reads == ["desk", "desk", "carrier"]
+
+
+def test_an_account_is_read_again_after_keep_seconds_and_a_process_s_own_change_at_once():
+    clock, (read, reads), changes = Ticking(), accounts(), Changes()
+    kept = KeptUntilChanged(1.0, clock, keep=300.0)
+    kept.get("carrier", read("carrier"), changes)
+    clock.now += 300.0  # its record of use is written when it is read again
+    assert kept.get("carrier", read("carrier"), changes) == "carrier 2"
+    kept.forget()  # this process revoked a token, say
+    assert len(kept) == 0
+    assert kept.get("carrier", read("carrier"), changes) == "carrier 3"
+    assert reads == ["carrier"] * 3
+
+
+def test_without_a_count_or_without_reuse_every_request_reads_its_account():
+    clock, (read, reads), changes = Ticking(), accounts(), Changes()
+    changes.count = None  # its row is gone: nothing can tell a change
+    kept = KeptUntilChanged(1.0, clock)
+    kept.get("carrier", read("carrier"), changes)
+    kept.get("carrier", read("carrier"), changes)
+    none = KeptUntilChanged(0.0, clock)
+    none.get("carrier", read("carrier"), Changes())
+    assert reads == ["carrier"] * 3 and len(kept) == len(none) == 0
+
+
+def test_no_more_accounts_than_its_size_are_kept():
+    clock, (read, _), changes = Ticking(), accounts(), Changes()
+    kept = KeptUntilChanged(1.0, clock, keep=10.0, size=2)
+    kept.get("old", read("old"), changes)
+    clock.now += 10.0  # "old" has expired
+    kept.get("a", read("a"), changes)
+    kept.get("b", read("b"), changes)
+    assert len(kept) == 2
+    kept.get("c", read("c"), changes)  # full and nothing expired: all go
+    assert len(kept) == 1
