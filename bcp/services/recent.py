@@ -155,11 +155,7 @@ class RecentByKey(Generic[K, T]):
             self._generation += 1
 
     def _prune(self, now: float) -> None:
-        self._entries = {
-            key: entry for key, entry in self._entries.items() if 0 <= now - entry[0] < self.seconds
-        }
-        if len(self._entries) >= self.size:
-            self._entries.clear()
+        self._entries = _younger(self._entries, now, self.seconds, self.size)
 
 
 class KeptUntilChanged(Generic[K, T]):
@@ -236,11 +232,16 @@ class KeptUntilChanged(Generic[K, T]):
         self._generation += 1
 
     def _prune(self, now: float) -> None:
-        self._entries = {
-            key: entry for key, entry in self._entries.items() if 0 <= now - entry[0] < self.keep
-        }
-        if len(self._entries) >= self.size:
-            self._entries.clear()
+        self._entries = _younger(self._entries, now, self.keep, self.size)
+
+
+def _younger(
+    entries: dict[K, tuple[float, T]], now: float, seconds: float, size: int
+) -> dict[K, tuple[float, T]]:
+    """The entries read less than `seconds` ago; none if they are still `size` or more (a burst
+    of new keys, read again at once)."""
+    kept = {key: entry for key, entry in entries.items() if 0 <= now - entry[0] < seconds}
+    return kept if len(kept) < size else {}
 
 
 def _usable(age: float, seconds: float, another_reading: bool) -> bool:
