@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         desk,
         developers,
         errors,
+        escaping,
         freshness,
         goods,
         guard,
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     from bcp.web.context import register as register_context
 
     i18n.init(app)
+    escaping.init(app)
     refusals.init(app)
     freshness.init(app)
     security.init(app)
