@@ -6,7 +6,18 @@ a third of its time (docs/performance.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from bcp.domain.messages import N_
+
+
+def word_of(table: Mapping[str, str], code: Any) -> str:
+    """The words of `code` (an enum's member or its value) in `table`, to be translated; a code
+    the table lacks, as it is."""
+    key = getattr(code, "value", code)
+    return table.get(key, key)
+
 
 STATE = {
     "declared": N_("declared"),

@@ -132,4 +132,9 @@ def _environment(language: str) -> Environment:
     environment.filters["actor"] = lambda label: texts.actor_label(label, gettext)
     environment.filters["event_note"] = lambda event: texts.event_note(event, gettext)
     environment.globals["vocabulary"] = vocabulary
+    # templates/_macros.html names the codes of bcp.vocabulary's tables with these (the pages'
+    # own: bcp.web.i18n.name_in)
+    environment.globals["name_in"] = lambda table: (
+        lambda code: gettext(vocabulary.word_of(table, code))
+    )
     return environment

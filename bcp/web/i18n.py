@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -14,6 +15,7 @@ from markupsafe import Markup
 from bcp.domain.errors import DomainError, FieldError
 from bcp.domain.reflexes.model import Text
 from bcp.texts import LANGUAGES
+from bcp.vocabulary import word_of
 
 babel = Babel()
 
@@ -54,6 +56,21 @@ def init(app: Flask) -> None:
     # The two a page calls most, without Jinja's two layers of calls around them (`_` calls
     # `gettext`, which calls the function above; the same result: tests/web/test_translations.py).
     app.jinja_env.globals.update(_=_page_gettext, gettext=_page_gettext, ngettext=_page_ngettext)
+    app.jinja_env.globals["name_in"] = name_in
+
+
+def name_in(table: Mapping[str, str]):
+    """A page's way of naming the codes of one of bcp.vocabulary's tables: `mode_name(m)` is
+    `_(vocabulary.MODE[m])` (templates/_macros.html sets the names). A function rather than a
+    macro: Jinja calls a macro through two more layers and builds its output anew, three times
+    the cost, and the incident page names some twenty codes (docs/performance.md, issue 18's
+    fifteenth round)."""
+
+    @pass_eval_context
+    def name(context: EvalContext, code: object) -> str:
+        return _page_gettext(context, word_of(table, code))
+
+    return name
 
 
 def page_gettext(text: str) -> str:
