@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         refusals,
         rows,
         security,
+        sessions,
         status,
     )
     from bcp.web.api import api
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     refusals.init(app)
     freshness.init(app)
     security.init(app)
+    sessions.init(app)
     security.csrf.exempt(api)
     app.add_template_filter(texts.paris_time, "paris")
     app.add_template_filter(texts.one_line, "one_line")
