@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bcp.domain.notices import Notice, NoticeKind, NoticeUpdate, Reason, UpdateKind
+from bcp.store.db import read_columns
 from bcp.store.models import NoticeRow, NoticeUpdateRow
 
-_CURRENT = (  # built once: read by every declaration and every status board
-    select(NoticeRow)
-    .where(or_(NoticeRow.closed_at.is_(None), NoticeRow.closed_at >= bindparam("closed_since")))
-    .options(selectinload(NoticeRow.updates))
-    .order_by(NoticeRow.starts_at.desc(), NoticeRow.id.desc())
+# Read by every declaration and every status board: built once, on the tables, their rows read
+# as columns (read_columns), the updates of the notices found by a second statement only if
+# there are some.
+_NOTICES = NoticeRow.__table__
+_UPDATES = NoticeUpdateRow.__table__
+_CURRENT = (
+    select(_NOTICES)
+    .where(or_(_NOTICES.c.closed_at.is_(None), _NOTICES.c.closed_at >= bindparam("closed_since")))
+    .order_by(_NOTICES.c.starts_at.desc(), _NOTICES.c.id.desc())
+)
+_UPDATES_OF = (
+    select(_UPDATES)
+    .where(_UPDATES.c.notice_id.in_(bindparam("notice_ids", expanding=True)))
+    .order_by(_UPDATES.c.notice_id, _UPDATES.c.seq)
 )
 
 
@@ -35,7 +48,7 @@ class NoticeRepository:
         if row is None:
             return None
         self._rows[row.id] = row
-        return _to_domain(row)
+        return _to_domain(row, row.updates)
 
     def add(self, notice: Notice) -> Notice:
         row = NoticeRow(published_at=notice.published_at, published_by_id=notice.published_by)
@@ -69,8 +82,14 @@ class NoticeRepository:
 
     def current(self, now: datetime, closed_since: datetime) -> list[Notice]:
         """Open notices, and those closed since `closed_since` (for the board's history)."""
-        found = self.session.scalars(_CURRENT, {"closed_since": closed_since})
-        return [_to_domain(r) for r in found]
+        found = read_columns(self.session, _CURRENT, {"closed_since": closed_since}).all()
+        if not found:
+            return []
+        updates: defaultdict[int, list[Any]] = defaultdict(list)
+        ids = {"notice_ids": [r.id for r in found]}
+        for update in read_columns(self.session, _UPDATES_OF, ids):
+            updates[update.notice_id].append(update)
+        return [_to_domain(r, updates[r.id]) for r in found]
 
     def scheduled(self, since: datetime, limit: int = 500) -> list[Notice]:
         """Notices published as scheduled maintenance (overrun ones included) that were still
@@ -88,7 +107,7 @@ class NoticeRepository:
             .order_by(NoticeRow.starts_at)
             .limit(limit)
         )
-        found = [_to_domain(r) for r in self.session.scalars(query)]
+        found = [_to_domain(r, r.updates) for r in self.session.scalars(query)]
         return [n for n in found if n.announced_as_scheduled]
 
     def overrun_ids(self, now: datetime) -> list[int]:
@@ -111,7 +130,9 @@ def _write(row: NoticeRow, notice: Notice) -> None:
     row.closed_at = notice.closed_at
 
 
-def _to_domain(row: NoticeRow) -> Notice:
+def _to_domain(row: Any, updates: Iterable[Any]) -> Notice:
+    """A notice from its row and its updates in order: ORM objects (NoticeRow and its
+    `updates`) or rows of the tables' columns (`current`)."""
     return Notice(
         id=row.id,
         components=tuple(row.components),
@@ -134,6 +155,6 @@ def _to_domain(row: NoticeRow) -> Notice:
                 text=u.text,
                 changes=dict(u.changes),
             )
-            for u in row.updates
+            for u in updates
         ],
     )
