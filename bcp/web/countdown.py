@@ -4,6 +4,7 @@ countdown.js says the same every 30 seconds)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 
 from bcp.web.i18n import page_gettext as _
 from bcp.web.runtime import runtime
@@ -18,19 +19,16 @@ class Countdown:
 
     def __init__(self, now: datetime | None = None) -> None:
         self.now = now or runtime().clock.now()
-        self._words: dict[str, str] | None = None
 
-    @property
+    @cached_property
     def words(self) -> dict[str, str]:
-        if self._words is None:
-            self._words = {
-                "in": _("in %(span)s"),
-                "late": _("late by %(span)s"),
-                "days": _("%(days)s d %(hours)s h"),
-                "hours": _("%(hours)s h %(minutes)s min"),
-                "minutes": _("%(minutes)s min"),
-            }
-        return self._words
+        return {
+            "in": _("in %(span)s"),
+            "late": _("late by %(span)s"),
+            "days": _("%(days)s d %(hours)s h"),
+            "hours": _("%(hours)s h %(minutes)s min"),
+            "minutes": _("%(minutes)s min"),
+        }
 
     def __call__(self, deadline: datetime | None) -> str:
         if deadline is None:
