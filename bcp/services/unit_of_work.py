@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bcp.domain.errors import Conflict
 from bcp.store.consignments import ConsignmentRepository
-from bcp.store.db import READ_ONLY
+from bcp.store.db import READ_ONLY, reading_connection
 from bcp.store.incidents import CONCURRENT_CHANGE, IncidentRepository
 from bcp.store.notices import NoticeRepository
 
@@ -54,8 +54,8 @@ class UnitOfWork:
         the statement itself (in one process, on SQLite: 470 µs a token, 165 µs this way). It
         reads as `reading()` does: on SQLite without the write lock, on PostgreSQL outside a
         transaction block; nothing it does is committed."""
-        with self._reading_factory.kw["bind"].connect() as connection:
-            yield connection.execution_options(**{READ_ONLY: True})
+        with reading_connection(self._reading_factory.kw["bind"]) as connection:
+            yield connection
 
     def __enter__(self) -> UnitOfWork:
         reading, self._asked_reading = self._asked_reading, False

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -117,6 +118,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 READ_ONLY = "bcp_read_only"
 """Execution option of a connection whose transaction only reads (see UnitOfWork.reading)."""
+
+
+@contextmanager
+def reading_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection for statements that only read: on SQLite its transaction begins without the
+    write lock (_sqlite_begin_immediate), so it never queues behind the writers of a burst of
+    declarations. Without it, /healthz and each process's first check of the schema waited for
+    the lock up to the busy timeout (15 s), then failed: a load balancer's readiness probe
+    would have taken the service out on the very day it is needed."""
+    with engine.connect() as connection:
+        yield connection.execution_options(**{READ_ONLY: True})
 
 
 def _sqlite_begin_immediate(connection) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from bcp.migrate import alembic_config
+from bcp.store.db import reading_connection
 
 
 def head_revision() -> str:
@@ -28,7 +29,7 @@ def schema_problem(engine: Engine, head: str) -> str | None:
                 "`flask --app wsgi bcp db upgrade` (or `make run`)"
             )
     try:
-        with engine.connect() as connection:
+        with reading_connection(engine) as connection:
             found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except DBAPIError as error:
         if "alembic_version" in str(error.orig or error):
@@ -40,3 +41,11 @@ def schema_problem(engine: Engine, head: str) -> str | None:
             "run `flask --app wsgi bcp db upgrade`"
         )
     return None
+
+
+def check_reachable(engine: Engine) -> None:
+    """A statement on a connection of the engine's, now: raises the driver's error (DBAPIError)
+    if the database cannot be reached. It only reads, so it never waits for SQLite's write lock
+    (/healthz during a burst of declarations)."""
+    with reading_connection(engine) as connection:
+        connection.execute(text("SELECT 1"))

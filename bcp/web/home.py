@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bcp.domain.catalogue import COMPONENTS
+from bcp.store.schema import check_reachable
 from bcp.web.auth import HOMES
 from bcp.web.guard import RETRY_AFTER_SECONDS, schema_state
 from bcp.web.runtime import runtime
@@ -36,8 +36,7 @@ def health():
     try:
         found = schema_state()  # first: it never creates a missing SQLite file
         if found is None:
-            with runtime().engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            check_reachable(runtime().engine)
     except DBAPIError as error:
         body = {"status": "unavailable", "database": str(error.orig or error)[:200]}
         return body, 503, unavailable
