@@ -106,15 +106,26 @@ def _refuse_nul():
     abort(400, _("The request holds a NUL character (\\0), which is never accepted."))
 
 
+_SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+)
+
+
 def _headers(response):
+    """The security headers, and `Cache-Control: no-store` on what the app makes, unless the
+    view set its own. What it set is read in one pass: werkzeug's `setdefault` asks for each
+    header by raising and catching an exception when it is missing, as it mostly is."""
+    headers = response.headers
+    present = {name.lower() for name, _value in headers}
+    wanted = [*_SECURITY_HEADERS]
     if runtime().settings.is_production:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+        wanted.append(("Strict-Transport-Security", HSTS))
     if request.endpoint and not request.path.startswith("/static/"):
-        response.headers.setdefault("Cache-Control", "no-store")
+        wanted.append(("Cache-Control", "no-store"))
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

@@ -71,6 +71,23 @@ def test_security_headers_and_cookies(browser_app, people):
     assert "script-src 'self'" in csp
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert "<script>" not in page.get_data(as_text=True)
+    for name in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Cache-Control",
+    ):
+        assert len(page.headers.getlist(name)) == 1, name  # each once
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    assert page.headers["Cache-Control"] == "no-store"  # a page of a person's own
+    assert "Strict-Transport-Security" not in page.headers  # sent in production only
+    # A view's own Cache-Control stays, alone (the status board's, bcp.web.conditional).
+    board = browser.get("/status/")
+    assert board.headers.getlist("Cache-Control") == [
+        "private, max-age=10, stale-while-revalidate=30"
+    ]
 
 
 def test_forms_without_a_csrf_token_are_refused_and_save_nothing(app, people, uow, clock):
