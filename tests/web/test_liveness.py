@@ -84,8 +84,10 @@ def test_readiness_answers_while_declarations_wait_for_the_database(app, databas
     """/healthz, a load balancer's readiness probe, and the process's first check of the schema
     (a new app, bcp.web.guard) only read: they answer at once while a writer holds the database.
     On SQLite they once waited for the write lock behind the writers (15 s), then said 503: the
-    probe would have taken the service out during a burst of declarations. A /healthz of the
-    gunicorn test above left waiting so held the worker's second thread, and the ping behind it."""
+    probe would have taken the service out during a burst of declarations. In the gunicorn test
+    above, a /healthz of the server's start still queued when the lock was taken could so hold
+    a worker's second thread, and the ping behind it (its one failure, in issue 18's fifteenth
+    round's CI, under load)."""
     client = app.test_client()
     with database_locked(database_url, backend):
         started = time.monotonic()
