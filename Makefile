@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: install-dev run test test-postgres bench screenshots browser install translations format migrate demo clean
+.PHONY: install-dev run test test-postgres bench screenshots browser pdf-fonts install translations format migrate demo clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,7 @@ demo: migrate
 
 ## The app on http://127.0.0.1:$(PORT), on SQLite unless BCP_DATABASE_URL says otherwise,
 ## with the scheduler beside it (stopped with the web server).
-run: demo
+run: demo pdf-fonts
 	@$(FLASK) bcp scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -77,8 +77,17 @@ browser: $(VNU)
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
 	  else echo "the PDF pictures need Debian's poppler-utils: sudo apt-get install poppler-utils" >&2; exit 1; fi; }
 
+## HarfBuzz's subsetter (Debian's libharfbuzz-subset0), with which WeasyPrint embeds in a PDF only
+## the glyphs it uses. Without it WeasyPrint falls back to fontTools, about 0.2 s more a document
+## on 2 cores (docs/performance.md), and warns that the fallback will go. Installed with apt when
+## run as root; otherwise said, and `make run` goes on (the tests check it is there).
+pdf-fonts: $(VENV)/.installed
+	@$(BIN)/python -c 'from weasyprint.text.ffi import harfbuzz_subset as h; raise SystemExit(h is None)' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null; \
+	  else echo "PDFs are faster with HarfBuzz's subsetter: sudo apt-get install libharfbuzz-subset0" >&2; fi; }
+
 ## Lint, format check, and the whole suite (on PostgreSQL when DATABASE_URL names one).
-test: install-dev browser
+test: install-dev browser pdf-fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -90,7 +99,7 @@ test-postgres: install-dev
 ## Speed figures, each with a baseline measured in the same run: one table, and its JSON in
 ## bench/results/. Seeds 100,000 incidents on SQLite and on a throwaway PostgreSQL 15 cluster
 ## (about 15 minutes on 2 cores); BENCH_ARGS="--incidents 5000 --seconds 5" for a quick look.
-bench: install-dev
+bench: install-dev pdf-fonts
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## Screenshots of the main pages (docs/screenshots/) and first pages of the PDFs (docs/reports/).
