@@ -17,6 +17,7 @@ import platform
 import subprocess
 import sys
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 from bcp.settings import ROOT
@@ -41,7 +42,38 @@ def machine() -> dict:
         "memory_gib": round(memory_kib / 1024 / 1024, 1),
         "python": platform.python_version(),
         "system": platform.platform(),
+        "packages": packages(),
     }
+
+
+# What serves the requests and what sends them: a baseline (`/ping`) measures both, and moves
+# when either does. Two runs on machines that look the same (same CPU model, cores, memory)
+# found `/ping` at 590 and 1,037 req/s while the pages served about the same (docs/performance.md,
+# issue 18's seventeenth round): a run says what it ran with.
+MEASURED_PACKAGES = (
+    "gunicorn",
+    "Flask",
+    "Werkzeug",
+    "Jinja2",
+    "SQLAlchemy",
+    "psycopg",
+    "pydantic",
+    "weasyprint",
+    "httpx",
+    "httpcore",
+    "h11",
+    "anyio",
+)
+
+
+def packages() -> dict[str, str]:
+    found = {}
+    for name in MEASURED_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "absent"
+    return found
 
 
 def http(database: str, incidents: int, seconds: float) -> dict:
