@@ -78,7 +78,7 @@ browser: $(VNU)
 	  else echo "the PDF pictures need Debian's poppler-utils: sudo apt-get install poppler-utils" >&2; exit 1; fi; }
 
 ## HarfBuzz's subsetter (Debian's libharfbuzz-subset0), with which WeasyPrint embeds in a PDF only
-## the glyphs it uses. Without it WeasyPrint falls back to fontTools, about 0.2 s more a document
+## the glyphs it uses. Without it WeasyPrint falls back to fontTools, 0.08 to 0.2 s more a document
 ## on 2 cores (docs/performance.md), and warns that the fallback will go. Installed with apt when
 ## run as root; otherwise said, and `make run` goes on (the tests check it is there).
 pdf-fonts: $(VENV)/.installed

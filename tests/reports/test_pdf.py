@@ -47,7 +47,7 @@ def test_a_collector_paused_by_something_else_is_left_paused(collector):
 
 def test_the_fonts_are_subset_by_harfbuzz_not_by_the_slower_fallback(caplog):
     """Without Debian's libharfbuzz-subset0, WeasyPrint subsets each font of a document with
-    fontTools, about 0.2 s more a PDF (docs/performance.md), and warns that the fallback will go:
+    fontTools, 0.08 to 0.2 s more a PDF (docs/performance.md), and warns that the fallback will go:
     `make test` and `make run` install the library when run as root."""
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         document = pdf.render_pdf("<h1>Rapport</h1><p>Échéance dépassée.</p>", base_url=".")
