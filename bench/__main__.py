@@ -135,7 +135,7 @@ def table(results: dict) -> str:
         where = f"{name}, {seeded['incidents']:,} incidents, {seeded['events']:,} events"
         for key, s in scenarios.items():
             page, mode = key.split(" | ")
-            if mode == "paired /ping":  # in its page's row
+            if mode == "paired /ping":  # a run from before issue 18's eighteenth round
                 continue
             held = f", {s['not_modified']} answered 304" if s.get("not_modified") else ""
             if mode == "pollers":
@@ -151,12 +151,8 @@ def table(results: dict) -> str:
                     f"p99 {s['p99_ms']:.0f} ms; {s['failures']} failed{held})"
                 )
                 versus = f"{s['rps'] / bare:.2f}× /ping's throughput ({bare:,.0f} req/s)"
-                paired = scenarios.get(f"{page} | paired /ping")
-                if paired:
-                    versus += (
-                        f"; {s['rps'] / paired['rps']:.2f}× the /ping just before it "
-                        f"({paired['rps']:,.0f} req/s)"
-                    )
+                if turns := s.get("in_turns"):
+                    versus += "; " + in_turns_text(turns)
             else:
                 figure = (
                     f"median {s['median_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms "
@@ -264,6 +260,16 @@ def cpu_table(results: dict) -> str:
                 f"{c['scheduler_s']:.1f} s | {c['load_generator_s']:.1f} s |"
             )
     return "\n".join(lines) if len(lines) > 2 else ""
+
+
+def in_turns_text(turns: dict) -> str:
+    """A page measured in turns with /ping (bench.load.in_turns), in words."""
+    ratios = turns["ratios"]
+    return (
+        f"{turns['ratio']:.2f}× /ping in turns with it (median of {len(ratios)} slices of "
+        f"{turns['slice_seconds']:.0f} s, {min(ratios):.2f}–{max(ratios):.2f}; /ping "
+        f"{min(turns['ping_rps']):,.0f}–{max(turns['ping_rps']):,.0f} req/s)"
+    )
 
 
 def baseline_rps(scenarios: dict) -> float:

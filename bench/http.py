@@ -38,20 +38,22 @@ from tests.web.servers import Cluster, Gunicorn
 
 USERS = 50
 THINK_SECONDS = 1.0  # a person reading the page before the next click
-PAIRED_PING_SECONDS = 8.0
-"""Each page's throughput is also compared with a /ping run just before it (`<page> | paired
-/ping`): the machine's neighbours change its speed from one minute to the next, and a /ping
-measured minutes earlier or later (the two runs of the bare /ping) may have met another
-moment."""
+TURNS = 5
+"""Each page's throughput is measured in turns with /ping's (bench.load.in_turns): /ping, the
+page, /ping... five slices of the page (3 s each, of the default 15 s), each between two slices
+of /ping. The machine's neighbours change its speed from one minute to the next; a /ping
+measured minutes earlier or later (the two runs of the bare /ping) may have met another moment
+than the page. Until issue 18's eighteenth round: one /ping of 8 s just before the page's 15 s
+("paired")."""
 
 
-def paired_ping(name: str, seconds: float) -> dict:
+def in_turns(scenario: dict, name: str, seconds: float) -> dict:
     return {
-        "kind": "get",
-        "path": "/ping",
-        "name": f"{name} | paired /ping",
+        **scenario,
+        "name": f"{name} | throughput",
         "users": USERS,
-        "seconds": min(PAIRED_PING_SECONDS, seconds),
+        "rounds": TURNS,
+        "slice_seconds": seconds / TURNS,
     }
 
 
@@ -158,10 +160,10 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
             ),
         ]
         for name, scenario in pages:
-            if name != "bare /ping":
-                spec["scenarios"].append(paired_ping(name, seconds))
             spec["scenarios"].append(
                 {**scenario, "name": f"{name} | throughput", "users": USERS, "seconds": seconds}
+                if name == "bare /ping"
+                else in_turns(scenario, name, seconds)
             )
             spec["scenarios"].append(
                 {
@@ -192,26 +194,17 @@ def _measure(url: str, incidents: int, seconds: float, work: Path) -> dict:
             # After the burst, half of its declarations acknowledged, the queue of an outage's
             # afternoon: OUTAGE_DAY_WAITING waiting, as many in progress.
             {"kind": "acknowledge", "count": OUTAGE_DAY_IN_PROGRESS},
-            paired_ping(OUTAGE_DAY_QUEUE, seconds),
-            *(
-                {
-                    "kind": "get",
-                    "path": "/desk/",
-                    "as": "desk",
-                    "name": f"{OUTAGE_DAY_QUEUE} | {mode}",
-                    "users": USERS,
-                    "seconds": seconds,
-                    **({"think": THINK_SECONDS} if mode == "latency" else {}),
-                }
-                for mode in ("throughput", "latency")
-            ),
-            paired_ping("declare (API)", seconds),
+            in_turns({"kind": "get", "path": "/desk/", "as": "desk"}, OUTAGE_DAY_QUEUE, seconds),
             {
-                "kind": "declare",
-                "name": "declare (API) | throughput",
+                "kind": "get",
+                "path": "/desk/",
+                "as": "desk",
+                "name": f"{OUTAGE_DAY_QUEUE} | latency",
                 "users": USERS,
                 "seconds": seconds,
+                "think": THINK_SECONDS,
             },
+            in_turns({"kind": "declare"}, "declare (API)", seconds),
             {
                 "kind": "declare",
                 "name": "declare (API) | latency",

@@ -5,7 +5,9 @@
 SPEC names the base URL, the people to sign in, and the scenarios. Each scenario is a closed
 loop: `users` clients, each sending its next request when the previous one is answered (after a
 pause of `think` seconds on average, 0.5 to 1.5 times it, when given), for `seconds` or
-`requests`, whichever ends first. Latencies are measured per request.
+`requests`, whichever ends first. Latencies are measured per request. A scenario with `rounds`
+and `slice_seconds` is measured in turns with /ping (`in_turns`): its throughput comes with
+/ping's, seconds before and after each slice of it.
 """
 
 from __future__ import annotations
@@ -92,9 +94,27 @@ def summary(latencies: list[float], statuses: list[int], elapsed: float, ok) -> 
 
 
 async def closed_loop(base: str, scenario: dict, cookies: dict, tokens: list[str]) -> dict:
+    latencies, statuses, elapsed, _ = await _loop(base, scenario, cookies, tokens)
+    return _closed_loop_summary(latencies, statuses, elapsed)
+
+
+def _closed_loop_summary(latencies: list[float], statuses: list[int], elapsed: float) -> dict:
+    result = summary(latencies, statuses, elapsed, lambda s: 200 <= s < 300 or s == 304)
+    result["not_modified"] = statuses.count(304)
+    return result
+
+
+async def _loop(
+    base: str, scenario: dict, cookies: dict, tokens: list[str]
+) -> tuple[list[float], list[int], float, float]:
+    """One closed loop: each request's time and status, the loop's seconds (until its last
+    answer), and how many answers per second came within its `seconds` (the requests still out
+    at the end, answered after it, left out: the loop's steady pace)."""
     latencies: list[float] = []
     statuses: list[int] = []
-    deadline = time.perf_counter() + scenario["seconds"]
+    late = [0]  # answers that came after the deadline
+    started = time.perf_counter()
+    deadline = started + scenario["seconds"]
     budget = [scenario.get("requests", 10**9)]
     think = scenario.get("think", 0.0)
     limits = httpx.Limits(max_connections=scenario["users"], max_keepalive_connections=0)
@@ -119,17 +139,78 @@ async def closed_loop(base: str, scenario: dict, cookies: dict, tokens: list[str
                         held["If-None-Match"] = response.headers["ETag"]
                 except httpx.HTTPError:
                     statuses.append(0)
-                latencies.append(time.perf_counter() - start)
+                answered = time.perf_counter()
+                latencies.append(answered - start)
+                late[0] += answered > deadline
                 sent += 1
                 if think:
                     await asyncio.sleep(random.uniform(0.5, 1.5) * think)
 
-    started = time.perf_counter()
     await asyncio.gather(*(user(n) for n in range(scenario["users"])))
     elapsed = time.perf_counter() - started
-    result = summary(latencies, statuses, elapsed, lambda s: 200 <= s < 300 or s == 304)
-    result["not_modified"] = statuses.count(304)
+    return latencies, statuses, elapsed, (len(statuses) - late[0]) / scenario["seconds"]
+
+
+async def in_turns(
+    base: str, scenario: dict, cookies: dict, tokens: list[str], meter: CpuMeter
+) -> dict:
+    """A page's throughput measured in turns with /ping's: `/ping`, the page, `/ping`, the
+    page... for `rounds` slices of `slice_seconds` each, ending with `/ping`, so that each slice
+    of the page sits between two of /ping.
+
+    Why: on a shared machine the speed changes from one minute to the next. A /ping measured
+    minutes before or after a page met another moment than the page did; the faster of two such
+    runs met, by construction, the faster moment. Each slice of the page is compared with the
+    mean of the two /ping slices around it, seconds away, and the ratio given is the median of
+    these, with their range. A slice's pace counts the answers that came within its seconds: a
+    slice ends with its last requests still out, which take a page four times as long as a
+    /ping, and waiting for them would count the loop's emptying against the slower one. The
+    page's figures (throughput, median, p99, CPU) are those of its slices together."""
+    rounds, seconds = scenario["rounds"], scenario["slice_seconds"]
+    ping = {"kind": "get", "path": "/ping", "users": scenario["users"], "seconds": seconds}
+    page = {**scenario, "seconds": seconds}
+    ping_rps: list[float] = []
+    page_rps: list[float] = []
+    latencies: list[float] = []
+    statuses: list[int] = []
+    elapsed = 0.0
+    cpu: list[dict] = []
+    for turn in range(rounds + 1):
+        *_, pace = await _loop(base, ping, cookies, tokens)
+        ping_rps.append(pace)
+        if turn == rounds:
+            break
+        before = meter.snapshot()
+        times, answered, took, pace = await _loop(base, page, cookies, tokens)
+        cpu.append(CpuMeter.between(before, meter.snapshot()))
+        page_rps.append(pace)
+        latencies += times
+        statuses += answered
+        elapsed += took
+    result = _closed_loop_summary(latencies, statuses, elapsed)
+    result["rps"] = statistics.mean(page_rps)  # the slices' pace, as /ping's in the ratios
+    ratios = bracketed_ratios(page_rps, ping_rps)
+    result["in_turns"] = {
+        "rounds": rounds,
+        "slice_seconds": seconds,
+        "page_rps": page_rps,
+        "ping_rps": ping_rps,
+        "ratios": ratios,
+        "ratio": statistics.median(ratios),
+    }
+    result["cpu"] = CpuMeter.combined(cpu)
     return result
+
+
+def bracketed_ratios(page_rps: list[float], ping_rps: list[float]) -> list[float]:
+    """Each slice of the page against the mean of the /ping slices just before and just after
+    it (`ping_rps` has one more slice than `page_rps`, and begins and ends the turns)."""
+    if len(ping_rps) != len(page_rps) + 1:
+        raise ValueError("every slice of the page needs a slice of /ping on either side")
+    return [
+        page / ((before + after) / 2)
+        for page, before, after in zip(page_rps, ping_rps, ping_rps[1:], strict=False)
+    ]
 
 
 async def _send(client, scenario, tokens, number, sent, held):
@@ -294,6 +375,7 @@ class CpuMeter:
 
     def snapshot(self) -> dict:
         return {
+            "wall": time.perf_counter(),
             "machine": _machine(),
             "generator": resource.getrusage(resource.RUSAGE_SELF),
             "processes": {
@@ -307,6 +389,7 @@ class CpuMeter:
         busy, stolen, total = (b - a for a, b in zip(start["machine"], end["machine"], strict=True))
         g0, g1 = start["generator"], end["generator"]
         return {
+            "seconds": end["wall"] - start["wall"],
             "machine_busy": busy / total if total else 0.0,
             "machine_steal": stolen / total if total else 0.0,
             "load_generator_s": (g1.ru_utime + g1.ru_stime) - (g0.ru_utime + g0.ru_stime),
@@ -315,6 +398,21 @@ class CpuMeter:
                 for name in start["processes"]
             },
         }
+
+    @staticmethod
+    def combined(measures: list[dict]) -> dict:
+        """Several measures (`between`) as one: the seconds added up, the machine's shares
+        weighted by each measure's length."""
+        if not measures:
+            raise ValueError("nothing measured")
+        length = sum(m["seconds"] for m in measures)
+        total = {"seconds": length}
+        for key in measures[0]:
+            if key.startswith("machine_"):
+                total[key] = sum(m[key] * m["seconds"] for m in measures) / length
+            elif key != "seconds":
+                total[key] = sum(m[key] for m in measures)
+        return total
 
 
 async def main(spec: dict) -> dict:
@@ -335,10 +433,14 @@ async def main(spec: dict) -> dict:
         elif scenario["kind"] == "acknowledge":
             ids = results["burst"]["declared_ids"][: scenario["count"]]
             results["acknowledged"] = await acknowledge(base, cookies["desk"], ids)
+        elif "rounds" in scenario:
+            results[scenario["name"]] = await in_turns(
+                base, scenario, cookies, spec["tokens"], meter
+            )
         else:
             results[scenario["name"]] = await closed_loop(base, scenario, cookies, spec["tokens"])
         name = scenario.get("name", {"acknowledge": "acknowledged"}.get(scenario["kind"], "burst"))
-        results[name]["cpu"] = CpuMeter.between(before, meter.snapshot())
+        results[name].setdefault("cpu", CpuMeter.between(before, meter.snapshot()))
         print(f"  {name}: {json.dumps(results[name])[:300]}", file=sys.stderr, flush=True)
     return results
 
