@@ -252,7 +252,8 @@ def cpu_table(results: dict) -> str:
         named = {**http_result["scenarios"], "national outage burst": http_result["burst"]}
         for key, s in named.items():
             c = s.get("cpu")
-            if c is None or key.endswith("paired /ping"):  # before the tenth round; a baseline
+            # no CPU before the tenth round; "paired /ping", a baseline (13th to 17th rounds)
+            if c is None or key.endswith("paired /ping"):
                 continue
             lines.append(
                 f"| {name}: {key.replace(' | ', ', ')} | {c['machine_busy']:.0%} | "
